@@ -1,0 +1,29 @@
+/**
+ * Writes schemas/*.schema.json from scripts/schema-source.ts, then generated/types/index.ts from those schemas:
+ * json-schema-to-typescript turns each schema into declarations, ts-morph assembles them into one readonly module.
+ * `--check` writes nothing and exits 1 when either is stale (the test suite runs it).
+ */
+import { readFileSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
+import { buildSchemas } from "./schema-source.ts";
+import { renderTypes } from "./render-types.ts";
+
+const check = process.argv.includes("--check");
+const stale: string[] = [];
+
+function put(path: string, text: string): void {
+  const old = existsSync(path) ? readFileSync(path, "utf8") : undefined;
+  if (old === text) return;
+  if (check) stale.push(path);
+  else writeFileSync(path, text);
+}
+
+const schemas = buildSchemas();
+mkdirSync("schemas", { recursive: true });
+for (const [kind, schema] of Object.entries(schemas)) put(`schemas/${kind}.schema.json`, `${JSON.stringify(schema, null, 2)}\n`);
+mkdirSync("generated/types", { recursive: true });
+put("generated/types/index.ts", await renderTypes(schemas));
+
+if (stale.length) {
+  console.error(`stale (run npm run generate): ${stale.join(", ")}`);
+  process.exit(1);
+}

@@ -1,0 +1,93 @@
+/** ajv errors → one diagnostic per problem, positioned through the file's node index. */
+import { type Code, type Diagnostic, error, type Position } from "./diagnostics.js";
+import { nearest } from "./names.js";
+import type { ErrorObject } from "./schemas.js";
+import { formatPath, type PathSegment, type SourceFile } from "./source.js";
+
+/**
+ * `base` is where the validated value sits (a job layer's leaf, say); `locate` maps a path to a position: a file's
+ * node index, or a merged job's provenance.
+ */
+export function ajvDiagnostics(
+  errors: readonly ErrorObject[],
+  locate: SourceFile | ((path: PathSegment[], onKey?: boolean) => Position),
+  base: readonly PathSegment[] = [],
+): Diagnostic[] {
+  const at = typeof locate === "function" ? locate : (p: PathSegment[], k?: boolean) => locate.positionOf(p, k);
+  const alternatives = new Set(errors.filter((e) => e.keyword === "oneOf" || e.keyword === "anyOf").map((e) => e.instancePath));
+  const out: Diagnostic[] = [];
+  for (const e of errors) {
+    const inAlternative = /\/(oneOf|anyOf)\/\d+\//.test(e.schemaPath) && alternatives.has(e.instancePath);
+    if (inAlternative) continue;
+    const path = [...base, ...pointerSegments(e.instancePath)];
+    const d = describe(e, path);
+    out.push(error(d.code, d.message, at(d.path, d.onKey)));
+  }
+  return out;
+}
+
+function describe(e: ErrorObject, path: PathSegment[]): { code: Code; message: string; path: PathSegment[]; onKey?: boolean } {
+  const where = formatPath(path);
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case "additionalProperties": {
+      const key = String(p.additionalProperty);
+      const known = Object.keys(((e.parentSchema as Record<string, unknown>)?.properties as object) ?? {});
+      const hint = nearest(key, known, 1);
+      const expected = known.length ? `; expected one of: ${known.join(", ")}` : "";
+      return {
+        code: "JD011",
+        message: `unknown key "${key}" in ${where}${hint.length ? ` (did you mean "${hint[0]}"?)` : expected}`,
+        path: [...path, key],
+        onKey: true,
+      };
+    }
+    case "required":
+      return { code: "JD012", message: `missing required key "${p.missingProperty}" in ${where}`, path };
+    case "type":
+      return { code: "JD010", message: `${where}: expected ${p.type}, got ${kindOf(e.data)}`, path };
+    case "oneOf":
+    case "anyOf": {
+      const options = ((e.schema as Record<string, unknown>[]) ?? []).map((s) => s.title).filter(Boolean);
+      if (options.length && ((e.schema as Record<string, unknown>[]) ?? []).every((s) => Array.isArray(s.required))) {
+        const keys = (e.schema as { required: string[] }[]).map((s) => `"${s.required[0]}"`).join(" or ");
+        return { code: "JD012", message: `${where}: needs exactly one of ${keys}`, path };
+      }
+      return { code: "JD015", message: `${where}: matches none of the allowed forms${options.length ? ` (${options.join("; ")})` : ""}`, path };
+    }
+    case "minimum":
+    case "maximum":
+    case "exclusiveMinimum":
+    case "exclusiveMaximum":
+      if (path[path.length - 1] === "chunks" && e.keyword === "minimum")
+        return { code: "JD034", message: `${where}: chunks must be at least 1, got ${JSON.stringify(e.data)}`, path };
+      return { code: "JD013", message: `${where}: ${JSON.stringify(e.data)} ${e.message}`, path };
+    case "enum":
+      return {
+        code: "JD013",
+        message: `${where}: ${JSON.stringify(e.data)} is not one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`,
+        path,
+      };
+    case "pattern":
+      return { code: "JD013", message: `${where}: ${JSON.stringify(e.data)} does not match ${p.pattern}`, path };
+    default:
+      return { code: "JD013", message: `${where}: ${e.message}`, path };
+  }
+}
+
+function pointerSegments(pointer: string): PathSegment[] {
+  if (!pointer) return [];
+  return pointer
+    .slice(1)
+    .split("/")
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+export function kindOf(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  if (typeof v === "string") return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
+  return `${typeof v} ${JSON.stringify(v)}`;
+}

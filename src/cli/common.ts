@@ -1,0 +1,47 @@
+/** Options and helpers every command shares. */
+import { resolve } from "node:path";
+import { type Command, Option } from "commander";
+import type { Diagnostic, Result } from "../diagnostics.js";
+import { ExitError, EXIT } from "./errors.js";
+import { type Format, formatDiagnostics, summary } from "./report.js";
+
+export interface CommonOptions {
+  root: string;
+  format: Format;
+  debug?: boolean;
+}
+
+export function withCommon(cmd: Command): Command {
+  return cmd
+    .option("--root <dir>", "the tree root (holds configs/)", ".")
+    .addOption(new Option("--format <format>", "diagnostics format").choices(["text", "json", "github"]).default("text"))
+    .option("--debug", "print one timing line per stage, and stacks of internal errors");
+}
+
+export function rootOf(o: CommonOptions): string {
+  return resolve(o.root);
+}
+
+export function stageTimer(o: CommonOptions): ((stage: string, ms: number) => void) | undefined {
+  return o.debug ? (stage, ms) => process.stderr.write(`jobdef: ${stage} ${ms.toFixed(1)} ms\n`) : undefined;
+}
+
+export function report(list: readonly Diagnostic[], o: CommonOptions): void {
+  if (!list.length) return;
+  process.stderr.write(formatDiagnostics(list, o.format, rootOf(o)));
+  if (o.format === "text") process.stderr.write(summary(list));
+}
+
+/** The value of a stage, or print its diagnostics and exit 1. Warnings are printed either way. */
+export function unwrap<T>(r: Result<T>, o: CommonOptions): T {
+  if (!r.ok) {
+    report(r.diagnostics, o);
+    throw new ExitError(EXIT.diagnostics);
+  }
+  report(r.warnings, o);
+  return r.value;
+}
+
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}

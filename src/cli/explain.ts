@@ -1,0 +1,45 @@
+import type { Command } from "commander";
+import { type CommonOptions, rootOf, stageTimer, unwrap, withCommon } from "./common.js";
+import { ExitError, EXIT } from "./errors.js";
+import { report } from "./common.js";
+
+interface ExplainOptions extends CommonOptions {
+  branch?: string;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  withCommon(program.command("explain"))
+    .description("show a merged job, every value with the file:line and layer that set it and what it overrode")
+    .argument("<label>", "job label, e.g. test-linux64/debug-mochitest-plain-3")
+    .argument("[field]", "dotted path of one field, e.g. mozharness.options")
+    .option("--branch <name>", "branch of the job (default: the tree's first checked-in branch)")
+    .option("--json", "print {label, branch, value, provenance} as JSON")
+    .addHelpText("after", "\nExamples:\n  jobdef explain test-linux64/debug-mochitest-plain-3 chunks\n  jobdef explain --branch try test-win32/opt-reftest --json")
+    .action(async (label: string, field: string | undefined, o: ExplainOptions) => {
+      const { loadValidTree, expandJobs } = await import("../compile.js");
+      const { annotatedYaml, fieldOf, provenanceList } = await import("../explain-job.js");
+      const { nearest } = await import("../names.js");
+      const tree = unwrap(loadValidTree(rootOf(o), { onStage: stageTimer(o) }), o);
+      const branch = o.branch ?? tree.settings.checkedIn.branches[0];
+      const [expanded] = unwrap(expandJobs(tree, { branches: [branch], onStage: stageTimer(o) }), o);
+      const job = expanded.jobs.find((j) => j.label === label);
+      if (!job) {
+        const hints = nearest(label, expanded.jobs.map((j) => j.label), 3);
+        report([{ code: "JD061", severity: "error", message: `no job ${label} on branch ${branch}${hints.length ? `; nearest: ${hints.join(", ")}` : ""}` }], o);
+        throw new ExitError(EXIT.diagnostics);
+      }
+      const sub = fieldOf(job, field);
+      if (!sub) {
+        report([{ code: "JD061", severity: "error", message: `${label} has no field ${field}` }], o);
+        throw new ExitError(EXIT.diagnostics);
+      }
+      if (o.json) {
+        const data = { label, branch, field: field ?? null, value: sub.value, provenance: provenanceList(sub.value, sub.prov, field ?? "") };
+        process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+        return;
+      }
+      const head = `# ${label} on ${branch} (chunk ${job.chunk} of ${job.chunks})\n`;
+      process.stdout.write(head + (field ? `${field}:${/\n/.test(annotatedYaml(sub.value, sub.prov, "  ")) && typeof sub.value === "object" ? `\n${annotatedYaml(sub.value, sub.prov, "  ")}` : ` ${annotatedYaml(sub.value, sub.prov)}`}` : annotatedYaml(sub.value, sub.prov)));
+    });
+}

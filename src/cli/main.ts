@@ -1,0 +1,39 @@
+/** The CLI entry: commander setup, one module per command, and the only place that exits. */
+import { Command, CommanderError } from "commander";
+import { ExitError, EXIT, UsageError } from "./errors.js";
+
+const COMMANDS = ["validate", "list", "explain"] as const;
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command("jobdef")
+    .description("Compile in-tree YAML job definitions into mozharness, mach, buildbot and TaskCluster configs.")
+    .version(process.env.npm_package_version ?? "0.1.0")
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .addHelpText("after", "\nExample:\n  jobdef validate && jobdef compile\n\nExit codes: 0 ok, 1 diagnostics or failed check, 2 usage error, 70 internal error.");
+  const debug = argv.includes("--debug");
+  try {
+    // Command modules are thin; each imports the library inside its action, so `--help` loads no yaml or ajv.
+    for (const c of COMMANDS) (await import(`./${c}.js`)).register(program);
+    await program.parseAsync(argv);
+  } catch (e) {
+    process.exitCode = exitCodeOf(e, debug);
+  }
+}
+
+function exitCodeOf(e: unknown, debug: boolean): number {
+  if (e instanceof ExitError) return e.code;
+  if (e instanceof CommanderError) {
+    if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return EXIT.ok;
+    return EXIT.usage;
+  }
+  if (e instanceof UsageError) {
+    process.stderr.write(`jobdef: ${e.message}\n`);
+    return EXIT.usage;
+  }
+  process.stderr.write(
+    `jobdef: internal error: ${(e as Error)?.message ?? String(e)}\nThis is a bug in jobdef, not in your configs: please report it with the command you ran${debug ? "" : " (and its output with --debug)"}.\n`,
+  );
+  if (debug && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+  return EXIT.internal;
+}

@@ -1,0 +1,68 @@
+/** Prints diagnostics to stderr: text (with the source line and a caret), JSON, or GitHub workflow commands. */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Diagnostic } from "../diagnostics.js";
+
+export type Format = "text" | "json" | "github";
+
+export function formatDiagnostics(list: readonly Diagnostic[], format: Format, root: string): string {
+  switch (format) {
+    case "json":
+      return `${JSON.stringify(
+        list.map((d) => ({ file: d.file ?? null, line: d.line ?? null, column: d.column ?? null, severity: d.severity, code: d.code, message: d.message, related: d.related ?? [] })),
+        null,
+        2,
+      )}\n`;
+    case "github":
+      return list
+        .map((d) => {
+          const loc = d.file ? ` file=${escapeProperty(d.file)},line=${d.line},col=${d.column}` : "";
+          return `::${d.severity}${loc},title=${d.code}::${escapeData(d.message)}\n`;
+        })
+        .join("");
+    case "text":
+      return list.map((d) => textOf(d, root)).join("");
+  }
+}
+
+function textOf(d: Diagnostic, root: string): string {
+  const where = d.file ? `${d.file}:${d.line}:${d.column}: ` : "";
+  let out = `${where}${d.severity} ${d.code}: ${d.message}\n`;
+  if (d.file && d.line) {
+    const line = sourceLine(root, d.file, d.line);
+    if (line !== undefined) {
+      const shown = line.replace(/\t/g, " ");
+      out += `  ${String(d.line).padStart(4)} | ${shown}\n       | ${" ".repeat(Math.max(0, (d.column ?? 1) - 1))}^\n`;
+    }
+  }
+  for (const r of d.related ?? []) out += `  ${r.file}:${r.line}:${r.column}: ${r.message}\n`;
+  return out;
+}
+
+const cache = new Map<string, string[] | null>();
+
+function sourceLine(root: string, file: string, line: number): string | undefined {
+  if (!cache.has(file)) {
+    try {
+      cache.set(file, readFileSync(join(root, file), "utf8").split(/\r?\n/));
+    } catch {
+      cache.set(file, null);
+    }
+  }
+  const text = cache.get(file)?.[line - 1];
+  return text === undefined ? undefined : text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+function escapeData(s: string): string {
+  return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+
+function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+
+export function summary(list: readonly Diagnostic[]): string {
+  const errors = list.filter((d) => d.severity === "error").length;
+  const warnings = list.length - errors;
+  return `${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}\n`;
+}

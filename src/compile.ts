@@ -1,0 +1,68 @@
+/** The pipeline, in plain sight: load → validate → expand → emit. The library never prints, writes or exits. */
+import { type Diagnostic, fail, ok, type Result, sortDiagnostics } from "./diagnostics.js";
+import { EMITTERS } from "./emit/index.js";
+import type { OutputFile } from "./emit/types.js";
+import { type BranchJobs, expandTree } from "./expand.js";
+import { loadTree } from "./load.js";
+import type { Layer, TargetName, Tree } from "./model.js";
+import { validateTree } from "./validate.js";
+
+export interface CompileOptions {
+  readonly root: string;
+  /** Branches to compile; the tree's checked-in branches when absent. */
+  readonly branches?: readonly string[];
+  /** Targets to emit; the tree's checked-in targets when absent. */
+  readonly targets?: readonly TargetName[];
+  /** `--set` layers, already parsed. */
+  readonly overrides?: readonly Layer[];
+  /** Called once per stage with its duration (the CLI's --debug). */
+  readonly onStage?: (stage: string, ms: number) => void;
+}
+
+export interface Compiled {
+  readonly tree: Tree;
+  readonly branches: readonly BranchJobs[];
+  readonly targets: readonly TargetName[];
+  readonly files: readonly OutputFile[];
+}
+
+function timed<T>(options: { onStage?: (s: string, ms: number) => void }, stage: string, run: () => T): T {
+  const start = performance.now();
+  const result = run();
+  options.onStage?.(stage, performance.now() - start);
+  return result;
+}
+
+/** Load and validate the tree (what `jobdef validate` runs). */
+export function loadValidTree(root: string, options: { onStage?: (s: string, ms: number) => void } = {}): Result<Tree> {
+  // 1. read and parse every file once
+  const loaded = timed(options, "load", () => loadTree(root));
+  if (!loaded.ok) return loaded;
+  // 2. schemas, then semantic rules
+  return timed(options, "validate", () => validateTree(loaded.value));
+}
+
+/** Expand jobs for the given branches (what `list`, `explain` and `try` need). */
+export function expandJobs(tree: Tree, options: Pick<CompileOptions, "branches" | "overrides" | "onStage">): Result<BranchJobs[]> {
+  const unknown = (options.branches ?? []).filter((b) => !tree.branches.has(b));
+  if (unknown.length) return fail(unknown.map((b) => ({ code: "JD020", severity: "error", message: `unknown branch "${b}"; branches: ${[...tree.branches.keys()].sort().join(", ")}` }) as Diagnostic));
+  const { branches, diagnostics } = timed(options, "expand", () => expandTree(tree, options));
+  return diagnostics.length ? fail(sortDiagnostics(diagnostics)) : ok(branches);
+}
+
+/** The whole pipeline: output files in memory, in a fixed order. */
+export function compile(options: CompileOptions): Result<Compiled> {
+  const tree = loadValidTree(options.root, options);
+  if (!tree.ok) return tree;
+  const branchNames = options.branches?.length ? options.branches : tree.value.settings.checkedIn.branches;
+  // 3. merge layers and expand chunks, per branch
+  const expanded = expandJobs(tree.value, { ...options, branches: branchNames });
+  if (!expanded.ok) return expanded;
+  const targets = options.targets?.length ? options.targets : tree.value.settings.checkedIn.targets;
+  // 4. every registered emitter, for every branch
+  const files = timed(options, "emit", () =>
+    expanded.value.flatMap((branch) => targets.flatMap((t) => EMITTERS[t]({ tree: tree.value, branch }))),
+  );
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return ok({ tree: tree.value, branches: expanded.value, targets, files }, tree.warnings);
+}

@@ -1,0 +1,10 @@
+/** The emitter registry: a new target is one file and one entry here. */
+import type { TargetName } from "../model.js";
+import type { Emitter } from "./types.js";
+
+export const EMITTERS: Record<TargetName, Emitter> = {
+  mozharness: () => [],
+  mach: () => [],
+  buildbot: () => [],
+  taskcluster: () => [],
+};

@@ -1,0 +1,16 @@
+/** What every emitter receives and returns. */
+import type { BranchJobs } from "../expand.js";
+import type { Tree } from "../model.js";
+
+/** One output file, its path relative to the generated directory. */
+export interface OutputFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+export interface EmitInput {
+  readonly tree: Tree;
+  readonly branch: BranchJobs;
+}
+
+export type Emitter = (input: EmitInput) => OutputFile[];

@@ -1,0 +1,184 @@
+/** Stage 4, expand: for each branch, platform, build type and selected suite, merge the layers; one job per chunk. */
+import { ajvDiagnostics } from "./ajv-errors.js";
+import { type Diagnostic, error, type Related } from "./diagnostics.js";
+import type { Attribute, JobContext } from "./keyed-by.js";
+import { LIMITS } from "./limits.js";
+import { type Merged, mergeLayers, type ProvenanceNode, isOrigin } from "./merge.js";
+import type { Branch, Layer, Platform, Suite, Tree } from "./model.js";
+import { fullMatch, jobLabel, splitSymbol, treeherderSymbol } from "./names.js";
+import { type ErrorObject, fileValidator } from "./schemas.js";
+import type { PathSegment } from "./source.js";
+import type { MergedJob } from "../generated/types/index.js";
+
+/** One job: a (branch, platform, build type, suite, chunk). Chunks of one suite share `spec` and `provenance`. */
+export interface Job {
+  readonly label: string;
+  readonly branch: string;
+  readonly platform: string;
+  readonly buildType: string;
+  readonly suite: string;
+  readonly harness: string | undefined;
+  readonly chunk: number;
+  readonly chunks: number;
+  readonly spec: MergedJob;
+  readonly merged: Merged;
+  readonly treeherder: { readonly group?: string; readonly symbol: string; readonly fullSymbol: string; readonly groupName?: string; readonly tier: number };
+}
+
+export interface BranchJobs {
+  readonly branch: Branch;
+  readonly platforms: readonly Platform[];
+  readonly jobs: readonly Job[];
+}
+
+export interface ExpandOptions {
+  readonly branches?: readonly string[];
+  /** Extra top layers (`--set`). */
+  readonly overrides?: readonly Layer[];
+}
+
+export function expandTree(tree: Tree, options: ExpandOptions = {}): { branches: BranchJobs[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const names = options.branches ?? [...tree.branches.keys()].sort();
+  const branches = names.map((b) => expandBranch(tree, tree.branches.get(b)!, options.overrides ?? [], diagnostics));
+  return { branches, diagnostics };
+}
+
+function branchPlatforms(tree: Tree, branch: Branch): Platform[] {
+  const res = branch.spec.platforms.map((p) => fullMatch(p));
+  return [...tree.platforms.values()].filter((p) => res.some((re) => re.test(p.name))).sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+function expandBranch(tree: Tree, branch: Branch, overrides: readonly Layer[], diagnostics: Diagnostic[]): BranchJobs {
+  const platforms = branchPlatforms(tree, branch);
+  const excluded = (branch.spec["exclude-suites"] ?? []).map((p) => fullMatch(p));
+  const suites = [...tree.suites.values()].filter((s) => !excluded.some((re) => re.test(s.name))).sort((a, b) => (a.name < b.name ? -1 : 1));
+  const jobs: Job[] = [];
+  const labels = new Map<string, Job>();
+  const symbols = new Map<string, Job>();
+  const mergedJob = fileValidator("job");
+
+  for (const platform of platforms) {
+    const buildTypes = platform.spec["build-types"].filter((t) => !branch.spec["build-types"] || branch.spec["build-types"].includes(t));
+    for (const buildType of buildTypes) {
+      for (const suite of suites) {
+        const ctx: Partial<Record<Attribute, string>> = { platform: platform.name, "build-type": buildType, branch: branch.name, os: platform.spec.os, suite: suite.name };
+        const base = [tree.defaults.layer, platform.layer, suite.layer, branch.layer, ...overrides].filter((l): l is Layer => l !== undefined);
+        const harnessOf = mergeLayers(base, ctx, "harness");
+        if (harnessOf.diagnostics.length) {
+          diagnostics.push(...harnessOf.diagnostics);
+          continue;
+        }
+        const harness = harnessOf.merged.value.harness as string | undefined;
+        ctx.harness = harness;
+        const layers = layersFor(tree, suite, platform, branch, harness, overrides);
+        const runOn = mergeLayers(layers, ctx, "run-on");
+        if (runOn.diagnostics.length) {
+          diagnostics.push(...runOn.diagnostics);
+          continue;
+        }
+        if (!selects(runOn.merged.value["run-on"] as RunOn | undefined, platform, buildType, branch.name)) continue;
+        const { merged, diagnostics: mergeErrors } = mergeLayers(layers, ctx);
+        if (mergeErrors.length) {
+          diagnostics.push(...mergeErrors);
+          continue;
+        }
+        if (!mergedJob(merged.value)) {
+          diagnostics.push(...mergedJobErrors(mergedJob.errors ?? [], merged, suite, ctx));
+          continue;
+        }
+        const spec = merged.value as unknown as MergedJob;
+        const chunks = spec.chunks;
+        for (let chunk = 1; chunk <= chunks; chunk++) {
+          const job = makeJob(tree, branch.name, platform.name, buildType, suite.name, harness, chunk, chunks, spec, merged);
+          const clash = labels.get(job.label);
+          if (clash) diagnostics.push(clashError("JD040", `label ${job.label}`, job, clash));
+          else labels.set(job.label, job);
+          const symKey = `${platform.name}/${buildType} ${job.treeherder.fullSymbol}`;
+          const symClash = symbols.get(symKey);
+          if (symClash) diagnostics.push(clashError("JD041", `Treeherder symbol ${job.treeherder.fullSymbol} on ${platform.name}/${buildType}`, job, symClash));
+          else symbols.set(symKey, job);
+          jobs.push(job);
+          if (jobs.length > LIMITS.jobsPerBranch) {
+            diagnostics.push(error("JD043", `branch ${branch.name} has more than ${LIMITS.jobsPerBranch} jobs`, branch.file.positionOf([])));
+            return { branch, platforms, jobs: [] };
+          }
+        }
+      }
+    }
+  }
+  return { branch, platforms, jobs };
+}
+
+/** The merge order of SPEC §2: defaults → harness → platform → suite → branch → --set. */
+export function layersFor(tree: Tree, suite: Suite, platform: Platform, branch: Branch, harness: string | undefined, overrides: readonly Layer[]): Layer[] {
+  const h = harness ? tree.harnesses.get(harness)?.layer : undefined;
+  return [tree.defaults.layer, h, platform.layer, suite.layer, branch.layer, ...overrides].filter((l): l is Layer => l !== undefined);
+}
+
+interface RunOn {
+  platforms?: string[];
+  "platform-tags"?: string[];
+  "build-types"?: string[];
+  branches?: string[];
+}
+
+/** No platform rule: every platform of the branch. Platforms and tags: either selects. */
+function selects(runOn: RunOn | undefined, platform: Platform, buildType: string, branch: string): boolean {
+  if (!runOn) return true;
+  const byName = runOn.platforms?.some((p) => fullMatch(p).test(platform.name));
+  const byTag = runOn["platform-tags"]?.some((t) => platform.spec.tags?.includes(t));
+  if ((runOn.platforms || runOn["platform-tags"]) && !byName && !byTag) return false;
+  if (runOn["build-types"] && !runOn["build-types"].includes(buildType)) return false;
+  if (runOn.branches && !runOn.branches.some((b) => fullMatch(b).test(branch))) return false;
+  return true;
+}
+
+function makeJob(tree: Tree, branch: string, platform: string, buildType: string, suite: string, harness: string | undefined, chunk: number, chunks: number, spec: MergedJob, merged: Merged): Job {
+  const th = spec.treeherder;
+  const split = splitSymbol(th.symbol);
+  const group = th.group ?? split.group;
+  const fullSymbol = treeherderSymbol(group, split.symbol, chunk, chunks);
+  const symbol = chunks > 1 ? `${split.symbol}${chunk}` : split.symbol;
+  const groupName = th["group-name"] ?? (group ? tree.settings.treeherderGroups[group] : undefined);
+  return {
+    label: jobLabel(platform, buildType, suite, chunk, chunks),
+    branch,
+    platform,
+    buildType,
+    suite,
+    harness,
+    chunk,
+    chunks,
+    spec,
+    merged,
+    treeherder: { group, symbol, fullSymbol, groupName, tier: th.tier ?? 1 },
+  };
+}
+
+function clashError(code: "JD040" | "JD041", what: string, job: Job, other: Job): Diagnostic {
+  const at = (j: Job) => originAt(j.merged.provenance, ["treeherder", "symbol"]) ?? { file: `configs/suites/${j.suite}.yml`, line: 1, column: 1 };
+  const related: Related[] = [{ ...at(other), message: `also from suite ${other.suite} (${other.label})` }];
+  return error(code, `${what} is produced by suite ${job.suite} and suite ${other.suite}`, at(job), related);
+}
+
+/** Position of the leaf at `path` of a merged job, through its provenance. */
+export function originAt(prov: Readonly<Record<string, ProvenanceNode>>, path: readonly string[]) {
+  let node: ProvenanceNode | undefined = prov as ProvenanceNode;
+  for (const seg of path) {
+    if (node === undefined || isOrigin(node)) break;
+    node = (node as Record<string, ProvenanceNode>)[seg];
+  }
+  if (!isOrigin(node) || !node.file) return undefined;
+  return node.file.positionOf(node.path);
+}
+
+function mergedJobErrors(errors: ErrorObject[], merged: Merged, suite: Suite, ctx: JobContext): Diagnostic[] {
+  const where = `${ctx.platform}/${ctx["build-type"]} on ${ctx.branch}`;
+  const locate = (path: PathSegment[]) => originAt(merged.provenance, path.map(String)) ?? suite.file.positionOf([]);
+  return ajvDiagnostics(errors, locate).map((d) => ({
+    ...d,
+    code: d.code === "JD034" ? d.code : "JD035",
+    message: `suite ${suite.name} (${where}): ${d.message}`,
+  }));
+}

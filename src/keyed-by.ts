@@ -1,0 +1,54 @@
+/** Keyed-by values: `{by-<attribute>: {<pattern>: value, ..., default: value}}`, resolved with taskgraph's rules. */
+import { fullMatch } from "./names.js";
+
+export const ATTRIBUTES = ["platform", "build-type", "branch", "os", "suite", "harness"] as const;
+export type Attribute = (typeof ATTRIBUTES)[number];
+export type JobContext = Readonly<Partial<Record<Attribute, string>>>;
+
+/** The attribute when `value` is a keyed-by mapping: exactly one key, starting with `by-`. */
+export function keyedByAttribute(value: unknown): string | undefined {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
+  let only: string | undefined;
+  for (const k in value) {
+    if (only !== undefined) return undefined;
+    only = k;
+  }
+  return only?.startsWith("by-") ? only.slice(3) : undefined;
+}
+
+export type ArmChoice =
+  | { readonly kind: "arm"; readonly key: string }
+  | { readonly kind: "none"; readonly tried: readonly string[] }
+  | { readonly kind: "ambiguous"; readonly matches: readonly string[] };
+
+const regexCache = new Map<string, RegExp | null>();
+
+/** Compiled full-match regex of an arm key, or null when it is not a valid pattern. */
+export function armRegex(key: string): RegExp | null {
+  let re = regexCache.get(key);
+  if (re === undefined) {
+    try {
+      re = fullMatch(key);
+    } catch {
+      re = null;
+    }
+    regexCache.set(key, re);
+  }
+  return re;
+}
+
+/** Exact key first; else every key fully matching as a regex (two or more: ambiguous); else `default`. */
+export function chooseArm(arms: Readonly<Record<string, unknown>>, value: string | undefined): ArmChoice {
+  if (value !== undefined) {
+    if (Object.hasOwn(arms, value) && value !== "default") return { kind: "arm", key: value };
+    const matches: string[] = [];
+    for (const key of Object.keys(arms)) {
+      if (key === "default") continue;
+      if (armRegex(key)?.test(value)) matches.push(key);
+    }
+    if (matches.length === 1) return { kind: "arm", key: matches[0] };
+    if (matches.length > 1) return { kind: "ambiguous", matches };
+  }
+  if (Object.hasOwn(arms, "default")) return { kind: "arm", key: "default" };
+  return { kind: "none", tried: Object.keys(arms) };
+}

@@ -1,0 +1,209 @@
+/** Stage 1, load: read the configs tree and parse every file once, keeping source positions. */
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import { isAlias, isCollection, isPair, LineCounter, parseDocument } from "yaml";
+import { type Diagnostic, error, fail, ok, type Result } from "./diagnostics.js";
+import { LIMITS } from "./limits.js";
+import { NAME_RE } from "./names.js";
+import { type FileKind, SourceFile } from "./source.js";
+
+export interface LoadedTree {
+  readonly root: string;
+  readonly defaults: SourceFile;
+  readonly harnesses: ReadonlyMap<string, SourceFile>;
+  readonly platforms: ReadonlyMap<string, SourceFile>;
+  readonly branches: ReadonlyMap<string, SourceFile>;
+  readonly suites: ReadonlyMap<string, SourceFile>;
+}
+
+const DIRS: ReadonlyArray<[FileKind, string]> = [
+  ["harness", "harnesses"],
+  ["platform", "platforms"],
+  ["branch", "branches"],
+  ["suite", "suites"],
+];
+
+/** Reads `<root>/configs`. Every problem of every file is reported, not only the first. */
+export function loadTree(root: string): Result<LoadedTree> {
+  const diagnostics: Diagnostic[] = [];
+  const configs = join(root, "configs");
+  let realRoot: string;
+  try {
+    realRoot = realpathSync(root);
+    if (!statSync(configs).isDirectory()) throw new Error("not a directory");
+  } catch {
+    return fail([error("JD009", `no configs/ directory under ${root}`, { file: "configs", line: 1, column: 1 })]);
+  }
+  const read = (abs: string, kind: FileKind, name: string) => readSource(abs, relPath(root, abs), kind, name, realRoot, diagnostics);
+
+  const defaults = read(join(configs, "defaults.yml"), "defaults", "defaults");
+  const maps = {} as Record<FileKind, Map<string, SourceFile>>;
+  for (const [kind, dir] of DIRS) {
+    const files = new Map<string, SourceFile>();
+    maps[kind] = files;
+    let entries: string[];
+    try {
+      entries = readdirSync(join(configs, dir)).sort();
+    } catch {
+      if (kind === "suite" || kind === "platform" || kind === "branch")
+        diagnostics.push(error("JD009", `missing directory configs/${dir}/`, { file: `configs/${dir}`, line: 1, column: 1 }));
+      continue;
+    }
+    for (const entry of entries) {
+      if (!entry.endsWith(".yml")) continue;
+      const name = entry.slice(0, -4);
+      const abs = join(configs, dir, entry);
+      if (!NAME_RE.test(name)) {
+        diagnostics.push(error("JD014", `"${name}" is not a valid ${kind} name: names match ${NAME_RE.source}`, { file: relPath(root, abs), line: 1, column: 1 }));
+        continue;
+      }
+      const file = read(abs, kind, name);
+      if (file) files.set(name, file);
+    }
+  }
+  if (diagnostics.length || !defaults) return fail(diagnostics);
+  return ok({ root, defaults, harnesses: maps.harness, platforms: maps.platform, branches: maps.branch, suites: maps.suite });
+}
+
+function relPath(root: string, abs: string): string {
+  return relative(root, abs).split(sep).join("/");
+}
+
+function readSource(abs: string, path: string, kind: FileKind, name: string, realRoot: string, out: Diagnostic[]): SourceFile | undefined {
+  const at = { file: path, line: 1, column: 1 };
+  let bytes: Buffer;
+  try {
+    const st = lstatSync(abs);
+    if (st.isSymbolicLink()) {
+      const target = realpathSync(abs);
+      if (target !== realRoot && !target.startsWith(realRoot + sep)) {
+        out.push(error("JD008", `${path} is a symbolic link leaving the root (to ${target}); refused`, at));
+        return undefined;
+      }
+    }
+    const real = statSync(abs);
+    if (!real.isFile()) {
+      out.push(error("JD008", `${path} is not a regular file`, at));
+      return undefined;
+    }
+    if (real.size > LIMITS.fileBytes) {
+      out.push(error("JD004", `${path} is ${real.size} bytes; the limit is ${LIMITS.fileBytes}`, at));
+      return undefined;
+    }
+    bytes = readFileSync(abs);
+  } catch (e) {
+    out.push(error("JD008", `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? "error"}`, at));
+    return undefined;
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    const bad = firstInvalidUtf8(bytes);
+    const line = bytes.subarray(0, bad).toString("latin1").split("\n").length;
+    out.push(error("JD007", `${path} is not valid UTF-8 (byte 0x${bytes[bad]?.toString(16)} at offset ${bad})`, { file: path, line, column: 1 }));
+    return undefined;
+  }
+  return parseSource(path, kind, name, text, out);
+}
+
+/** Parses YAML text into a SourceFile; exported for `--set` values and tests. */
+export function parseSource(path: string, kind: FileKind, name: string, text: string, out: Diagnostic[]): SourceFile | undefined {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, schema: "core", prettyErrors: false, uniqueKeys: true, strict: true });
+  const file = new SourceFile(path, kind, name, text, undefined, doc, lines); // positions only
+  const errors = doc.errors.map((e) => {
+    const code = e.code === "DUPLICATE_KEY" ? "JD002" : e.code === "RESOURCE_EXHAUSTION" ? "JD006" : "JD001";
+    const message = e.code === "RESOURCE_EXHAUSTION" ? `nesting too deep to parse (limit ${LIMITS.depth})` : yamlMessage(e.message);
+    return error(code, message, file.at(e.pos[0]));
+  });
+  if (errors.length) {
+    out.push(...errors);
+    return undefined;
+  }
+  const tooDeep = deepestNode(doc.contents);
+  if (tooDeep) {
+    out.push(error("JD006", `nesting deeper than ${LIMITS.depth} levels`, file.at(tooDeep)));
+    return undefined;
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: LIMITS.aliases });
+  } catch (e) {
+    if (e instanceof ReferenceError) {
+      out.push(error("JD005", `too many alias expansions (limit ${LIMITS.aliases}): ${e.message}`, { file: path, line: 1, column: 1 }));
+      return undefined;
+    }
+    throw e;
+  }
+  const badNumber = findNonFinite(value, []);
+  if (badNumber) {
+    out.push(error("JD015", `${badNumber.value} is not a finite number`, file.positionOf(badNumber.path)));
+    return undefined;
+  }
+  if (!isMapping(value)) {
+    if (value === null || value === undefined) {
+      out.push(error("JD003", `${path} is empty; a ${kind} file is a mapping`, { file: path, line: 1, column: 1 }));
+    } else {
+      out.push(error("JD003", `${path} is a ${Array.isArray(value) ? "list" : "scalar"}; a ${kind} file is a mapping`, file.positionOf([])));
+    }
+    return undefined;
+  }
+  return new SourceFile(path, kind, name, text, value, doc, lines);
+}
+
+function isMapping(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function yamlMessage(message: string): string {
+  return message.split("\n")[0].replace(/ at line \d+, column \d+.*$/, "");
+}
+
+/** Offset of the first node nested deeper than the limit (iterative: the tree may be arbitrarily deep). */
+function deepestNode(root: unknown): number | undefined {
+  const stack: [unknown, number][] = [[root, 0]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (!node || typeof node !== "object" || isAlias(node)) continue;
+    if (isCollection(node)) {
+      if (depth >= LIMITS.depth) return node.range?.[0] ?? 0;
+      for (const item of node.items) {
+        if (isPair(item)) stack.push([item.value, depth + 1]);
+        else stack.push([item, depth + 1]);
+      }
+    }
+  }
+  return undefined;
+}
+
+function findNonFinite(v: unknown, path: (string | number)[]): { path: (string | number)[]; value: number } | undefined {
+  if (typeof v === "number") return Number.isFinite(v) ? undefined : { path, value: v };
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const r = findNonFinite(v[i], [...path, i]);
+      if (r) return r;
+    }
+  } else if (isMapping(v)) {
+    for (const k of Object.keys(v)) {
+      const r = findNonFinite(v[k], [...path, k]);
+      if (r) return r;
+    }
+  }
+  return undefined;
+}
+
+function firstInvalidUtf8(bytes: Buffer): number {
+  let lo = 0;
+  let hi = bytes.length;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
+      lo = mid;
+    } catch {
+      hi = mid;
+    }
+  }
+  return lo;
+}

@@ -1,0 +1,196 @@
+/**
+ * Stage 3, merge: resolve each layer's keyed-by values for one job's context and merge the layers in order,
+ * recording for every leaf the file position that set it and what it overrode. deepmerge cannot carry
+ * provenance or the `$` operators, so this is a small merge of its own; it copies own keys only and never
+ * mutates its inputs.
+ */
+import { type Code, type Diagnostic, error, type Related } from "./diagnostics.js";
+import { isMapping, operatorOf } from "./check-layer.js";
+import { type Attribute, chooseArm, type JobContext, keyedByAttribute } from "./keyed-by.js";
+import type { Layer, LayerKind } from "./model.js";
+import { formatPath, type PathSegment, type SourceFile } from "./source.js";
+
+const ORIGIN: unique symbol = Symbol("origin");
+
+/** Where one value came from. */
+export interface Origin {
+  readonly [ORIGIN]: true;
+  readonly layer: LayerKind;
+  readonly file: SourceFile | undefined;
+  /** Path of the node inside its file (through the keyed-by arm that was chosen). */
+  readonly path: readonly PathSegment[];
+  /** The value of a lower layer this one replaced. */
+  readonly overrode?: Origin;
+  /** For lists: the origin of each item. */
+  readonly items?: readonly Origin[];
+  /** Overrode value, for display. */
+  readonly previous?: unknown;
+}
+
+/** A provenance tree parallel to the merged value: mappings of the value are mappings here, leaves are Origins. */
+export type ProvenanceNode = Origin | ProvenanceMap;
+export interface ProvenanceMap {
+  readonly [key: string]: ProvenanceNode;
+}
+
+export interface Merged {
+  readonly value: Record<string, unknown>;
+  readonly provenance: ProvenanceMap;
+}
+
+/** Origins are branded: a user mapping with keys `layer` and `path` is still a mapping. */
+export function isOrigin(n: ProvenanceNode | undefined): n is Origin {
+  return n !== undefined && (n as Origin)[ORIGIN] === true;
+}
+
+/** Sets an own property, even one named `__proto__`: no input key can reach a prototype. */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
+class Merger {
+  readonly diagnostics: Diagnostic[] = [];
+  constructor(private readonly ctx: JobContext) {}
+
+  mapping(target: Record<string, unknown>, prov: Record<string, ProvenanceNode>, src: Readonly<Record<string, unknown>>, layer: Layer, srcPath: PathSegment[], only?: string): void {
+    for (const key of Object.keys(src)) {
+      if (only !== undefined && key !== only) continue;
+      this.apply(target, prov, key, src[key], layer, [...srcPath, key]);
+    }
+  }
+
+  private apply(target: Record<string, unknown>, prov: Record<string, ProvenanceNode>, key: string, raw: unknown, layer: Layer, srcPath: PathSegment[]): void {
+    const resolved = this.resolve(raw, layer, srcPath);
+    if (!resolved) return;
+    const { value, path } = resolved;
+    const origin = (extra: Partial<Origin> = {}): Origin => ({ [ORIGIN]: true, layer: layer.kind, file: layer.file, path, ...extra });
+    const existing = Object.hasOwn(target, key) ? target[key] : undefined;
+    const before = Object.hasOwn(prov, key) ? prov[key] : undefined;
+
+    if (value === null) {
+      delete target[key];
+      delete prov[key];
+      return;
+    }
+    const op = operatorOf(value);
+    if (op === "$append" || op === "$prepend" || op === "$remove") {
+      if (existing !== undefined && !Array.isArray(existing)) {
+        this.fail("JD032", `${op} needs a list below it, but lower layers made ${formatPath([key])} a ${typeof existing === "object" ? "mapping" : typeof existing}`, layer, [...path, op], before);
+        return;
+      }
+      const list = [...((existing as unknown[]) ?? [])];
+      const items = [...((isOrigin(before) && before.items) || list.map(() => (isOrigin(before) ? before : origin())))];
+      const operand = (value as Record<string, unknown[]>)[op];
+      if (op === "$remove") {
+        operand.forEach((item, i) => {
+          const at = list.findIndex((x) => deepEqual(x, item));
+          if (at < 0) {
+            this.fail("JD033", `$remove: ${JSON.stringify(item)} is not in the list (${JSON.stringify(list)})`, layer, [...path, op, i], before);
+            return;
+          }
+          list.splice(at, 1);
+          items.splice(at, 1);
+        });
+      } else {
+        const added = operand.map((_, i) => origin({ path: [...path, op, i] }));
+        if (op === "$append") {
+          list.push(...operand);
+          items.push(...added);
+        } else {
+          list.unshift(...operand);
+          items.unshift(...added);
+        }
+      }
+      setOwn(target, key, list);
+      prov[key] = origin({ path: [...path, op], items, overrode: isOrigin(before) ? before : undefined, previous: existing });
+      return;
+    }
+    if (op === "$replace") {
+      const fresh: Record<string, unknown> = {};
+      const freshProv: Record<string, ProvenanceNode> = {};
+      this.mapping(fresh, freshProv, (value as Record<string, Record<string, unknown>>).$replace, layer, [...path, "$replace"]);
+      setOwn(target, key, fresh);
+      setOwn(prov, key, freshProv as ProvenanceNode);
+      return;
+    }
+    if (op !== undefined) {
+      this.fail("JD032", `unknown operator ${op}`, layer, [...path, op], before);
+      return;
+    }
+    if (isMapping(value)) {
+      let sub = existing;
+      let subProv = before;
+      if (!isMapping(sub) || isOrigin(subProv)) {
+        sub = {};
+        subProv = {};
+        setOwn(target, key, sub);
+        setOwn(prov, key, subProv);
+      }
+      this.mapping(sub as Record<string, unknown>, subProv as Record<string, ProvenanceNode>, value, layer, path);
+      return;
+    }
+    const overrode = isOrigin(before) ? before : undefined;
+    if (Array.isArray(value)) {
+      setOwn(target, key, [...value]);
+      setOwn(prov, key, origin({ overrode, previous: existing, items: value.map((_, i) => origin({ path: [...path, i] })) }));
+      return;
+    }
+    setOwn(target, key, value);
+    setOwn(prov, key, overrode ? origin({ overrode, previous: existing }) : origin());
+  }
+
+  /** Follows keyed-by mappings (nested ones too) down to the chosen arm. */
+  private resolve(raw: unknown, layer: Layer, srcPath: PathSegment[]): { value: unknown; path: PathSegment[] } | undefined {
+    let value = raw;
+    let path = srcPath;
+    for (let attr = keyedByAttribute(value); attr !== undefined; attr = keyedByAttribute(value)) {
+      const byKey = `by-${attr}`;
+      const arms = (value as Record<string, Record<string, unknown>>)[byKey];
+      const actual = this.ctx[attr as Attribute];
+      const choice = chooseArm(arms, actual);
+      const shown = actual === undefined ? `no ${attr}` : `${attr} "${actual}"`;
+      if (choice.kind === "none") {
+        this.fail("JD030", `${formatPath(path)}: no arm of ${byKey} matches ${shown} and there is no default; arms tried: ${choice.tried.join(", ")}`, layer, [...path, byKey]);
+        return undefined;
+      }
+      if (choice.kind === "ambiguous") {
+        const related = choice.matches.map((m) => ({ ...layer.file!.positionOf([...path, byKey, m], true), message: `arm "${m}" matches` }));
+        this.fail("JD031", `${formatPath(path)}: ${shown} matches more than one arm of ${byKey}: ${choice.matches.join(", ")}`, layer, [...path, byKey], undefined, related);
+        return undefined;
+      }
+      path = [...path, byKey, choice.key];
+      value = arms[choice.key];
+    }
+    return { value, path };
+  }
+
+  private fail(code: Code, message: string, layer: Layer, path: PathSegment[], below?: ProvenanceNode, related: Related[] = []): void {
+    const at = layer.file ? layer.file.positionOf(path, typeof path[path.length - 1] === "string" && String(path[path.length - 1]).startsWith("$")) : { file: "(command line)", line: 1, column: 1 };
+    if (isOrigin(below) && below.file) related.push({ ...below.file.positionOf(below.path), message: `lower layer (${below.layer}) set it here` });
+    this.diagnostics.push(error(code, message, at, related));
+  }
+}
+
+/**
+ * Merges `layers` (lowest first) for one job context. With `only`, merges just that top-level field: enough to
+ * decide whether a job exists before resolving fields that may have no arm for contexts the suite never runs in.
+ */
+export function mergeLayers(layers: readonly Layer[], ctx: JobContext, only?: string): { merged: Merged; diagnostics: Diagnostic[] } {
+  const m = new Merger(ctx);
+  const value: Record<string, unknown> = {};
+  const provenance: Record<string, ProvenanceNode> = {};
+  for (const layer of layers) m.mapping(value, provenance, layer.value, layer, [...layer.path], only);
+  return { merged: { value, provenance }, diagnostics: m.diagnostics };
+}
+
+/** Structural equality of JSON-like values. */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== "object") return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((x, i) => deepEqual(x, (b as unknown[])[i]));
+  const ka = Object.keys(a);
+  const kb = Object.keys(b as object);
+  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b as object, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}

@@ -1,0 +1,67 @@
+/** The validated tree: typed views of every file, and the job layers the merge engine reads. */
+import type { BranchFile, DefaultsFile, HarnessFile, PlatformFile } from "../generated/types/index.js";
+import type { PathSegment, SourceFile } from "./source.js";
+
+export type LayerKind = "defaults" | "harness" | "platform" | "suite" | "branch" | "command-line";
+export const TARGETS = ["mozharness", "mach", "buildbot", "taskcluster"] as const;
+export type TargetName = (typeof TARGETS)[number];
+
+/** One layer of job values, and where it stands in its file. */
+export interface Layer {
+  readonly kind: LayerKind;
+  readonly file: SourceFile | undefined;
+  readonly path: readonly PathSegment[];
+  readonly value: Readonly<Record<string, unknown>>;
+}
+
+export interface Harness {
+  readonly name: string;
+  readonly file: SourceFile;
+  readonly spec: HarnessFile;
+  readonly layer?: Layer;
+}
+
+export interface Platform {
+  readonly name: string;
+  readonly file: SourceFile;
+  readonly spec: PlatformFile;
+  readonly layer?: Layer;
+}
+
+export interface Branch {
+  readonly name: string;
+  readonly file: SourceFile;
+  readonly spec: BranchFile;
+  readonly layer?: Layer;
+}
+
+export interface Suite {
+  readonly name: string;
+  readonly file: SourceFile;
+  readonly layer: Layer;
+}
+
+export interface TreeSettings {
+  readonly checkedIn: { readonly branches: readonly string[]; readonly targets: readonly TargetName[] };
+  readonly generatedDir: string;
+  readonly owner: string;
+  readonly indexPrefix: string;
+  readonly treeherderGroups: Readonly<Record<string, string>>;
+  readonly buildLabel: string;
+  readonly deadline: string;
+  readonly expires: string;
+}
+
+export interface Tree {
+  readonly root: string;
+  readonly settings: TreeSettings;
+  readonly defaults: { readonly file: SourceFile; readonly spec: DefaultsFile; readonly layer?: Layer };
+  readonly harnesses: ReadonlyMap<string, Harness>;
+  readonly platforms: ReadonlyMap<string, Platform>;
+  readonly branches: ReadonlyMap<string, Branch>;
+  readonly suites: ReadonlyMap<string, Suite>;
+}
+
+export function layerOf(kind: LayerKind, file: SourceFile, path: readonly PathSegment[], value: unknown): Layer | undefined {
+  return value && typeof value === "object" ? { kind, file, path, value: value as Record<string, unknown> } : undefined;
+}

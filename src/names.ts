@@ -1,0 +1,36 @@
+/** Names of suites, platforms, branches and harnesses, and the label and symbol rules of SPEC §2. */
+import { distance } from "fastest-levenshtein";
+
+export const NAME_RE = /^[a-z0-9][a-z0-9._-]*$/;
+
+/** The label of one job: `test-<platform>/<build-type>-<suite>[-<chunk>]`. */
+export function jobLabel(platform: string, buildType: string, suite: string, chunk: number, chunks: number): string {
+  const base = `test-${platform}/${buildType}-${suite}`;
+  return chunks > 1 ? `${base}-${chunk}` : base;
+}
+
+/** Splits `M(bc)` into group and symbol; a bare symbol has no group. */
+export function splitSymbol(symbol: string): { group?: string; symbol: string } {
+  const m = /^([^()]+)\(([^()]*)\)$/.exec(symbol);
+  return m ? { group: m[1], symbol: m[2] } : { symbol };
+}
+
+/** Treeherder's `group(symbol)` with the chunk appended when chunked. */
+export function treeherderSymbol(group: string | undefined, symbol: string, chunk: number, chunks: number): string {
+  const s = chunks > 1 ? `${symbol}${chunk}` : symbol;
+  return group ? `${group}(${s})` : s;
+}
+
+/** Up to `count` candidates nearest to `word`, for "did you mean" hints. */
+export function nearest(word: string, candidates: Iterable<string>, count = 3): string[] {
+  const scored: [number, string][] = [];
+  for (const c of candidates) scored.push([distance(word, c), c]);
+  scored.sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : 1));
+  const limit = Math.max(2, Math.ceil(word.length / 2));
+  return scored.filter(([d]) => d <= limit).slice(0, count).map(([, c]) => c);
+}
+
+/** Anchored regular expression: keyed-by arms and run-on patterns must match the whole value. */
+export function fullMatch(pattern: string): RegExp {
+  return new RegExp(`^(?:${pattern})$`, "u");
+}

@@ -1,0 +1,93 @@
+/** One parsed config file: its JS value, and a lazily built index from value paths to source positions. */
+import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from "yaml";
+import type { Position } from "./diagnostics.js";
+
+export type FileKind = "defaults" | "harness" | "platform" | "branch" | "suite";
+export type PathSegment = string | number;
+
+interface NodeSpan {
+  readonly key?: readonly [number, number];
+  readonly value: readonly [number, number];
+}
+
+export class SourceFile {
+  private index?: Map<string, NodeSpan>;
+
+  constructor(
+    /** Path relative to the root, with forward slashes: what diagnostics print. */
+    readonly path: string,
+    readonly kind: FileKind,
+    /** The suite, platform, branch or harness name (`defaults` for defaults.yml). */
+    readonly name: string,
+    readonly text: string,
+    readonly value: unknown,
+    private readonly doc: Document | undefined,
+    private readonly lines: LineCounter | undefined,
+  ) {}
+
+  /** Position of the value at `path` (or of its key, when `onKey`); the nearest existing ancestor when absent. */
+  positionOf(path: readonly PathSegment[], onKey = false): Position {
+    const index = this.buildIndex();
+    for (let n = path.length; n >= 0; n--) {
+      const span = index.get(pathKey(path.slice(0, n)));
+      if (!span) continue;
+      const offset = onKey && n === path.length && span.key ? span.key[0] : span.value[0];
+      return this.at(offset);
+    }
+    return { file: this.path, line: 1, column: 1 };
+  }
+
+  at(offset: number): Position {
+    const lp = this.lines?.linePos(offset) ?? { line: 1, col: 1 };
+    return { file: this.path, line: lp.line, column: lp.col };
+  }
+
+  /** The source line (without its end) for a caret display. */
+  lineText(line: number): string {
+    let start = 0;
+    for (let i = 1; i < line; i++) {
+      const next = this.text.indexOf("\n", start);
+      if (next < 0) return "";
+      start = next + 1;
+    }
+    const end = this.text.indexOf("\n", start);
+    return this.text.slice(start, end < 0 ? undefined : end).replace(/\r$/, "");
+  }
+
+  private buildIndex(): Map<string, NodeSpan> {
+    if (this.index) return this.index;
+    const index = new Map<string, NodeSpan>();
+    const visit = (node: unknown, path: PathSegment[], key?: readonly [number, number]) => {
+      if (!node || typeof node !== "object") return;
+      const target = isAlias(node) ? (node.resolve(this.doc!) ?? node) : node;
+      const range = (node as Node).range;
+      if (range) index.set(pathKey(path), { key, value: [range[0], range[1]] });
+      if (isAlias(node)) return; // positions inside an alias point at the anchor's values: not indexed twice
+      if (isMap(target)) {
+        for (const item of target.items) {
+          if (!isPair(item)) continue;
+          const k = isScalar(item.key) ? String(item.key.value) : String(item.key);
+          const kr = (item.key as Node | null)?.range;
+          visit(item.value, [...path, k], kr ? [kr[0], kr[1]] : undefined);
+          if (!item.value && kr) index.set(pathKey([...path, k]), { key: [kr[0], kr[1]], value: [kr[0], kr[1]] });
+        }
+      } else if (isSeq(target)) {
+        target.items.forEach((item, i) => visit(item, [...path, i]));
+      }
+    };
+    if (this.doc) visit(this.doc.contents, []);
+    this.index = index;
+    return index;
+  }
+}
+
+export function pathKey(path: readonly PathSegment[]): string {
+  return path.join("\u0000");
+}
+
+/** `a.b[2]` for messages. */
+export function formatPath(path: readonly PathSegment[]): string {
+  let out = "";
+  for (const seg of path) out += typeof seg === "number" ? `[${seg}]` : out ? `.${seg}` : seg;
+  return out || "(top level)";
+}

@@ -1,0 +1,71 @@
+/** Stage 2, validate: every file against its schema, job layers by check-layer, then the semantic rules. */
+import { ajvDiagnostics } from "./ajv-errors.js";
+import { checkJobLayer } from "./check-layer.js";
+import { type Diagnostic, fail, ok, type Result, sortDiagnostics } from "./diagnostics.js";
+import type { LoadedTree } from "./load.js";
+import { type Branch, type Harness, layerOf, type Platform, type Suite, type Tree, type TreeSettings } from "./model.js";
+import { SEMANTIC_RULES } from "./rules.js";
+import { fileValidator } from "./schemas.js";
+import type { SourceFile } from "./source.js";
+import type { BranchFile, DefaultsFile, HarnessFile, PlatformFile } from "../generated/types/index.js";
+
+export function validateTree(loaded: LoadedTree): Result<Tree> {
+  const diagnostics: Diagnostic[] = [];
+  const check = (file: SourceFile, kind: "defaults" | "harness" | "platform" | "branch" | "suite") => {
+    const validate = fileValidator(kind);
+    if (!validate(file.value)) diagnostics.push(...ajvDiagnostics(validate.errors ?? [], file));
+    const value = file.value as Record<string, unknown>;
+    if (kind === "suite") checkJobLayer(value, file, [], diagnostics);
+    else if (value.job !== undefined) checkJobLayer(value.job, file, ["job"], diagnostics);
+  };
+  check(loaded.defaults, "defaults");
+  for (const f of loaded.harnesses.values()) check(f, "harness");
+  for (const f of loaded.platforms.values()) check(f, "platform");
+  for (const f of loaded.branches.values()) check(f, "branch");
+  for (const f of loaded.suites.values()) check(f, "suite");
+  if (diagnostics.length) return fail(sortDiagnostics(diagnostics));
+
+  const tree = buildTree(loaded);
+  const warnings: Diagnostic[] = [];
+  for (const rule of SEMANTIC_RULES) {
+    for (const d of rule(tree)) (d.severity === "warning" ? warnings : diagnostics).push(d);
+  }
+  if (diagnostics.length) return fail(sortDiagnostics([...diagnostics, ...warnings]));
+  return ok(tree, sortDiagnostics(warnings));
+}
+
+function buildTree(loaded: LoadedTree): Tree {
+  const d = loaded.defaults.value as DefaultsFile;
+  const mapOf = <S, T>(files: ReadonlyMap<string, SourceFile>, make: (name: string, file: SourceFile, spec: S) => T) =>
+    new Map([...files].map(([name, file]) => [name, make(name, file, file.value as S)]));
+  const harnesses = mapOf<HarnessFile, Harness>(loaded.harnesses, (name, file, spec) => ({ name, file, spec, layer: layerOf("harness", file, ["job"], spec.job) }));
+  const platforms = mapOf<PlatformFile, Platform>(loaded.platforms, (name, file, spec) => ({ name, file, spec, layer: layerOf("platform", file, ["job"], spec.job) }));
+  const branches = mapOf<BranchFile, Branch>(loaded.branches, (name, file, spec) => ({ name, file, spec, layer: layerOf("branch", file, ["job"], spec.job) }));
+  const suites = mapOf<unknown, Suite>(loaded.suites, (name, file, spec) => ({ name, file, layer: layerOf("suite", file, [], spec)! }));
+  return {
+    root: loaded.root,
+    settings: treeSettings(d, [...branches.keys()]),
+    defaults: { file: loaded.defaults, spec: d, layer: layerOf("defaults", loaded.defaults, ["job"], d.job) },
+    harnesses,
+    platforms,
+    branches,
+    suites,
+  };
+}
+
+function treeSettings(d: DefaultsFile, branchNames: string[]): TreeSettings {
+  const t = d.tree ?? {};
+  return {
+    checkedIn: {
+      branches: t["checked-in"]?.branches ?? branchNames,
+      targets: t["checked-in"]?.targets ?? ["mozharness", "mach", "buildbot", "taskcluster"],
+    },
+    generatedDir: t["generated-dir"] ?? "generated",
+    owner: t.owner ?? "nobody@example.com",
+    indexPrefix: t["index-prefix"] ?? "gecko.v2",
+    treeherderGroups: (t["treeherder-groups"] as Record<string, string> | undefined) ?? {},
+    buildLabel: t["build-label"] ?? "build-{platform}/{build-type}",
+    deadline: t.deadline ?? "1 day",
+    expires: t.expires ?? "1 year",
+  };
+}
