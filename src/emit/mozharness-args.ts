@@ -1,0 +1,60 @@
+/**
+ * How a scheduler invokes mozharness for one job: the same script, config files and arguments whether TaskCluster
+ * or buildbot runs it, so both run exactly what the generated mozharness config describes.
+ */
+import type { Job } from "../expand.js";
+import type { Tree } from "../model.js";
+
+export interface MozharnessInvocation {
+  /** The mozharness script, relative to the mozharness checkout (e.g. `scripts/desktop_unittest.py`). */
+  readonly script: string;
+  /** `--cfg` files in load order: the platform's own, then the generated config of the job's branch and platform. */
+  readonly configFiles: readonly string[];
+  /** Selects the suite: `[--mochitest-suite, plain-chunked]`; empty for harnesses with a script of their own. */
+  readonly suiteArgs: readonly string[];
+  /** `[--total-chunks, N, --this-chunk, i]` when the job is chunked, else empty. */
+  readonly chunkArgs: readonly string[];
+  /** The suite's extra arguments. */
+  readonly extraArgs: readonly string[];
+}
+
+/** Path, relative to the tree root, of the generated mozharness config a job's command loads. */
+export function generatedConfigPath(tree: Tree, branch: string, platform: string): string {
+  return `${tree.settings.generatedDir}/mozharness/${branch}/${platform}.json`;
+}
+
+/** The option that selects a suite of `harness`: the harness's `suite-arg`, else `--<harness>-suite`. */
+export function suiteArgOf(tree: Tree, harness: string): string | undefined {
+  const spec = tree.harnesses.get(harness)?.spec;
+  if (!spec?.["run-file"]) return undefined;
+  return spec["suite-arg"] ?? `--${harness}-suite`;
+}
+
+/** The key of the job's suite in `all_<harness>_suites`. */
+export function mozharnessSuiteName(job: Job): string {
+  return job.spec.mozharness?.["suite-name"] ?? job.suite;
+}
+
+/** Whether mozharness gets chunk arguments: `mozharness.chunked`, else whenever there is more than one chunk. */
+export function isChunked(job: Job): boolean {
+  return job.spec.mozharness?.chunked ?? job.chunks > 1;
+}
+
+/** The invocation of a harness job (generic jobs run their own command instead). */
+export function mozharnessInvocation(tree: Tree, job: Job): MozharnessInvocation {
+  if (!job.harness) throw new Error(`job ${job.label} is generic: it has no mozharness invocation`);
+  const platform = tree.platforms.get(job.platform)!;
+  const suiteArg = suiteArgOf(tree, job.harness);
+  return {
+    script: job.spec.mozharness?.script ?? "scripts/desktop_unittest.py",
+    configFiles: [...(platform.spec.mozharness?.["config-files"] ?? []), generatedConfigPath(tree, job.branch, job.platform)],
+    suiteArgs: suiteArg ? [suiteArg, mozharnessSuiteName(job)] : [],
+    chunkArgs: isChunked(job) ? ["--total-chunks", String(job.chunks), "--this-chunk", String(job.chunk)] : [],
+    extraArgs: job.spec.mozharness?.["extra-args"] ?? [],
+  };
+}
+
+/** The arguments after the script: `--cfg` per config file, the suite, the chunk, the extra arguments. */
+export function mozharnessArgv(inv: MozharnessInvocation): string[] {
+  return [...inv.configFiles.flatMap((c) => ["--cfg", c]), ...inv.suiteArgs, ...inv.chunkArgs, ...inv.extraArgs];
+}
