@@ -351,21 +351,22 @@ export function buildSchemas(): Record<string, Schema> {
     ],
   };
 
+  const harness = new Defs();
   out.harness = fileSchema(
     "harness",
     "jobdef harness",
-    "One harness category (mochitest, reftest, ...): its runner and how mozharness unpacks and calls it.",
+    "One harness category (mochitest, reftest, ...): its runner and how mozharness unpacks and calls it. Values other than `description` and `job` may be keyed by platform, os or branch: they are resolved per platform.",
     {
       description: str("Description", "What the harness is."),
-      "run-file": str("Run file", "The runner in the tests package (`run_file_names`); absent for harnesses with a script of their own (marionette, web-platform-tests)."),
-      "tests-dir": str("Tests directory", "Directory of the harness inside the tests package (`suite_definitions.<h>.testsdir`)."),
-      "zip-dirs": list("Zip directories", "What to unpack from the tests zip for this harness (`specific_tests_zip_dirs`).", { type: "string" }),
-      options: list("Options", "Options every suite of the harness gets (`suite_definitions.<h>.options`). `%(name)s` passes through.", { type: "string" }),
-      "suite-arg": str("Suite argument", "The mozharness option that selects a suite; defaults to `--<harness>-suite`.", { pattern: "^--[a-z0-9-]+$" }),
+      "run-file": harness.keyed("run-file", str("Run file", "The runner in the tests package (`run_file_names`); absent for harnesses with a script of their own (marionette, web-platform-tests).")),
+      "tests-dir": harness.keyed("tests-dir", str("Tests directory", "Directory of the harness inside the tests package (`suite_definitions.<h>.testsdir`).")),
+      "zip-dirs": harness.keyed("zip-dirs", list("Zip directories", "What to unpack from the tests zip for this harness (`specific_tests_zip_dirs`).", { type: "string" })),
+      options: harness.keyed("options", list("Options", "Options every suite of the harness gets (`suite_definitions.<h>.options`). `%(name)s` passes through.", { type: "string" })),
+      "suite-arg": harness.keyed("suite-arg", str("Suite argument", "The mozharness option that selects a suite; defaults to `--<harness>-suite`.", { pattern: "^--[a-z0-9-]+$" })),
       job: jobLayer("Harness job defaults", "Job values for every suite of this harness."),
     },
     ["description"],
-    new Defs(),
+    harness,
   );
 
   out.platform = fileSchema(

@@ -184,6 +184,18 @@ export function mergeLayers(layers: readonly Layer[], ctx: JobContext, only?: st
   return { merged: { value, provenance }, diagnostics: m.diagnostics };
 }
 
+/**
+ * Resolves every keyed-by mapping inside `value` (at any depth) for `ctx`: for values outside job layers that are
+ * resolved per platform or branch (harness runners, mozharness settings). `path` is where `value` sits in `file`.
+ */
+export function resolveKeyedBy(value: unknown, ctx: JobContext, file: SourceFile, path: readonly PathSegment[]): { value: unknown; diagnostics: Diagnostic[] } {
+  if (value === undefined) return { value, diagnostics: [] };
+  const key = String(path[path.length - 1] ?? "value");
+  const layer: Layer = { kind: "defaults", file, path: path.slice(0, -1), value: { [key]: value } };
+  const { merged, diagnostics } = mergeLayers([layer], ctx);
+  return { value: merged.value[key], diagnostics };
+}
+
 /** Structural equality of JSON-like values. */
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;

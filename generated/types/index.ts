@@ -12,27 +12,27 @@ export type HarnessFile_Description = string
 /**
  * The runner in the tests package (`run_file_names`); absent for harnesses with a script of their own (marionette, web-platform-tests).
  */
-export type HarnessFile_RunFile = string
+export type HarnessFile_RunFile = (string | HarnessFile_RunFileKeyedByAJobAttribute)
 
 /**
  * Directory of the harness inside the tests package (`suite_definitions.<h>.testsdir`).
  */
-export type HarnessFile_TestsDirectory = string
+export type HarnessFile_TestsDirectory = (string | HarnessFile_TestsDirectoryKeyedByAJobAttribute)
 
 /**
  * What to unpack from the tests zip for this harness (`specific_tests_zip_dirs`).
  */
-export type HarnessFile_ZipDirectories = readonly string[]
+export type HarnessFile_ZipDirectories = (readonly string[] | HarnessFile_ZipDirectoriesKeyedByAJobAttribute)
 
 /**
  * Options every suite of the harness gets (`suite_definitions.<h>.options`). `%(name)s` passes through.
  */
-export type HarnessFile_Options = readonly string[]
+export type HarnessFile_Options = (readonly string[] | HarnessFile_OptionsKeyedByAJobAttribute)
 
 /**
  * The mozharness option that selects a suite; defaults to `--<harness>-suite`.
  */
-export type HarnessFile_SuiteArgument = string
+export type HarnessFile_SuiteArgument = (string | HarnessFile_SuiteArgumentKeyedByAJobAttribute)
 
 /**
  * Job values for every suite of this harness.
@@ -41,7 +41,7 @@ export type HarnessFile_HarnessJobDefaults = JobLayer
 
 
 /**
- * One harness category (mochitest, reftest, ...): its runner and how mozharness unpacks and calls it.
+ * One harness category (mochitest, reftest, ...): its runner and how mozharness unpacks and calls it. Values other than `description` and `job` may be keyed by platform, os or branch: they are resolved per platform.
  */
 export interface HarnessFile {
   readonly description: HarnessFile_Description
@@ -51,6 +51,56 @@ export interface HarnessFile {
   readonly options?: HarnessFile_Options
   readonly "suite-arg"?: HarnessFile_SuiteArgument
   readonly job?: HarnessFile_HarnessJobDefaults
+}
+
+
+/**
+ * One key `by-<attribute>` (platform, build-type, branch, os, suite, harness) mapping patterns to values; exact key first, then full regular-expression matches, then `default`.
+ */
+export interface HarnessFile_RunFileKeyedByAJobAttribute {
+  [k: string]: {
+    [k: string]: HarnessFile_RunFile | undefined
+  } | undefined
+}
+
+
+/**
+ * One key `by-<attribute>` (platform, build-type, branch, os, suite, harness) mapping patterns to values; exact key first, then full regular-expression matches, then `default`.
+ */
+export interface HarnessFile_TestsDirectoryKeyedByAJobAttribute {
+  [k: string]: {
+    [k: string]: HarnessFile_TestsDirectory | undefined
+  } | undefined
+}
+
+
+/**
+ * One key `by-<attribute>` (platform, build-type, branch, os, suite, harness) mapping patterns to values; exact key first, then full regular-expression matches, then `default`.
+ */
+export interface HarnessFile_ZipDirectoriesKeyedByAJobAttribute {
+  [k: string]: {
+    [k: string]: HarnessFile_ZipDirectories | undefined
+  } | undefined
+}
+
+
+/**
+ * One key `by-<attribute>` (platform, build-type, branch, os, suite, harness) mapping patterns to values; exact key first, then full regular-expression matches, then `default`.
+ */
+export interface HarnessFile_OptionsKeyedByAJobAttribute {
+  [k: string]: {
+    [k: string]: HarnessFile_Options | undefined
+  } | undefined
+}
+
+
+/**
+ * One key `by-<attribute>` (platform, build-type, branch, os, suite, harness) mapping patterns to values; exact key first, then full regular-expression matches, then `default`.
+ */
+export interface HarnessFile_SuiteArgumentKeyedByAJobAttribute {
+  [k: string]: {
+    [k: string]: HarnessFile_SuiteArgument | undefined
+  } | undefined
 }
 /**
  * What the platform is.

@@ -3,6 +3,7 @@
  * or buildbot runs it, so both run exactly what the generated mozharness config describes.
  */
 import type { Job } from "../expand.js";
+import { resolveHarness } from "../harness-spec.js";
 import type { Tree } from "../model.js";
 
 export interface MozharnessInvocation {
@@ -23,13 +24,6 @@ export function generatedConfigPath(tree: Tree, branch: string, platform: string
   return `${tree.settings.generatedDir}/mozharness/${branch}/${platform}.json`;
 }
 
-/** The option that selects a suite of `harness`: the harness's `suite-arg`, else `--<harness>-suite`. */
-export function suiteArgOf(tree: Tree, harness: string): string | undefined {
-  const spec = tree.harnesses.get(harness)?.spec;
-  if (!spec?.["run-file"]) return undefined;
-  return spec["suite-arg"] ?? `--${harness}-suite`;
-}
-
 /** The key of the job's suite in `all_<harness>_suites`. */
 export function mozharnessSuiteName(job: Job): string {
   return job.spec.mozharness?.["suite-name"] ?? job.suite;
@@ -44,7 +38,7 @@ export function isChunked(job: Job): boolean {
 export function mozharnessInvocation(tree: Tree, job: Job): MozharnessInvocation {
   if (!job.harness) throw new Error(`job ${job.label} is generic: it has no mozharness invocation`);
   const platform = tree.platforms.get(job.platform)!;
-  const suiteArg = suiteArgOf(tree, job.harness);
+  const { suiteArg } = resolveHarness(tree, job.harness, job.platform, job.branch).harness;
   return {
     script: job.spec.mozharness?.script ?? "scripts/desktop_unittest.py",
     configFiles: [...(platform.spec.mozharness?.["config-files"] ?? []), generatedConfigPath(tree, job.branch, job.platform)],
