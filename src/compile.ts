@@ -60,9 +60,12 @@ export function compile(options: CompileOptions): Result<Compiled> {
   if (!expanded.ok) return expanded;
   const targets = options.targets?.length ? options.targets : tree.value.settings.checkedIn.targets;
   // 4. every registered emitter, for every branch
+  const emitted: Diagnostic[] = [];
+  const report = (d: Diagnostic) => emitted.push(d);
   const files = timed(options, "emit", () =>
-    expanded.value.flatMap((branch) => targets.flatMap((t) => EMITTERS[t]({ tree: tree.value, branch }))),
+    expanded.value.flatMap((branch) => targets.flatMap((t) => EMITTERS[t]({ tree: tree.value, branch, report }))),
   );
+  if (emitted.some((d) => d.severity === "error")) return fail(sortDiagnostics(emitted));
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return ok({ tree: tree.value, branches: expanded.value, targets, files }, tree.warnings);
+  return ok({ tree: tree.value, branches: expanded.value, targets, files }, [...tree.warnings, ...sortDiagnostics(emitted)]);
 }

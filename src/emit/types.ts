@@ -1,4 +1,5 @@
 /** What every emitter receives and returns. */
+import type { Diagnostic } from "../diagnostics.js";
 import type { BranchJobs } from "../expand.js";
 import type { Tree } from "../model.js";
 
@@ -11,6 +12,8 @@ export interface OutputFile {
 export interface EmitInput {
   readonly tree: Tree;
   readonly branch: BranchJobs;
+  /** Collects an emitter's diagnostics (e.g. JD042); compile fails when any is an error. */
+  readonly report: (d: Diagnostic) => void;
 }
 
 export type Emitter = (input: EmitInput) => OutputFile[];
