@@ -49,7 +49,7 @@ export function provenanceList(value: unknown, prov: ProvenanceNode, path = ""):
 function note(o: Origin | undefined): string {
   if (!o) return "";
   const v = originView(o);
-  const at = (x: OriginView) => (x.file ? `${x.file}:${x.line}` : "command line");
+  const at = (x: OriginView) => (x.layer === "command-line" ? x.file ?? "--set" : x.file ? `${x.file}:${x.line}` : "?");
   let s = `  # ${at(v)} (${v.layer})`;
   if (v.overrode) s += `, overrode ${inline(v.overrode.value)} from ${at(v.overrode)} (${v.overrode.layer})`;
   return s;

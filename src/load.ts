@@ -114,8 +114,8 @@ export function parseSource(path: string, kind: FileKind, name: string, text: st
   const file = new SourceFile(path, kind, name, text, undefined, doc, lines); // positions only
   const errors = doc.errors.map((e) => {
     const code = e.code === "DUPLICATE_KEY" ? "JD002" : e.code === "RESOURCE_EXHAUSTION" ? "JD006" : "JD001";
-    const message = e.code === "RESOURCE_EXHAUSTION" ? `nesting too deep to parse (limit ${LIMITS.depth})` : yamlMessage(e.message);
-    return error(code, message, file.at(e.pos[0]));
+    const message = e.code === "RESOURCE_EXHAUSTION" ? `nesting too deep to parse (limit ${LIMITS.depth})` : yamlMessage(e.code, e.message);
+    return error(code, message, file.at(errorOffset(text, e.code, e.message, e.pos[0])));
   });
   if (errors.length) {
     out.push(...errors);
@@ -156,8 +156,19 @@ function isMapping(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function yamlMessage(message: string): string {
-  return message.split("\n")[0].replace(/ at line \d+, column \d+.*$/, "");
+function yamlMessage(code: string, message: string): string {
+  const first = message.split("\n")[0].replace(/ at line \d+, column \d+.*$/, "");
+  const hint = code === "BLOCK_AS_IMPLICIT_KEY" || code === "MULTILINE_IMPLICIT_KEY" ? " (check the indentation of the lines below)" : "";
+  return `${first}${hint}`;
+}
+
+/** yaml reports an unclosed quote where the input ends; the opening quote is where the reader should look. */
+function errorOffset(text: string, code: string, message: string, offset: number): number {
+  if (code !== "MISSING_CHAR") return offset;
+  const quote = /closing "quote/.test(message) ? '"' : /closing 'quote/.test(message) ? "'" : undefined;
+  if (!quote) return offset;
+  const open = text.lastIndexOf(quote, Math.min(offset, text.length - 1));
+  return open >= 0 ? open : offset;
 }
 
 /** Offset of the first node nested deeper than the limit (iterative: the tree may be arbitrarily deep). */

@@ -166,7 +166,9 @@ class Merger {
   }
 
   private fail(code: Code, message: string, layer: Layer, path: PathSegment[], below?: ProvenanceNode, related: Related[] = []): void {
-    const at = layer.file ? layer.file.positionOf(path, typeof path[path.length - 1] === "string" && String(path[path.length - 1]).startsWith("$")) : { file: "(command line)", line: 1, column: 1 };
+    const last = String(path[path.length - 1] ?? "");
+    const onKey = last.startsWith("$") || last.startsWith("by-");
+    const at = layer.file ? layer.file.positionOf(path, onKey) : { file: "(command line)", line: 1, column: 1 };
     if (isOrigin(below) && below.file) related.push({ ...below.file.positionOf(below.path), message: `lower layer (${below.layer}) set it here` });
     this.diagnostics.push(error(code, message, at, related));
   }

@@ -1,11 +1,12 @@
 import type { Command } from "commander";
-import { type CommonOptions, rootOf, stageTimer, unwrap, withCommon } from "./common.js";
+import { type CommonOptions, collect, rootOf, stageTimer, unwrap, withCommon } from "./common.js";
 import { ExitError, EXIT } from "./errors.js";
 import { report } from "./common.js";
 
 interface ExplainOptions extends CommonOptions {
   branch?: string;
   json?: boolean;
+  set: string[];
 }
 
 export function register(program: Command): void {
@@ -14,6 +15,7 @@ export function register(program: Command): void {
     .argument("<label>", "job label, e.g. test-linux64/debug-mochitest-plain-3")
     .argument("[field]", "dotted path of one field, e.g. mozharness.options")
     .option("--branch <name>", "branch of the job (default: the tree's first checked-in branch)")
+    .option("--set <path=value>", "override a job field in every job, as the top layer (repeatable)", collect, [])
     .option("--json", "print {label, branch, value, provenance} as JSON")
     .addHelpText("after", "\nExamples:\n  jobdef explain test-linux64/debug-mochitest-plain-3 chunks\n  jobdef explain --branch try test-win32/opt-reftest --json")
     .action(async (label: string, field: string | undefined, o: ExplainOptions) => {
@@ -21,8 +23,9 @@ export function register(program: Command): void {
       const { annotatedYaml, fieldOf, provenanceList } = await import("../explain-job.js");
       const { nearest } = await import("../names.js");
       const tree = unwrap(loadValidTree(rootOf(o), { onStage: stageTimer(o) }), o);
+      const overrides = unwrap((await import("../set-overrides.js")).parseSetOverrides(o.set), o);
       const branch = o.branch ?? tree.settings.checkedIn.branches[0];
-      const [expanded] = unwrap(expandJobs(tree, { branches: [branch], onStage: stageTimer(o) }), o);
+      const [expanded] = unwrap(expandJobs(tree, { branches: [branch], overrides, onStage: stageTimer(o) }), o);
       const job = expanded.jobs.find((j) => j.label === label);
       if (!job) {
         const hints = nearest(label, expanded.jobs.map((j) => j.label), 3);

@@ -7,6 +7,7 @@ interface ListOptions extends CommonOptions {
   platform?: string;
   suite?: string;
   json?: boolean;
+  set: string[];
 }
 
 export function register(program: Command): void {
@@ -15,6 +16,7 @@ export function register(program: Command): void {
     .option("--branch <name>", "branch to list (repeatable)", collect, [])
     .option("--platform <regex>", "only platforms matching this regular expression (searched, not anchored)")
     .option("--suite <regex>", "only suites matching this regular expression (searched, not anchored)")
+    .option("--set <path=value>", "override a job field in every job, as the top layer (repeatable)", collect, [])
     .option("--json", "print [{label, branch, platform, build_type, suite, chunk, chunks}]")
     .addHelpText("after", "\nExamples:\n  jobdef list --branch try --platform '^linux64$' --suite mochitest\n  jobdef list --json | jq length")
     .action(async (o: ListOptions) => {
@@ -22,8 +24,9 @@ export function register(program: Command): void {
       const platformRe = regexOption(o.platform, "--platform");
       const suiteRe = regexOption(o.suite, "--suite");
       const tree = unwrap(loadValidTree(rootOf(o), { onStage: stageTimer(o) }), o);
+      const overrides = unwrap((await import("../set-overrides.js")).parseSetOverrides(o.set), o);
       const branches = o.branch.length ? o.branch : tree.settings.checkedIn.branches.slice(0, 1);
-      const expanded = unwrap(expandJobs(tree, { branches, onStage: stageTimer(o) }), o);
+      const expanded = unwrap(expandJobs(tree, { branches, overrides, onStage: stageTimer(o) }), o);
       const jobs = expanded
         .flatMap((b) => b.jobs)
         .filter((j) => (!platformRe || platformRe.test(j.platform)) && (!suiteRe || suiteRe.test(j.suite)));
