@@ -74,7 +74,7 @@ class Defs {
         },
       ],
     };
-    return { $ref: `#/$defs/${id}` };
+    return { $ref: `#/$defs/${id}`, title, description };
   }
 }
 

@@ -15,9 +15,19 @@ export type HarnessFile_Description = string
 export type HarnessFile_RunFile = (string | HarnessFile_RunFileKeyedByAJobAttribute)
 
 /**
+ * The runner in the tests package (`run_file_names`); absent for harnesses with a script of their own (marionette, web-platform-tests).
+ */
+export type HarnessFile_RunFile1 = (string | HarnessFile_RunFileKeyedByAJobAttribute)
+
+/**
  * Directory of the harness inside the tests package (`suite_definitions.<h>.testsdir`).
  */
 export type HarnessFile_TestsDirectory = (string | HarnessFile_TestsDirectoryKeyedByAJobAttribute)
+
+/**
+ * Directory of the harness inside the tests package (`suite_definitions.<h>.testsdir`).
+ */
+export type HarnessFile_TestsDirectory1 = (string | HarnessFile_TestsDirectoryKeyedByAJobAttribute)
 
 /**
  * What to unpack from the tests zip for this harness (`specific_tests_zip_dirs`).
@@ -25,14 +35,29 @@ export type HarnessFile_TestsDirectory = (string | HarnessFile_TestsDirectoryKey
 export type HarnessFile_ZipDirectories = (readonly string[] | HarnessFile_ZipDirectoriesKeyedByAJobAttribute)
 
 /**
+ * What to unpack from the tests zip for this harness (`specific_tests_zip_dirs`).
+ */
+export type HarnessFile_ZipDirectories1 = (readonly string[] | HarnessFile_ZipDirectoriesKeyedByAJobAttribute)
+
+/**
  * Options every suite of the harness gets (`suite_definitions.<h>.options`). `%(name)s` passes through.
  */
 export type HarnessFile_Options = (readonly string[] | HarnessFile_OptionsKeyedByAJobAttribute)
 
 /**
+ * Options every suite of the harness gets (`suite_definitions.<h>.options`). `%(name)s` passes through.
+ */
+export type HarnessFile_Options1 = (readonly string[] | HarnessFile_OptionsKeyedByAJobAttribute)
+
+/**
  * The mozharness option that selects a suite; defaults to `--<harness>-suite`.
  */
 export type HarnessFile_SuiteArgument = (string | HarnessFile_SuiteArgumentKeyedByAJobAttribute)
+
+/**
+ * The mozharness option that selects a suite; defaults to `--<harness>-suite`.
+ */
+export type HarnessFile_SuiteArgument1 = (string | HarnessFile_SuiteArgumentKeyedByAJobAttribute)
 
 /**
  * Job values for every suite of this harness.
@@ -59,7 +84,7 @@ export interface HarnessFile {
  */
 export interface HarnessFile_RunFileKeyedByAJobAttribute {
   [k: string]: {
-    [k: string]: HarnessFile_RunFile | undefined
+    [k: string]: HarnessFile_RunFile1 | undefined
   } | undefined
 }
 
@@ -69,7 +94,7 @@ export interface HarnessFile_RunFileKeyedByAJobAttribute {
  */
 export interface HarnessFile_TestsDirectoryKeyedByAJobAttribute {
   [k: string]: {
-    [k: string]: HarnessFile_TestsDirectory | undefined
+    [k: string]: HarnessFile_TestsDirectory1 | undefined
   } | undefined
 }
 
@@ -79,7 +104,7 @@ export interface HarnessFile_TestsDirectoryKeyedByAJobAttribute {
  */
 export interface HarnessFile_ZipDirectoriesKeyedByAJobAttribute {
   [k: string]: {
-    [k: string]: HarnessFile_ZipDirectories | undefined
+    [k: string]: HarnessFile_ZipDirectories1 | undefined
   } | undefined
 }
 
@@ -89,7 +114,7 @@ export interface HarnessFile_ZipDirectoriesKeyedByAJobAttribute {
  */
 export interface HarnessFile_OptionsKeyedByAJobAttribute {
   [k: string]: {
-    [k: string]: HarnessFile_Options | undefined
+    [k: string]: HarnessFile_Options1 | undefined
   } | undefined
 }
 
@@ -99,7 +124,7 @@ export interface HarnessFile_OptionsKeyedByAJobAttribute {
  */
 export interface HarnessFile_SuiteArgumentKeyedByAJobAttribute {
   [k: string]: {
-    [k: string]: HarnessFile_SuiteArgument | undefined
+    [k: string]: HarnessFile_SuiteArgument1 | undefined
   } | undefined
 }
 /**
