@@ -2,7 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { ExitError, EXIT, UsageError } from "./errors.js";
 
-const COMMANDS = ["validate", "list", "explain"] as const;
+const COMMANDS = ["validate", "list", "explain", "try"] as const;
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command("jobdef")

@@ -41,6 +41,11 @@ function textOf(d: Diagnostic, root: string): string {
 
 const cache = new Map<string, string[] | null>();
 
+/** Text for a pseudo file that is not on disk (e.g. the commit message of `jobdef try`), for the caret display. */
+export function provideSource(file: string, text: string): void {
+  cache.set(file, text.split(/\r?\n/));
+}
+
 function sourceLine(root: string, file: string, line: number): string | undefined {
   if (!cache.has(file)) {
     try {

@@ -1,0 +1,190 @@
+/** Try syntax, selection: resolve a parsed request against the expanded jobs of a try branch. */
+import { type Diagnostic, fail, ok, type Result } from "../diagnostics.js";
+import type { BranchJobs, Job } from "../expand.js";
+import type { Platform, Tree } from "../model.js";
+import { nearest } from "../names.js";
+import type { Choice, PlatformFilter, TestItem, TryRequest } from "./parse.js";
+import { type Token, tryError, tryWarning } from "./tokens.js";
+
+/** What a try push runs: sorted, deterministic. */
+export interface TrySelection {
+  /** Labels of the selected test jobs. */
+  readonly labels: readonly string[];
+  /** How many times each selected job runs (`--rebuild N`). */
+  readonly rebuild: number;
+  /** Labels of the build tasks the push asks for (`-b` × `-p`). */
+  readonly builds: readonly string[];
+  readonly platforms: readonly string[];
+  /** Suites of the selected jobs. */
+  readonly tests: readonly string[];
+}
+
+type JobTest = (job: Job) => boolean;
+
+/** Resolves platforms and tests; unknown names are diagnostics at their column, with suggestions. */
+export function selectTryJobs(request: TryRequest, tree: Tree, branch: BranchJobs): Result<TrySelection> {
+  const empty: TrySelection = { labels: [], rebuild: request.rebuild, builds: [], platforms: [], tests: [] };
+  if (!request.line) return ok(empty, [warning("no line with try: in the commit message: nothing is selected")]);
+  const marker = { text: "try:", line: request.line.line, column: request.line.text.indexOf("try:") + 1 };
+  const errors: Diagnostic[] = [];
+  const warnings: Diagnostic[] = [];
+  // 1. platforms (-p) and build types (-b)
+  const platforms = resolvePlatforms(request.platforms, tree, branch, errors);
+  const buildTypes = new Set(request.buildTypes ?? []);
+  // 2. tests (-u): one predicate per item, OR-ed
+  const tests = resolveTests(request.tests, branch, errors);
+  if (request.talos?.kind === "all" || request.talos?.kind === "list")
+    warnings.push(
+      tryWarning(
+        "talos is not modelled by jobdef: -t selects no jobs",
+        request.talos.kind === "all" ? request.talos.token : request.talos.items[0],
+      ),
+    );
+  if (errors.length) return fail(errors);
+  if (!request.buildTypes) warnings.push(tryWarning("no -b: nothing is selected (use -b o, -b d or -b do)", marker));
+  else if (!request.platforms)
+    warnings.push(tryWarning("no -p: nothing is selected (use -p all or -p <platforms>)", marker));
+  // 3. the selected builds, and the test jobs on them
+  const chosen = branch.platforms.filter((p) => platforms.has(p.name));
+  const builds = chosen.flatMap((p) =>
+    buildTypesOf(p, branch)
+      .filter((t) => buildTypes.has(t))
+      .map((t) => buildLabelOf(tree, p, t)),
+  );
+  const jobs = branch.jobs.filter((j) => platforms.has(j.platform) && buildTypes.has(j.buildType) && tests(j));
+  return ok(
+    {
+      labels: sorted(jobs.map((j) => j.label)),
+      rebuild: request.rebuild,
+      builds: sorted(builds),
+      platforms: sorted(chosen.map((p) => p.name)),
+      tests: sorted(jobs.map((j) => j.suite)),
+    },
+    warnings,
+  );
+}
+
+/** The build task label a platform's tests depend on (`tree.build-label`, with the platform's build platform). */
+export function buildLabelOf(tree: Tree, platform: Platform, buildType: string): string {
+  const buildPlatform = platform.spec["build-platform"] ?? platform.name;
+  return tree.settings.buildLabel.replaceAll("{platform}", buildPlatform).replaceAll("{build-type}", buildType);
+}
+
+function buildTypesOf(p: Platform, branch: BranchJobs): string[] {
+  const only = branch.branch.spec["build-types"];
+  return p.spec["build-types"].filter((t) => !only || only.includes(t));
+}
+
+/** `-p` names a platform of the branch, or a build platform (`linux` selects every platform tested on the linux build). */
+function resolvePlatforms(
+  choice: Choice<Token> | undefined,
+  tree: Tree,
+  branch: BranchJobs,
+  errors: Diagnostic[],
+): Set<string> {
+  const onBranch = branch.platforms;
+  if (!choice || choice.kind === "none") return new Set();
+  if (choice.kind === "all") return new Set(onBranch.map((p) => p.name));
+  const out = new Set<string>();
+  for (const token of choice.items) {
+    const byName = onBranch.filter((p) => p.name === token.text);
+    const matched = byName.length ? byName : onBranch.filter((p) => p.spec["build-platform"] === token.text);
+    if (matched.length) {
+      for (const p of matched) out.add(p.name);
+      continue;
+    }
+    if (tree.platforms.has(token.text)) {
+      errors.push(tryError(`platform "${token.text}" does not run on branch ${branch.branch.name}`, token));
+      continue;
+    }
+    const known = new Set(onBranch.flatMap((p) => [p.name, p.spec["build-platform"] ?? p.name]));
+    errors.push(tryError(`unknown platform "${token.text}"${hint(token.text, known)}`, token));
+  }
+  return out;
+}
+
+function resolveTests(choice: Choice<TestItem> | undefined, branch: BranchJobs, errors: Diagnostic[]): JobTest {
+  if (!choice || choice.kind === "none") return () => false;
+  if (choice.kind === "all") return () => true;
+  const index = indexTryNames(branch.jobs);
+  const tests = choice.items.map((item) => resolveTest(item, index, branch, errors));
+  return (job) => tests.some((t) => t(job));
+}
+
+/** Try name (default: the suite name) and aliases → jobs. Per job: the try name may be keyed by platform. */
+export function indexTryNames(jobs: readonly Job[]): Map<string, Job[]> {
+  const index = new Map<string, Job[]>();
+  for (const job of jobs) {
+    const names = new Set([job.spec.try?.name ?? job.suite, ...(job.spec.try?.aliases ?? [])]);
+    for (const n of names) {
+      const list = index.get(n) ?? [];
+      list.push(job);
+      index.set(n, list);
+    }
+  }
+  return index;
+}
+
+/** The full name first, then `<name>-<chunk>`: suite names may themselves end in `-<digits>`. */
+function resolveTest(item: TestItem, index: Map<string, Job[]>, branch: BranchJobs, errors: Diagnostic[]): JobTest {
+  const filter = resolveFilters(item.filters, branch, errors);
+  const name = item.name.text;
+  const whole = index.get(name);
+  if (whole) return inSet(whole, filter);
+  const m = /^(.*)-(\d+)$/.exec(name);
+  const base = m ? index.get(m[1]) : undefined;
+  if (m && base) {
+    const chunk = Number(m[2]);
+    const inChunk = base.filter((j) => j.chunk === chunk);
+    if (!inChunk.length) {
+      const most = Math.max(...base.map((j) => j.chunks));
+      errors.push(
+        tryError(
+          `"${m[1]}" has ${most === 1 ? "no chunks" : `chunks 1 to ${most}`}, not chunk ${m[2]}`,
+          item.name,
+          m[1].length + 1,
+        ),
+      );
+    }
+    return inSet(inChunk, filter);
+  }
+  errors.push(tryError(`unknown test "${name}" on branch ${branch.branch.name}${hint(name, index.keys())}`, item.name));
+  return () => false;
+}
+
+/** `[a,-b]`: the platform name must contain one of the included words (if any) and none of the excluded ones. */
+function resolveFilters(filters: readonly PlatformFilter[], branch: BranchJobs, errors: Diagnostic[]): JobTest {
+  const names = branch.platforms.map((p) => p.name);
+  for (const f of filters) {
+    if (!names.some((n) => n.includes(f.token.text)))
+      errors.push(
+        tryError(
+          `platform filter "${f.token.text}" matches no platform of branch ${branch.branch.name}${hint(f.token.text, names)}`,
+          f.token,
+        ),
+      );
+  }
+  const include = filters.filter((f) => !f.exclude).map((f) => f.token.text);
+  const exclude = filters.filter((f) => f.exclude).map((f) => f.token.text);
+  return (job) =>
+    (!include.length || include.some((w) => job.platform.includes(w))) &&
+    !exclude.some((w) => job.platform.includes(w));
+}
+
+function inSet(jobs: readonly Job[], filter: JobTest): JobTest {
+  const set = new Set(jobs);
+  return (job) => set.has(job) && filter(job);
+}
+
+function hint(word: string, candidates: Iterable<string>): string {
+  const near = nearest(word, candidates);
+  return near.length ? `; did you mean ${near.join(", ")}?` : "";
+}
+
+function warning(message: string): Diagnostic {
+  return { code: "JD060", severity: "warning", message };
+}
+
+function sorted(list: readonly string[]): string[] {
+  return [...new Set(list)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
