@@ -32,7 +32,7 @@ function checkMapping(value: Record<string, unknown>, schema: JsonSchema, file: 
       out.push(
         error(
           "JD011",
-          `unknown key "${k}" in ${formatPath(path)}${hint.length ? ` (did you mean "${hint[0]}"?)` : `; expected one of: ${Object.keys(props ?? {}).join(", ")}`}`,
+          `unknown key "${k}" in ${path.length ? formatPath(path) : `the ${file.kind} file`}${hint.length ? ` (did you mean "${hint[0]}"?)` : `; expected one of: ${Object.keys(props ?? {}).join(", ")}`}`,
           file.positionOf([...path, k], true),
         ),
       );
