@@ -41,7 +41,7 @@ test("cli: validate an invalid tree: file:line:col, code, source line with a car
   assert.equal(r.code, 1);
   assert.equal(r.stdout, "");
   assert.match(r.stderr, /^configs\/suites\/plain\.yml:4:1: error JD011: unknown key "chunk" in the suite file \(did you mean "chunks"\?\)$/m);
-  assert.match(r.stderr, /^ {4}4 \| chunk: 2\n {7}\| \^$/m);
+  assert.match(r.stderr, /^ {5}4 \| chunk: 2\n {7}\| \^$/m);
   assert.doesNotMatch(r.stderr, /\n\s+at .+:\d+:\d+/);
   assert.match(r.stderr, /1 error, 0 warnings/);
 });
