@@ -54,6 +54,7 @@ export const CODES = {
   JD041: "two jobs have the same Treeherder symbol",
   JD042: "conflicting mozharness suite definitions",
   JD043: "too many jobs",
+  JD044: "conflicting mach suite definitions",
   JD050: "bad --set argument",
   JD060: "bad try syntax",
   JD061: "unknown label",

@@ -1,10 +1,12 @@
 /** The emitter registry: a new target is one file and one entry here. */
 import type { TargetName } from "../model.js";
+import { emitMach } from "./mach.js";
+import { emitMozharness } from "./mozharness.js";
 import type { Emitter } from "./types.js";
 
 export const EMITTERS: Record<TargetName, Emitter> = {
-  mozharness: () => [],
-  mach: () => [],
+  mozharness: emitMozharness,
+  mach: emitMach,
   buildbot: () => [],
   taskcluster: () => [],
 };

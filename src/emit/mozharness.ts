@@ -1,0 +1,144 @@
+/**
+ * The mozharness target: per branch and platform, the config dict `desktop_unittest.py` reads with `--cfg`, as JSON
+ * and as a Python twin of the same value. Generic jobs run their own command, not mozharness, so they are left out.
+ */
+import deepmerge from "deepmerge";
+import type { Diagnostic } from "../diagnostics.js";
+import { error } from "../diagnostics.js";
+import { type Job, originAt } from "../expand.js";
+import { resolveHarness } from "../harness-spec.js";
+import { deepEqual, resolveKeyedBy } from "../merge.js";
+import type { Platform, Tree } from "../model.js";
+import { mozharnessSuiteName } from "./mozharness-args.js";
+import { toPythonModule } from "./python.js";
+import { byCodePoint, toJson } from "./serialize.js";
+import type { Emitter } from "./types.js";
+
+type Config = Record<string, unknown>;
+/** An `all_<harness>_suites` entry: the options, or `{options, env}` when the suite sets a harness environment. */
+type SuiteEntry = string[] | { options: string[]; env: Record<string, string> };
+
+/** Emits `mozharness/<branch>/<platform>.json` and `.py` for every platform the branch runs. */
+export const emitMozharness: Emitter = ({ tree, branch, report }) =>
+  branch.platforms.flatMap((platform) => {
+    const jobs = branch.jobs.filter((j) => j.platform === platform.name && j.harness !== undefined);
+    const config = mozharnessConfig(tree, branch.branch.name, platform, jobs, report);
+    const base = `mozharness/${branch.branch.name}/${platform.name}`;
+    return [
+      { path: `${base}.json`, content: toJson(config) },
+      { path: `${base}.py`, content: toPythonModule(config) },
+    ];
+  });
+
+/** The config of one platform of a branch: platform settings, then the harness runners, then the suites. */
+export function mozharnessConfig(
+  tree: Tree,
+  branch: string,
+  platform: Platform,
+  jobs: readonly Job[],
+  report: (d: Diagnostic) => void,
+): Config {
+  // 1. settings: defaults deep-merged with the platform's (platform wins, lists replace)
+  const config: Config = platformSettings(tree, branch, platform, report);
+  // 2. every harness with a runner on this platform
+  config.minimum_tests_zip_dirs = [...(tree.defaults.spec.mozharness?.["minimum-tests-zip-dirs"] ?? [])];
+  Object.assign(config, harnessRunners(tree, branch, platform, new Set(jobs.map((j) => j.harness!)), report));
+  // 3. one entry per mozharness suite name of the platform's jobs
+  Object.assign(config, suiteLists(platform.name, jobs, report));
+  return config;
+}
+
+function platformSettings(tree: Tree, branch: string, platform: Platform, report: (d: Diagnostic) => void): Config {
+  const ctx = { platform: platform.name, os: platform.spec.os, branch };
+  const resolve = (value: unknown, file: Tree["defaults"]["file"]) => {
+    const r = resolveKeyedBy(value, ctx, file, ["mozharness", "settings"]);
+    r.diagnostics.forEach(report);
+    return (r.value ?? {}) as Config;
+  };
+  const defaults = resolve(tree.defaults.spec.mozharness?.settings, tree.defaults.file);
+  const own = resolve(platform.spec.mozharness?.settings, platform.file);
+  // A fresh object first: no layer's (possibly hostile) prototype reaches the result.
+  return deepmerge.all<Config>([{}, defaults, own], { arrayMerge: (_, source) => source });
+}
+
+function harnessRunners(
+  tree: Tree,
+  branch: string,
+  platform: Platform,
+  used: ReadonlySet<string>,
+  report: (d: Diagnostic) => void,
+): Config {
+  const runFileNames: Record<string, string> = {};
+  const zipDirs: Record<string, string[]> = {};
+  const definitions: Record<string, unknown> = {};
+  for (const name of [...tree.harnesses.keys()].sort(byCodePoint)) {
+    const { harness, diagnostics } = resolveHarness(tree, name, platform.name, branch);
+    // A harness no job of this platform uses may leave the platform out of its keyed-by arms.
+    if (diagnostics.length) {
+      if (used.has(name)) diagnostics.forEach(report);
+      continue;
+    }
+    if (!harness.runFile) continue;
+    runFileNames[name] = harness.runFile;
+    zipDirs[name] = [...harness.zipDirs];
+    definitions[name] = {
+      options: [...harness.options],
+      run_filename: harness.runFile,
+      testsdir: harness.testsDir ?? name,
+    };
+  }
+  return { run_file_names: runFileNames, specific_tests_zip_dirs: zipDirs, suite_definitions: definitions };
+}
+
+function suiteEntry(job: Job): SuiteEntry {
+  const options = [...(job.spec.mozharness?.options ?? [])];
+  const env = job.spec.mozharness?.env as Record<string, string> | undefined;
+  return env && Object.keys(env).length ? { options, env: { ...env } } : options;
+}
+
+function suiteLists(platform: string, jobs: readonly Job[], report: (d: Diagnostic) => void): Config {
+  const lists: Record<string, Record<string, SuiteEntry>> = {};
+  const firstJob = new Map<string, Job>();
+  // Chunks of one suite share their spec: look at each (build type, suite) once.
+  for (const job of jobs.filter((j) => j.chunk === 1)) {
+    const key = `all_${job.harness}_suites`;
+    const name = mozharnessSuiteName(job);
+    const entry = suiteEntry(job);
+    lists[key] ??= {};
+    const list = lists[key];
+    const other = firstJob.get(`${key}\0${name}`);
+    if (!other) {
+      firstJob.set(`${key}\0${name}`, job);
+      Object.defineProperty(list, name, { value: entry, enumerable: true, writable: true, configurable: true });
+    } else if (!deepEqual(list[name], entry)) {
+      report(conflict(platform, key, name, job, entry, other, list[name]));
+    }
+  }
+  return lists;
+}
+
+function conflict(
+  platform: string,
+  key: string,
+  name: string,
+  job: Job,
+  entry: SuiteEntry,
+  other: Job,
+  otherEntry: SuiteEntry,
+): Diagnostic {
+  const at = (j: Job) =>
+    originAt(j.merged.provenance, ["mozharness", "options"]) ??
+    originAt(j.merged.provenance, ["mozharness", "env"]) ??
+    originAt(j.merged.provenance, ["mozharness", "suite-name"]) ?? {
+      file: `configs/suites/${j.suite}.yml`,
+      line: 1,
+      column: 1,
+    };
+  return error(
+    "JD042",
+    `${key}["${name}"] on ${platform}: ${job.label} needs ${JSON.stringify(entry)} but ${other.label} needs ${JSON.stringify(otherEntry)}; ` +
+      "one mozharness config serves every build type and suite of a platform, so give them different mozharness.suite-name values or the same options",
+    at(job),
+    [{ ...at(other), message: `${other.label} sets it here` }],
+  );
+}
