@@ -125,17 +125,19 @@ export function indexTryNames(jobs: readonly Job[]): Map<string, Job[]> {
   return index;
 }
 
-/** The full name first, then `<name>-<chunk>`: suite names may themselves end in `-<digits>`. */
+/** `all`, then the full name, then `<name>-<chunk>`: suite names may themselves end in `-<digits>`. */
 function resolveTest(item: TestItem, index: Map<string, Job[]>, branch: BranchJobs, errors: Diagnostic[]): JobTest {
   const filter = resolveFilters(item.filters, branch, errors);
   const name = item.name.text;
+  if (name === "all") return filter;
   const whole = index.get(name);
   if (whole) return inSet(whole, filter);
   const m = /^(.*)-(\d+)$/.exec(name);
   const base = m ? index.get(m[1]) : undefined;
   if (m && base) {
     const chunk = Number(m[2]);
-    const inChunk = base.filter((j) => j.chunk === chunk);
+    // chunk N of the chunked jobs only: an unchunked job is not "chunk 1"
+    const inChunk = base.filter((j) => j.chunks > 1 && j.chunk === chunk);
     if (!inChunk.length) {
       const most = Math.max(...base.map((j) => j.chunks));
       errors.push(
