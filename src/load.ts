@@ -1,7 +1,7 @@
 /** Stage 1, load: read the configs tree and parse every file once, keeping source positions. */
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
-import { isAlias, isCollection, isPair, LineCounter, parseDocument } from "yaml";
+import { isAlias, isCollection, isPair, LineCounter, parseDocument, visit } from "yaml";
 import { type Diagnostic, error, fail, ok, type Result } from "./diagnostics.js";
 import { LIMITS } from "./limits.js";
 import { NAME_RE } from "./names.js";
@@ -34,7 +34,8 @@ export function loadTree(root: string): Result<LoadedTree> {
   } catch {
     return fail([error("JD009", `no configs/ directory under ${root}`, { file: "configs", line: 1, column: 1 })]);
   }
-  const read = (abs: string, kind: FileKind, name: string) => readSource(abs, relPath(root, abs), kind, name, realRoot, diagnostics);
+  const read = (abs: string, kind: FileKind, name: string) =>
+    readSource(abs, relPath(root, abs), kind, name, realRoot, diagnostics);
 
   const defaults = read(join(configs, "defaults.yml"), "defaults", "defaults");
   const maps = {} as Record<FileKind, Map<string, SourceFile>>;
@@ -46,7 +47,9 @@ export function loadTree(root: string): Result<LoadedTree> {
       entries = readdirSync(join(configs, dir)).sort();
     } catch {
       if (kind === "suite" || kind === "platform" || kind === "branch")
-        diagnostics.push(error("JD009", `missing directory configs/${dir}/`, { file: `configs/${dir}`, line: 1, column: 1 }));
+        diagnostics.push(
+          error("JD009", `missing directory configs/${dir}/`, { file: `configs/${dir}`, line: 1, column: 1 }),
+        );
       continue;
     }
     for (const entry of entries) {
@@ -54,7 +57,13 @@ export function loadTree(root: string): Result<LoadedTree> {
       const name = entry.slice(0, -4);
       const abs = join(configs, dir, entry);
       if (!NAME_RE.test(name)) {
-        diagnostics.push(error("JD014", `"${name}" is not a valid ${kind} name: names match ${NAME_RE.source}`, { file: relPath(root, abs), line: 1, column: 1 }));
+        diagnostics.push(
+          error("JD014", `"${name}" is not a valid ${kind} name: names match ${NAME_RE.source}`, {
+            file: relPath(root, abs),
+            line: 1,
+            column: 1,
+          }),
+        );
         continue;
       }
       const file = read(abs, kind, name);
@@ -62,24 +71,37 @@ export function loadTree(root: string): Result<LoadedTree> {
     }
   }
   if (diagnostics.length || !defaults) return fail(diagnostics);
-  return ok({ root, defaults, harnesses: maps.harness, platforms: maps.platform, branches: maps.branch, suites: maps.suite });
+  return ok({
+    root,
+    defaults,
+    harnesses: maps.harness,
+    platforms: maps.platform,
+    branches: maps.branch,
+    suites: maps.suite,
+  });
 }
 
 function relPath(root: string, abs: string): string {
   return relative(root, abs).split(sep).join("/");
 }
 
-function readSource(abs: string, path: string, kind: FileKind, name: string, realRoot: string, out: Diagnostic[]): SourceFile | undefined {
+function readSource(
+  abs: string,
+  path: string,
+  kind: FileKind,
+  name: string,
+  realRoot: string,
+  out: Diagnostic[],
+): SourceFile | undefined {
   const at = { file: path, line: 1, column: 1 };
   let bytes: Buffer;
   try {
-    const st = lstatSync(abs);
-    if (st.isSymbolicLink()) {
-      const target = realpathSync(abs);
-      if (target !== realRoot && !target.startsWith(realRoot + sep)) {
-        out.push(error("JD008", `${path} is a symbolic link leaving the root (to ${target}); refused`, at));
-        return undefined;
-      }
+    // The real path of every file, not only of links: below a linked directory (configs/, suites/) is outside too.
+    const target = realpathSync(abs);
+    if (target !== realRoot && !target.startsWith(realRoot + sep)) {
+      const what = lstatSync(abs).isSymbolicLink() ? "is a symbolic link" : "is below a symbolic link";
+      out.push(error("JD008", `${path} ${what} leaving the root (to ${target}); refused`, at));
+      return undefined;
     }
     const real = statSync(abs);
     if (!real.isFile()) {
@@ -100,23 +122,48 @@ function readSource(abs: string, path: string, kind: FileKind, name: string, rea
     text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
     const bad = firstInvalidUtf8(bytes);
-    const line = bytes.subarray(0, bad).toString("latin1").split("\n").length;
-    out.push(error("JD007", `${path} is not valid UTF-8 (byte 0x${bytes[bad]?.toString(16)} at offset ${bad})`, { file: path, line, column: 1 }));
+    const lines = bytes.subarray(0, bad).toString("utf8").split("\n");
+    const column = lines[lines.length - 1].length + 1;
+    out.push(
+      error("JD007", `${path} is not valid UTF-8 (byte 0x${bytes[bad]?.toString(16)} at offset ${bad})`, {
+        file: path,
+        line: lines.length,
+        column,
+      }),
+    );
     return undefined;
   }
   return parseSource(path, kind, name, text, out);
 }
 
 /** Parses YAML text into a SourceFile; exported for `--set` values and tests. */
-export function parseSource(path: string, kind: FileKind, name: string, text: string, out: Diagnostic[]): SourceFile | undefined {
+export function parseSource(
+  path: string,
+  kind: FileKind,
+  name: string,
+  text: string,
+  out: Diagnostic[],
+): SourceFile | undefined {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, schema: "core", prettyErrors: false, uniqueKeys: true, strict: true });
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    schema: "core",
+    prettyErrors: false,
+    uniqueKeys: true,
+    strict: true,
+  });
   const file = new SourceFile(path, kind, name, text, undefined, doc, lines); // positions only
-  const errors = doc.errors.map((e) => {
+  // An unknown tag (`!!python/object`) is only a warning to `yaml`; here it is an error, never silently a string.
+  const problems = [...doc.errors, ...doc.warnings.filter((w) => w.code === "TAG_RESOLVE_FAILED")];
+  const errors = problems.map((e) => {
     const code = e.code === "DUPLICATE_KEY" ? "JD002" : e.code === "RESOURCE_EXHAUSTION" ? "JD006" : "JD001";
-    const message = e.code === "RESOURCE_EXHAUSTION" ? `nesting too deep to parse (limit ${LIMITS.depth})` : yamlMessage(e.code, e.message);
+    const message =
+      e.code === "RESOURCE_EXHAUSTION"
+        ? `nesting too deep to parse (limit ${LIMITS.depth})`
+        : yamlMessage(e.code, e.message, text.slice(e.pos[0], e.pos[0] + 200));
     return error(code, message, file.at(errorOffset(text, e.code, e.message, e.pos[0])));
   });
+  if (!errors.length) errors.push(...aliasErrors(doc, file));
   if (errors.length) {
     out.push(...errors);
     return undefined;
@@ -131,7 +178,13 @@ export function parseSource(path: string, kind: FileKind, name: string, text: st
     value = doc.toJS({ maxAliasCount: LIMITS.aliases });
   } catch (e) {
     if (e instanceof ReferenceError) {
-      out.push(error("JD005", `too many alias expansions (limit ${LIMITS.aliases}): ${e.message}`, { file: path, line: 1, column: 1 }));
+      out.push(
+        error("JD005", `too many alias expansions (limit ${LIMITS.aliases}): ${e.message}`, {
+          file: path,
+          line: 1,
+          column: 1,
+        }),
+      );
       return undefined;
     }
     throw e;
@@ -145,7 +198,13 @@ export function parseSource(path: string, kind: FileKind, name: string, text: st
     if (value === null || value === undefined) {
       out.push(error("JD003", `${path} is empty; a ${kind} file is a mapping`, { file: path, line: 1, column: 1 }));
     } else {
-      out.push(error("JD003", `${path} is a ${Array.isArray(value) ? "list" : "scalar"}; a ${kind} file is a mapping`, file.positionOf([])));
+      out.push(
+        error(
+          "JD003",
+          `${path} is a ${Array.isArray(value) ? "list" : "scalar"}; a ${kind} file is a mapping`,
+          file.positionOf([]),
+        ),
+      );
     }
     return undefined;
   }
@@ -156,9 +215,19 @@ function isMapping(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function yamlMessage(code: string, message: string): string {
+function yamlMessage(code: string, message: string, source: string): string {
+  if (code === "DUPLICATE_KEY") {
+    const key = /^("[^"\n]*"|'[^'\n]*'|[^:\n]*?)\s*:/.exec(source)?.[1];
+    return `duplicate key${key ? ` ${key}` : ""}: keys of a mapping must be unique`;
+  }
+  if (code === "TAG_RESOLVE_FAILED")
+    return `${message.split("\n")[0].replace(/ at line \d+, column \d+.*$/, "")} (only YAML's core tags are allowed)`;
+  if (code === "MULTIPLE_DOCS") return "more than one YAML document (a second `---`); a config file holds one";
   const first = message.split("\n")[0].replace(/ at line \d+, column \d+.*$/, "");
-  const hint = code === "BLOCK_AS_IMPLICIT_KEY" || code === "MULTILINE_IMPLICIT_KEY" ? " (check the indentation of the lines below)" : "";
+  const hint =
+    code === "BLOCK_AS_IMPLICIT_KEY" || code === "MULTILINE_IMPLICIT_KEY"
+      ? " (check the indentation of the lines below)"
+      : "";
   return `${first}${hint}`;
 }
 
@@ -169,6 +238,21 @@ function errorOffset(text: string, code: string, message: string, offset: number
   if (!quote) return offset;
   const open = text.lastIndexOf(quote, Math.min(offset, text.length - 1));
   return open >= 0 ? open : offset;
+}
+
+/** Aliases to no anchor, and aliases inside the node they name (a cycle: an infinite value). */
+function aliasErrors(doc: ReturnType<typeof parseDocument>, file: SourceFile): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  visit(doc, {
+    Alias(_key, node, path) {
+      const target = node.resolve(doc);
+      const at = file.at(node.range?.[0] ?? 0);
+      if (!target) out.push(error("JD001", `alias *${node.source} refers to no anchor before it`, at));
+      else if (path.includes(target))
+        out.push(error("JD005", `alias *${node.source} is inside its own anchor &${node.source}: a cycle`, at));
+    },
+  });
+  return out;
 }
 
 /** Offset of the first node nested deeper than the limit (iterative: the tree may be arbitrarily deep). */
@@ -188,7 +272,10 @@ function deepestNode(root: unknown): number | undefined {
   return undefined;
 }
 
-function findNonFinite(v: unknown, path: (string | number)[]): { path: (string | number)[]; value: number } | undefined {
+function findNonFinite(
+  v: unknown,
+  path: (string | number)[],
+): { path: (string | number)[]; value: number } | undefined {
   if (typeof v === "number") return Number.isFinite(v) ? undefined : { path, value: v };
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) {
@@ -204,17 +291,21 @@ function findNonFinite(v: unknown, path: (string | number)[]): { path: (string |
   return undefined;
 }
 
+/** Offset of the first byte that does not start a valid UTF-8 sequence (the file failed to decode). */
 function firstInvalidUtf8(bytes: Buffer): number {
-  let lo = 0;
-  let hi = bytes.length;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    try {
-      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
-      lo = mid;
-    } catch {
-      hi = mid;
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i];
+    const n = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (n === 0 || i + n > bytes.length) return i;
+    if (n > 1) {
+      try {
+        decoder.decode(bytes.subarray(i, i + n));
+      } catch {
+        return i;
+      }
     }
+    i += n;
   }
-  return lo;
+  return bytes.length;
 }
