@@ -3,9 +3,9 @@
  * json-schema-to-typescript turns each schema into declarations, ts-morph assembles them into one readonly module.
  * `--check` writes nothing and exits 1 when either is stale (the test suite runs it).
  */
-import { readFileSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
-import { buildSchemas } from "./schema-source.ts";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { renderTypes } from "./render-types.ts";
+import { buildSchemas } from "./schema-source.ts";
 
 const check = process.argv.includes("--check");
 const stale: string[] = [];
@@ -19,7 +19,8 @@ function put(path: string, text: string): void {
 
 const schemas = buildSchemas();
 mkdirSync("schemas", { recursive: true });
-for (const [kind, schema] of Object.entries(schemas)) put(`schemas/${kind}.schema.json`, `${JSON.stringify(schema, null, 2)}\n`);
+for (const [kind, schema] of Object.entries(schemas))
+  put(`schemas/${kind}.schema.json`, `${JSON.stringify(schema, null, 2)}\n`);
 mkdirSync("generated/types", { recursive: true });
 put("generated/types/index.ts", await renderTypes(schemas));
 

@@ -9,6 +9,8 @@ type Schema = Record<string, unknown>;
 export const SCHEMA_BASE = "https://jobdef.dev/schemas/";
 export const KEYED_BY_ATTRIBUTES = ["platform", "build-type", "branch", "os", "suite", "harness"] as const;
 export const NAME_PATTERN = "^[a-z0-9][a-z0-9._-]*$";
+/** A relative path that stays below its base: no leading `/` or `\\`, no drive letter, no `..` segment, no NUL. */
+export const RELATIVE_PATH_PATTERN = "^(?![/\\\\])(?![A-Za-z]:)(?!(?:.*[/\\\\])?\\.\\.(?:[/\\\\]|$))[^\\u0000]+$";
 
 const str = (title: string, description: string, extra: Schema = {}): Schema => ({
   type: "string",
@@ -120,7 +122,10 @@ function jobProperties(d: Defs, opts: { layer: boolean }): Record<string, Schema
   const L = (s: Schema) => (opts.layer ? layered(s) : s);
   const K = (id: string, s: Schema) => (opts.layer ? L(d.keyed(id, s)) : s);
   return {
-    description: K("description", str("Description", "What the suite tests, shown in task metadata and `jobdef list`.")),
+    description: K(
+      "description",
+      str("Description", "What the suite tests, shown in task metadata and `jobdef list`."),
+    ),
     harness: K(
       "harness",
       name("Harness", "The harness category (a file in `harnesses/`) whose runner executes this suite."),
@@ -136,7 +141,10 @@ function jobProperties(d: Defs, opts: { layer: boolean }): Record<string, Schema
               type: "string",
             }),
           ),
-          cwd: K("generic-cwd", str("Working directory", "Relative to the root of the checkout.")),
+          cwd: K(
+            "generic-cwd",
+            str("Working directory", "Relative to the root of the checkout, and inside it.", { pattern: RELATIVE_PATH_PATTERN }),
+          ),
           env: K("generic-env", stringMap("Environment", "Variables set for the command.")),
           artifacts: K(
             "generic-artifacts",
@@ -148,8 +156,13 @@ function jobProperties(d: Defs, opts: { layer: boolean }): Record<string, Schema
                 "One uploaded file or directory.",
                 {
                   name: str("Name", "Artifact name, e.g. `public/results.xml`."),
-                  path: str("Path", "Path relative to the working directory."),
-                  type: { type: "string", enum: ["file", "directory"], title: "Type", description: "File or directory." },
+                  path: str("Path", "Path relative to the working directory, and inside it.", { pattern: RELATIVE_PATH_PATTERN }),
+                  type: {
+                    type: "string",
+                    enum: ["file", "directory"],
+                    title: "Type",
+                    description: "File or directory.",
+                  },
                 },
                 ["name", "path", "type"],
               ),
@@ -160,17 +173,22 @@ function jobProperties(d: Defs, opts: { layer: boolean }): Record<string, Schema
       ),
     ),
     treeherder: L(
-      object("Treeherder", "How the job is shown on Treeherder.", {
-        symbol: K("treeherder-symbol", treeherderSymbol),
-        group: K(
-          "treeherder-group",
-          str("Group symbol", "Treeherder group symbol, e.g. `M`; may also be given as `M(...)` in `symbol`.", {
-            pattern: "^[A-Za-z0-9_.+-]+$",
-          }),
-        ),
-        "group-name": K("treeherder-group-name", str("Group name", "Long name of the group, e.g. `Mochitests`.")),
-        tier: K("treeherder-tier", int("Tier", "Treeherder tier: 1 shown by default, 3 hidden.", 1, 3)),
-      }, opts.layer ? [] : ["symbol"]),
+      object(
+        "Treeherder",
+        "How the job is shown on Treeherder.",
+        {
+          symbol: K("treeherder-symbol", treeherderSymbol),
+          group: K(
+            "treeherder-group",
+            str("Group symbol", "Treeherder group symbol, e.g. `M`; may also be given as `M(...)` in `symbol`.", {
+              pattern: "^[A-Za-z0-9_.+-]+$",
+            }),
+          ),
+          "group-name": K("treeherder-group-name", str("Group name", "Long name of the group, e.g. `Mochitests`.")),
+          tier: K("treeherder-tier", int("Tier", "Treeherder tier: 1 shown by default, 3 hidden.", 1, 3)),
+        },
+        opts.layer ? [] : ["symbol"],
+      ),
     ),
     chunks: K("chunks", int("Chunks", "How many jobs the suite is split into.", 1, 1000)),
     "run-on": L(
@@ -204,7 +222,10 @@ function jobProperties(d: Defs, opts: { layer: boolean }): Record<string, Schema
     "max-run-time": K("max-run-time", int("Max run time", "Seconds before the job is killed.", 1, 86400)),
     retry: L(
       object("Retry policy", "When a failed job is run again automatically.", {
-        retries: K("retry-retries", int("Retries", "How often the queue re-runs a task that failed for infrastructure reasons.", 0, 49)),
+        retries: K(
+          "retry-retries",
+          int("Retries", "How often the queue re-runs a task that failed for infrastructure reasons.", 0, 49),
+        ),
         "on-exit-status": K(
           "retry-on-exit-status",
           list("Retry on exit status", "Exit codes of the job that ask for a retry (mozharness uses 4).", {
@@ -221,13 +242,20 @@ function jobProperties(d: Defs, opts: { layer: boolean }): Record<string, Schema
         script: K("mozharness-script", str("Script", "The mozharness script, e.g. `scripts/desktop_unittest.py`.")),
         "suite-name": K(
           "mozharness-suite-name",
-          str("Suite name", "Key in `all_<harness>_suites` and value of the suite argument; defaults to the suite's name."),
+          str(
+            "Suite name",
+            "Key in `all_<harness>_suites` and value of the suite argument; defaults to the suite's name.",
+          ),
         ),
         options: K(
           "mozharness-options",
-          list("Options", "The suite's own harness options (`all_<harness>_suites` entry). `%(name)s` passes through.", {
-            type: "string",
-          }),
+          list(
+            "Options",
+            "The suite's own harness options (`all_<harness>_suites` entry). `%(name)s` passes through.",
+            {
+              type: "string",
+            },
+          ),
         ),
         env: K(
           "mozharness-env",
@@ -242,48 +270,81 @@ function jobProperties(d: Defs, opts: { layer: boolean }): Record<string, Schema
           bool("Chunked", "Pass `--total-chunks`/`--this-chunk` to mozharness; defaults to true when chunks > 1."),
         ),
         "blob-upload": K("mozharness-blob-upload", bool("Blob upload", "Upload extra files through blobber.")),
-        "download-symbols": K(
-          "mozharness-download-symbols",
-          { type: ["boolean", "string"], enum: [true, false, "ondemand"], title: "Download symbols", description: "Whether mozharness downloads crash symbols: true, false or `ondemand`." },
-        ),
+        "download-symbols": K("mozharness-download-symbols", {
+          type: ["boolean", "string"],
+          enum: [true, false, "ondemand"],
+          title: "Download symbols",
+          description: "Whether mozharness downloads crash symbols: true, false or `ondemand`.",
+        }),
       }),
     ),
     mach: L(
       object("mach", "How `mach` runs the suite locally.", {
         command: K("mach-command", str("Command", "The mach command, e.g. `mochitest`.")),
         aliases: K("mach-aliases", list("Aliases", "Other names `mach test` accepts.", { type: "string" })),
-        kwargs: K("mach-kwargs", { type: "object", title: "Keyword arguments", description: "Arguments passed to the mach command." }),
+        kwargs: K("mach-kwargs", {
+          type: "object",
+          title: "Keyword arguments",
+          description: "Arguments passed to the mach command.",
+        }),
       }),
     ),
     buildbot: L(
       object("buildbot", "buildbot-configs settings of the suite.", {
-        name: K("buildbot-name", name("Builder suite name", "Name in the buildbot suite list; defaults to the suite's name.")),
-        timeout: K("buildbot-timeout", int("Timeout", "Seconds without output before buildbot kills the step.", 1, 86400)),
+        name: K(
+          "buildbot-name",
+          name("Builder suite name", "Name in the buildbot suite list; defaults to the suite's name."),
+        ),
+        timeout: K(
+          "buildbot-timeout",
+          int("Timeout", "Seconds without output before buildbot kills the step.", 1, 86400),
+        ),
       }),
     ),
     taskcluster: L(
       object("TaskCluster", "TaskCluster settings of the job.", {
-        "worker-type": K("tc-worker-type", str("Worker type", "Overrides the platform's worker type.", { pattern: "^[a-zA-Z0-9-_]{1,38}$" })),
+        "worker-type": K(
+          "tc-worker-type",
+          str("Worker type", "Overrides the platform's worker type.", { pattern: "^[a-zA-Z0-9-_]{1,38}$" }),
+        ),
         priority: K("tc-priority", {
           type: "string",
           enum: ["highest", "very-high", "high", "medium", "low", "very-low", "lowest"],
           title: "Priority",
           description: "Queue priority; the branch usually sets it.",
         }),
-        features: K("tc-features", { type: "object", title: "Worker features", description: "docker-worker/generic-worker features, e.g. `{allowPtrace: true}`.", additionalProperties: { type: "boolean" } }),
+        features: K("tc-features", {
+          type: "object",
+          title: "Worker features",
+          description: "docker-worker/generic-worker features, e.g. `{allowPtrace: true}`.",
+          additionalProperties: { type: "boolean" },
+        }),
         "loopback-video": K("tc-loopback-video", bool("Loopback video", "Give the container a loopback video device.")),
       }),
     ),
     try: L(
       object("Try", "How try syntax selects the suite.", {
         name: K("try-name", name("Try name", "The name `-u` selects; defaults to the suite's name.")),
-        aliases: K("try-aliases", list("Aliases", "Other names selecting the suite, e.g. `mochitests`.", { type: "string", pattern: NAME_PATTERN })),
+        aliases: K(
+          "try-aliases",
+          list("Aliases", "Other names selecting the suite, e.g. `mochitests`.", {
+            type: "string",
+            pattern: NAME_PATTERN,
+          }),
+        ),
       }),
     ),
   };
 }
 
-function fileSchema(id: string, title: string, description: string, properties: Record<string, Schema>, required: string[], defs: Defs): Schema {
+function fileSchema(
+  id: string,
+  title: string,
+  description: string,
+  properties: Record<string, Schema>,
+  required: string[],
+  defs: Defs,
+): Schema {
   return {
     $schema: "https://json-schema.org/draft/2020-12/schema",
     $id: `${SCHEMA_BASE}${id}.schema.json`,
@@ -313,7 +374,9 @@ const workerSchema = object(
       title: "Implementation",
       description: "docker-worker (Linux, Android) or generic-worker (Windows, macOS).",
     },
-    provisioner: str("Provisioner", "The provisioner id, e.g. `aws-provisioner-v1`.", { pattern: "^[a-zA-Z0-9-_]{1,38}$" }),
+    provisioner: str("Provisioner", "The provisioner id, e.g. `aws-provisioner-v1`.", {
+      pattern: "^[a-zA-Z0-9-_]{1,38}$",
+    }),
     "worker-type": str("Worker type", "The worker type, e.g. `desktop-test`.", { pattern: "^[a-zA-Z0-9-_]{1,38}$" }),
     image: str("Docker image", "Image for docker-worker tasks."),
   },
@@ -323,7 +386,8 @@ const workerSchema = object(
 const mozharnessSettings = {
   type: "object",
   title: "mozharness settings",
-  description: "Platform settings copied into the mozharness config as they are: `exes`, `binary_path`, `installer_path`, `xpcshell_name`, `exe_suffix`, ...",
+  description:
+    "Platform settings copied into the mozharness config as they are: `exes`, `binary_path`, `installer_path`, `xpcshell_name`, `exe_suffix`, ...",
 };
 
 export function buildSchemas(): Record<string, Schema> {
@@ -358,11 +422,37 @@ export function buildSchemas(): Record<string, Schema> {
     "One harness category (mochitest, reftest, ...): its runner and how mozharness unpacks and calls it. Values other than `description` and `job` may be keyed by platform, os or branch: they are resolved per platform.",
     {
       description: str("Description", "What the harness is."),
-      "run-file": harness.keyed("run-file", str("Run file", "The runner in the tests package (`run_file_names`); absent for harnesses with a script of their own (marionette, web-platform-tests).")),
-      "tests-dir": harness.keyed("tests-dir", str("Tests directory", "Directory of the harness inside the tests package (`suite_definitions.<h>.testsdir`).")),
-      "zip-dirs": harness.keyed("zip-dirs", list("Zip directories", "What to unpack from the tests zip for this harness (`specific_tests_zip_dirs`).", { type: "string" })),
-      options: harness.keyed("options", list("Options", "Options every suite of the harness gets (`suite_definitions.<h>.options`). `%(name)s` passes through.", { type: "string" })),
-      "suite-arg": harness.keyed("suite-arg", str("Suite argument", "The mozharness option that selects a suite; defaults to `--<harness>-suite`.", { pattern: "^--[a-z0-9-]+$" })),
+      "run-file": harness.keyed(
+        "run-file",
+        str(
+          "Run file",
+          "The runner in the tests package (`run_file_names`); absent for harnesses with a script of their own (marionette, web-platform-tests).",
+        ),
+      ),
+      "tests-dir": harness.keyed(
+        "tests-dir",
+        str("Tests directory", "Directory of the harness inside the tests package (`suite_definitions.<h>.testsdir`)."),
+      ),
+      "zip-dirs": harness.keyed(
+        "zip-dirs",
+        list("Zip directories", "What to unpack from the tests zip for this harness (`specific_tests_zip_dirs`).", {
+          type: "string",
+        }),
+      ),
+      options: harness.keyed(
+        "options",
+        list(
+          "Options",
+          "Options every suite of the harness gets (`suite_definitions.<h>.options`). `%(name)s` passes through.",
+          { type: "string" },
+        ),
+      ),
+      "suite-arg": harness.keyed(
+        "suite-arg",
+        str("Suite argument", "The mozharness option that selects a suite; defaults to `--<harness>-suite`.", {
+          pattern: "^--[a-z0-9-]+$",
+        }),
+      ),
       job: jobLayer("Harness job defaults", "Job values for every suite of this harness."),
     },
     ["description"],
@@ -375,19 +465,47 @@ export function buildSchemas(): Record<string, Schema> {
     "One test platform: its OS, build types, worker and mozharness settings.",
     {
       description: str("Description", "What the platform is."),
-      os: { type: "string", enum: ["linux", "macosx", "windows", "android"], title: "OS", description: "The operating system family." },
-      "build-types": list("Build types", "Build types tested on this platform, e.g. `[opt, debug]`.", { type: "string", pattern: NAME_PATTERN }, { minItems: 1, uniqueItems: true }),
-      tags: list("Tags", "Labels suites can select the platform by (`run-on.platform-tags`).", { type: "string", pattern: NAME_PATTERN }, { uniqueItems: true }),
-      "build-platform": name("Build platform", "The platform of the build task tested here; defaults to this platform's name."),
-      treeherder: object("Treeherder", "How Treeherder shows the platform.", {
-        machine: str("Machine platform", "`extra.treeherder.machine.platform`, e.g. `linux64`."),
-      }, ["machine"]),
+      os: {
+        type: "string",
+        enum: ["linux", "macosx", "windows", "android"],
+        title: "OS",
+        description: "The operating system family.",
+      },
+      "build-types": list(
+        "Build types",
+        "Build types tested on this platform, e.g. `[opt, debug]`.",
+        { type: "string", pattern: NAME_PATTERN },
+        { minItems: 1, uniqueItems: true },
+      ),
+      tags: list(
+        "Tags",
+        "Labels suites can select the platform by (`run-on.platform-tags`).",
+        { type: "string", pattern: NAME_PATTERN },
+        { uniqueItems: true },
+      ),
+      "build-platform": name(
+        "Build platform",
+        "The platform of the build task tested here; defaults to this platform's name.",
+      ),
+      treeherder: object(
+        "Treeherder",
+        "How Treeherder shows the platform.",
+        {
+          machine: str("Machine platform", "`extra.treeherder.machine.platform`, e.g. `linux64`."),
+        },
+        ["machine"],
+      ),
       worker: workerSchema,
       buildbot: object("buildbot", "buildbot-configs settings of the platform.", {
-        "slave-platform": str("Slave platform", "Name of the test machines, e.g. `ubuntu64_vm`; workers are named after it."),
+        "slave-platform": str(
+          "Slave platform",
+          "Name of the test machines, e.g. `ubuntu64_vm`; workers are named after it.",
+        ),
       }),
       mozharness: object("mozharness", "The platform's mozharness config.", {
-        "config-files": list("Config files", "Mozharness configs loaded before the generated one (`--cfg`).", { type: "string" }),
+        "config-files": list("Config files", "Mozharness configs loaded before the generated one (`--cfg`).", {
+          type: "string",
+        }),
         settings: { ...mozharnessSettings },
       }),
       job: jobLayer("Platform job defaults", "Job values for every job on this platform."),
@@ -402,13 +520,35 @@ export function buildSchemas(): Record<string, Schema> {
     "One branch (repository): the platforms it runs, its scheduling settings and its job overrides.",
     {
       description: str("Description", "What the branch is for."),
-      repository: str("Repository", "The repository URL, e.g. `https://hg.mozilla.org/mozilla-central`.", { pattern: "^https?://" }),
+      repository: str("Repository", "The repository URL, e.g. `https://hg.mozilla.org/mozilla-central`.", {
+        pattern: "^https?://",
+      }),
       project: name("Treeherder project", "Project name in Treeherder routes; defaults to the branch name."),
-      level: { type: "integer", enum: [1, 2, 3], title: "SCM level", description: "Commit access level; scopes and caches are named after it." },
-      platforms: list("Platforms", "Regular expressions fully matching the platforms this branch runs.", { type: "string" }, { minItems: 1 }),
-      "build-types": list("Build types", "Restrict every platform to these build types.", { type: "string", pattern: NAME_PATTERN }),
-      "exclude-suites": list("Exclude suites", "Regular expressions of suite names this branch never runs.", { type: "string" }),
-      priority: { type: "string", enum: ["highest", "very-high", "high", "medium", "low", "very-low", "lowest"], title: "Priority", description: "TaskCluster priority of the branch's tasks." },
+      level: {
+        type: "integer",
+        enum: [1, 2, 3],
+        title: "SCM level",
+        description: "Commit access level; scopes and caches are named after it.",
+      },
+      platforms: list(
+        "Platforms",
+        "Regular expressions fully matching the platforms this branch runs.",
+        { type: "string" },
+        { minItems: 1 },
+      ),
+      "build-types": list("Build types", "Restrict every platform to these build types.", {
+        type: "string",
+        pattern: NAME_PATTERN,
+      }),
+      "exclude-suites": list("Exclude suites", "Regular expressions of suite names this branch never runs.", {
+        type: "string",
+      }),
+      priority: {
+        type: "string",
+        enum: ["highest", "very-high", "high", "medium", "low", "very-low", "lowest"],
+        title: "Priority",
+        description: "TaskCluster priority of the branch's tasks.",
+      },
       "try-syntax": bool("Try syntax", "Jobs are chosen per push by try syntax in the commit message."),
       job: jobLayer("Branch job overrides", "Job values overriding every lower layer on this branch."),
     },
@@ -424,18 +564,42 @@ export function buildSchemas(): Record<string, Schema> {
       tree: object("Tree", "Settings of the tree itself.", {
         "checked-in": object("Checked in", "What `jobdef compile` writes by default and `jobdef check` compares.", {
           branches: list("Branches", "Branches whose output is checked in.", { type: "string", pattern: NAME_PATTERN }),
-          targets: list("Targets", "Targets written for them.", { type: "string", enum: ["mozharness", "mach", "buildbot", "taskcluster"] }),
+          targets: list("Targets", "Targets written for them.", {
+            type: "string",
+            enum: ["mozharness", "mach", "buildbot", "taskcluster"],
+          }),
         }),
-        "generated-dir": str("Generated directory", "Where compiled output goes, relative to the root; `generated` by default."),
+        "generated-dir": str(
+          "Generated directory",
+          "Where compiled output goes, relative to the root and inside it; `generated` by default.",
+          { pattern: RELATIVE_PATH_PATTERN },
+        ),
         owner: str("Owner", "Owner e-mail in task metadata.", { format: "email" }),
         "index-prefix": str("Index prefix", "Prefix of TaskCluster index routes, e.g. `gecko.v2`."),
-        "treeherder-groups": { type: "object", title: "Treeherder group names", description: "Group symbol → group name, e.g. `M: Mochitests`.", additionalProperties: { type: "string" } },
-        "build-label": str("Build label", "Label of the build task a test depends on; `{platform}` and `{build-type}` are substituted.", { pattern: "\\{platform\\}" }),
-        deadline: str("Deadline", "Task deadline relative to creation, e.g. `1 day`.", { pattern: "^\\d+ (second|minute|hour|day|week|month|year)s?$" }),
-        expires: str("Expires", "Artifact expiry relative to creation, e.g. `1 year`.", { pattern: "^\\d+ (second|minute|hour|day|week|month|year)s?$" }),
+        "treeherder-groups": {
+          type: "object",
+          title: "Treeherder group names",
+          description: "Group symbol → group name, e.g. `M: Mochitests`.",
+          additionalProperties: { type: "string" },
+        },
+        "build-label": str(
+          "Build label",
+          "Label of the build task a test depends on; `{platform}` and `{build-type}` are substituted.",
+          { pattern: "\\{platform\\}" },
+        ),
+        deadline: str("Deadline", "Task deadline relative to creation, e.g. `1 day`.", {
+          pattern: "^\\d+ (second|minute|hour|day|week|month|year)s?$",
+        }),
+        expires: str("Expires", "Artifact expiry relative to creation, e.g. `1 year`.", {
+          pattern: "^\\d+ (second|minute|hour|day|week|month|year)s?$",
+        }),
       }),
       mozharness: object("mozharness", "Settings in every platform's mozharness config.", {
-        "minimum-tests-zip-dirs": list("Minimum tests zip dirs", "Always unpacked from the tests zip (`minimum_tests_zip_dirs`).", { type: "string" }),
+        "minimum-tests-zip-dirs": list(
+          "Minimum tests zip dirs",
+          "Always unpacked from the tests zip (`minimum_tests_zip_dirs`).",
+          { type: "string" },
+        ),
         settings: { ...mozharnessSettings },
       }),
       job: jobLayer("Job defaults", "Values every job starts from."),
@@ -446,7 +610,14 @@ export function buildSchemas(): Record<string, Schema> {
 
   const job = new Defs();
   out.job = {
-    ...fileSchema("job", "jobdef merged job", "A job after all layers are merged and keyed-by values resolved: what emitters read.", jobProperties(job, { layer: false }), ["description", "treeherder", "chunks", "max-run-time", "retry"], job),
+    ...fileSchema(
+      "job",
+      "jobdef merged job",
+      "A job after all layers are merged and keyed-by values resolved: what emitters read.",
+      jobProperties(job, { layer: false }),
+      ["description", "treeherder", "chunks", "max-run-time", "retry"],
+      job,
+    ),
   };
   (out.job as Schema).oneOf = [
     { required: ["harness"], title: "a harness job" },

@@ -14,7 +14,9 @@ export function ajvDiagnostics(
   base: readonly PathSegment[] = [],
 ): Diagnostic[] {
   const at = typeof locate === "function" ? locate : (p: PathSegment[], k?: boolean) => locate.positionOf(p, k);
-  const alternatives = new Set(errors.filter((e) => e.keyword === "oneOf" || e.keyword === "anyOf").map((e) => e.instancePath));
+  const alternatives = new Set(
+    errors.filter((e) => e.keyword === "oneOf" || e.keyword === "anyOf").map((e) => e.instancePath),
+  );
   const out: Diagnostic[] = [];
   for (const e of errors) {
     const inAlternative = /\/(oneOf|anyOf)\/\d+\//.test(e.schemaPath) && alternatives.has(e.instancePath);
@@ -26,7 +28,10 @@ export function ajvDiagnostics(
   return out;
 }
 
-function describe(e: ErrorObject, path: PathSegment[]): { code: Code; message: string; path: PathSegment[]; onKey?: boolean } {
+function describe(
+  e: ErrorObject,
+  path: PathSegment[],
+): { code: Code; message: string; path: PathSegment[]; onKey?: boolean } {
   const where = formatPath(path);
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
@@ -53,13 +58,18 @@ function describe(e: ErrorObject, path: PathSegment[]): { code: Code; message: s
         const keys = (e.schema as { required: string[] }[]).map((s) => `"${s.required[0]}"`).join(" or ");
         return { code: "JD012", message: `${where}: needs exactly one of ${keys}`, path };
       }
-      return { code: "JD015", message: `${where}: matches none of the allowed forms${options.length ? ` (${options.join("; ")})` : ""}`, path };
+      return {
+        code: "JD015",
+        message: `${where}: matches none of the allowed forms${options.length ? ` (${options.join("; ")})` : ""}`,
+        path,
+      };
     }
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
     case "exclusiveMaximum":
-      if (path[path.length - 1] === "chunks" && e.keyword === "minimum")
+      // `chunks` itself, or an arm of a keyed-by `chunks`
+      if (e.keyword === "minimum" && path.some((s, i) => s === "chunks" && (i === path.length - 1 || String(path[i + 1]).startsWith("by-"))))
         return { code: "JD034", message: `${where}: chunks must be at least 1, got ${JSON.stringify(e.data)}`, path };
       return { code: "JD013", message: `${where}: ${JSON.stringify(e.data)} ${e.message}`, path };
     case "enum":
@@ -69,6 +79,8 @@ function describe(e: ErrorObject, path: PathSegment[]): { code: Code; message: s
         path,
       };
     case "pattern":
+      if (String(p.pattern).startsWith("^(?![/\\\\])"))
+        return { code: "JD013", message: `${where}: ${JSON.stringify(e.data)} must be a relative path inside its base (no leading /, no "..")`, path };
       return { code: "JD013", message: `${where}: ${JSON.stringify(e.data)} does not match ${p.pattern}`, path };
     default:
       return { code: "JD013", message: `${where}: ${e.message}`, path };

@@ -16,13 +16,26 @@ export const MAP_OPS = ["$replace"] as const;
 export function checkJobLayer(value: unknown, file: SourceFile, path: readonly PathSegment[], out: Diagnostic[]): void {
   const root = schemaOf("job");
   if (!isMapping(value)) {
-    out.push(error("JD010", `${formatPath(path)}: expected a mapping of job fields, got ${kindOf(value)}`, file.positionOf(path)));
+    out.push(
+      error(
+        "JD010",
+        `${formatPath(path)}: expected a mapping of job fields, got ${kindOf(value)}`,
+        file.positionOf(path),
+      ),
+    );
     return;
   }
   checkMapping(value, root, file, [...path], "job", out);
 }
 
-function checkMapping(value: Record<string, unknown>, schema: JsonSchema, file: SourceFile, path: PathSegment[], key: string, out: Diagnostic[]): void {
+function checkMapping(
+  value: Record<string, unknown>,
+  schema: JsonSchema,
+  file: SourceFile,
+  path: PathSegment[],
+  key: string,
+  out: Diagnostic[],
+): void {
   const props = schema.properties as Record<string, JsonSchema> | undefined;
   const extra = schema.additionalProperties;
   for (const k of Object.keys(value)) {
@@ -42,7 +55,14 @@ function checkMapping(value: Record<string, unknown>, schema: JsonSchema, file: 
   }
 }
 
-function checkValue(value: unknown, schema: JsonSchema, file: SourceFile, path: PathSegment[], key: string, out: Diagnostic[]): void {
+function checkValue(
+  value: unknown,
+  schema: JsonSchema,
+  file: SourceFile,
+  path: PathSegment[],
+  key: string,
+  out: Diagnostic[],
+): void {
   if (value === null) return; // deletes the key
   const attr = keyedByAttribute(value);
   if (attr !== undefined) {
@@ -76,10 +96,22 @@ function checkValue(value: unknown, schema: JsonSchema, file: SourceFile, path: 
   if (!validate(value)) out.push(...ajvDiagnostics(validate.errors ?? [], file, path));
 }
 
-function checkKeyedBy(value: Record<string, unknown>, attr: string, schema: JsonSchema, file: SourceFile, path: PathSegment[], key: string, out: Diagnostic[]): void {
+function checkKeyedBy(
+  value: Record<string, unknown>,
+  attr: string,
+  schema: JsonSchema,
+  file: SourceFile,
+  path: PathSegment[],
+  key: string,
+  out: Diagnostic[],
+): void {
   const byKey = `by-${attr}`;
   if (!(ATTRIBUTES as readonly string[]).includes(attr)) {
-    const hint = nearest(byKey, ATTRIBUTES.map((a) => `by-${a}`), 1);
+    const hint = nearest(
+      byKey,
+      ATTRIBUTES.map((a) => `by-${a}`),
+      1,
+    );
     out.push(
       error(
         "JD023",
@@ -91,12 +123,24 @@ function checkKeyedBy(value: Record<string, unknown>, attr: string, schema: Json
   }
   const arms = value[byKey];
   if (!isMapping(arms) || Object.keys(arms).length === 0) {
-    out.push(error("JD010", `${formatPath([...path, byKey])}: expected a non-empty mapping of patterns to values`, file.positionOf([...path, byKey])));
+    out.push(
+      error(
+        "JD010",
+        `${formatPath([...path, byKey])}: expected a non-empty mapping of patterns to values`,
+        file.positionOf([...path, byKey]),
+      ),
+    );
     return;
   }
   for (const arm of Object.keys(arms)) {
     if (arm !== "default" && armRegex(arm) === null)
-      out.push(error("JD021", `${formatPath([...path, byKey])}: "${arm}" is not a valid regular expression`, file.positionOf([...path, byKey, arm], true)));
+      out.push(
+        error(
+          "JD021",
+          `${formatPath([...path, byKey])}: "${arm}" is not a valid regular expression`,
+          file.positionOf([...path, byKey, arm], true),
+        ),
+      );
     checkValue(arms[arm], schema, file, [...path, byKey, arm], key, out);
   }
 }

@@ -43,9 +43,22 @@ export function loadValidTree(root: string, options: { onStage?: (s: string, ms:
 }
 
 /** Expand jobs for the given branches (what `list`, `explain` and `try` need). */
-export function expandJobs(tree: Tree, options: Pick<CompileOptions, "branches" | "overrides" | "onStage">): Result<BranchJobs[]> {
+export function expandJobs(
+  tree: Tree,
+  options: Pick<CompileOptions, "branches" | "overrides" | "onStage">,
+): Result<BranchJobs[]> {
   const unknown = (options.branches ?? []).filter((b) => !tree.branches.has(b));
-  if (unknown.length) return fail(unknown.map((b) => ({ code: "JD020", severity: "error", message: `unknown branch "${b}"; branches: ${[...tree.branches.keys()].sort().join(", ")}` }) as Diagnostic));
+  if (unknown.length)
+    return fail(
+      unknown.map(
+        (b) =>
+          ({
+            code: "JD020",
+            severity: "error",
+            message: `unknown branch "${b}"; branches: ${[...tree.branches.keys()].sort().join(", ")}`,
+          }) as Diagnostic,
+      ),
+    );
   const { branches, diagnostics } = timed(options, "expand", () => expandTree(tree, options));
   return diagnostics.length ? fail(sortDiagnostics(diagnostics)) : ok(branches);
 }
@@ -67,5 +80,8 @@ export function compile(options: CompileOptions): Result<Compiled> {
   );
   if (emitted.some((d) => d.severity === "error")) return fail(sortDiagnostics(emitted));
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return ok({ tree: tree.value, branches: expanded.value, targets, files }, [...tree.warnings, ...sortDiagnostics(emitted)]);
+  return ok({ tree: tree.value, branches: expanded.value, targets, files }, [
+    ...tree.warnings,
+    ...sortDiagnostics(emitted),
+  ]);
 }

@@ -1,14 +1,15 @@
 /** Stage 4, expand: for each branch, platform, build type and selected suite, merge the layers; one job per chunk. */
+
+import type { MergedJob } from "../generated/types/index.js";
 import { ajvDiagnostics } from "./ajv-errors.js";
 import { type Diagnostic, error, type Related } from "./diagnostics.js";
 import type { Attribute, JobContext } from "./keyed-by.js";
 import { LIMITS } from "./limits.js";
-import { type Merged, mergeLayers, type ProvenanceNode, isOrigin } from "./merge.js";
+import { isOrigin, type Merged, mergeLayers, type ProvenanceNode } from "./merge.js";
 import type { Branch, Layer, Platform, Suite, Tree } from "./model.js";
 import { fullMatch, jobLabel, splitSymbol, treeherderSymbol } from "./names.js";
 import { type ErrorObject, fileValidator } from "./schemas.js";
 import type { PathSegment } from "./source.js";
-import type { MergedJob } from "../generated/types/index.js";
 
 /** One job: a (branch, platform, build type, suite, chunk). Chunks of one suite share `spec` and `provenance`. */
 export interface Job {
@@ -22,7 +23,13 @@ export interface Job {
   readonly chunks: number;
   readonly spec: MergedJob;
   readonly merged: Merged;
-  readonly treeherder: { readonly group?: string; readonly symbol: string; readonly fullSymbol: string; readonly groupName?: string; readonly tier: number };
+  readonly treeherder: {
+    readonly group?: string;
+    readonly symbol: string;
+    readonly fullSymbol: string;
+    readonly groupName?: string;
+    readonly tier: number;
+  };
 }
 
 export interface BranchJobs {
@@ -37,7 +44,10 @@ export interface ExpandOptions {
   readonly overrides?: readonly Layer[];
 }
 
-export function expandTree(tree: Tree, options: ExpandOptions = {}): { branches: BranchJobs[]; diagnostics: Diagnostic[] } {
+export function expandTree(
+  tree: Tree,
+  options: ExpandOptions = {},
+): { branches: BranchJobs[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const names = options.branches ?? [...tree.branches.keys()].sort();
   const branches = names.map((b) => expandBranch(tree, tree.branches.get(b)!, options.overrides ?? [], diagnostics));
@@ -46,24 +56,38 @@ export function expandTree(tree: Tree, options: ExpandOptions = {}): { branches:
 
 function branchPlatforms(tree: Tree, branch: Branch): Platform[] {
   const res = branch.spec.platforms.map((p) => fullMatch(p));
-  return [...tree.platforms.values()].filter((p) => res.some((re) => re.test(p.name))).sort((a, b) => (a.name < b.name ? -1 : 1));
+  return [...tree.platforms.values()]
+    .filter((p) => res.some((re) => re.test(p.name)))
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
 function expandBranch(tree: Tree, branch: Branch, overrides: readonly Layer[], diagnostics: Diagnostic[]): BranchJobs {
   const platforms = branchPlatforms(tree, branch);
   const excluded = (branch.spec["exclude-suites"] ?? []).map((p) => fullMatch(p));
-  const suites = [...tree.suites.values()].filter((s) => !excluded.some((re) => re.test(s.name))).sort((a, b) => (a.name < b.name ? -1 : 1));
+  const suites = [...tree.suites.values()]
+    .filter((s) => !excluded.some((re) => re.test(s.name)))
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
   const jobs: Job[] = [];
   const labels = new Map<string, Job>();
   const symbols = new Map<string, Job>();
   const mergedJob = fileValidator("job");
 
   for (const platform of platforms) {
-    const buildTypes = platform.spec["build-types"].filter((t) => !branch.spec["build-types"] || branch.spec["build-types"].includes(t));
+    const buildTypes = platform.spec["build-types"].filter(
+      (t) => !branch.spec["build-types"] || branch.spec["build-types"].includes(t),
+    );
     for (const buildType of buildTypes) {
       for (const suite of suites) {
-        const ctx: Partial<Record<Attribute, string>> = { platform: platform.name, "build-type": buildType, branch: branch.name, os: platform.spec.os, suite: suite.name };
-        const base = [tree.defaults.layer, platform.layer, suite.layer, branch.layer, ...overrides].filter((l): l is Layer => l !== undefined);
+        const ctx: Partial<Record<Attribute, string>> = {
+          platform: platform.name,
+          "build-type": buildType,
+          branch: branch.name,
+          os: platform.spec.os,
+          suite: suite.name,
+        };
+        const base = [tree.defaults.layer, platform.layer, suite.layer, branch.layer, ...overrides].filter(
+          (l): l is Layer => l !== undefined,
+        );
         const harnessOf = mergeLayers(base, ctx, "harness");
         if (harnessOf.diagnostics.length) {
           diagnostics.push(...harnessOf.diagnostics);
@@ -90,17 +114,42 @@ function expandBranch(tree: Tree, branch: Branch, overrides: readonly Layer[], d
         const spec = merged.value as unknown as MergedJob;
         const chunks = spec.chunks;
         for (let chunk = 1; chunk <= chunks; chunk++) {
-          const job = makeJob(tree, branch.name, platform.name, buildType, suite.name, harness, chunk, chunks, spec, merged);
+          const job = makeJob(
+            tree,
+            branch.name,
+            platform.name,
+            buildType,
+            suite.name,
+            harness,
+            chunk,
+            chunks,
+            spec,
+            merged,
+          );
           const clash = labels.get(job.label);
           if (clash) diagnostics.push(clashError("JD040", `label ${job.label}`, job, clash));
           else labels.set(job.label, job);
           const symKey = `${platform.name}/${buildType} ${job.treeherder.fullSymbol}`;
           const symClash = symbols.get(symKey);
-          if (symClash) diagnostics.push(clashError("JD041", `Treeherder symbol ${job.treeherder.fullSymbol} on ${platform.name}/${buildType}`, job, symClash));
+          if (symClash)
+            diagnostics.push(
+              clashError(
+                "JD041",
+                `Treeherder symbol ${job.treeherder.fullSymbol} on ${platform.name}/${buildType}`,
+                job,
+                symClash,
+              ),
+            );
           else symbols.set(symKey, job);
           jobs.push(job);
           if (jobs.length > LIMITS.jobsPerBranch) {
-            diagnostics.push(error("JD043", `branch ${branch.name} has more than ${LIMITS.jobsPerBranch} jobs`, branch.file.positionOf([])));
+            diagnostics.push(
+              error(
+                "JD043",
+                `branch ${branch.name} has more than ${LIMITS.jobsPerBranch} jobs`,
+                branch.file.positionOf([]),
+              ),
+            );
             return { branch, platforms, jobs: [] };
           }
         }
@@ -111,9 +160,18 @@ function expandBranch(tree: Tree, branch: Branch, overrides: readonly Layer[], d
 }
 
 /** The merge order of SPEC §2: defaults → harness → platform → suite → branch → --set. */
-export function layersFor(tree: Tree, suite: Suite, platform: Platform, branch: Branch, harness: string | undefined, overrides: readonly Layer[]): Layer[] {
+export function layersFor(
+  tree: Tree,
+  suite: Suite,
+  platform: Platform,
+  branch: Branch,
+  harness: string | undefined,
+  overrides: readonly Layer[],
+): Layer[] {
   const h = harness ? tree.harnesses.get(harness)?.layer : undefined;
-  return [tree.defaults.layer, h, platform.layer, suite.layer, branch.layer, ...overrides].filter((l): l is Layer => l !== undefined);
+  return [tree.defaults.layer, h, platform.layer, suite.layer, branch.layer, ...overrides].filter(
+    (l): l is Layer => l !== undefined,
+  );
 }
 
 interface RunOn {
@@ -134,7 +192,18 @@ function selects(runOn: RunOn | undefined, platform: Platform, buildType: string
   return true;
 }
 
-function makeJob(tree: Tree, branch: string, platform: string, buildType: string, suite: string, harness: string | undefined, chunk: number, chunks: number, spec: MergedJob, merged: Merged): Job {
+function makeJob(
+  tree: Tree,
+  branch: string,
+  platform: string,
+  buildType: string,
+  suite: string,
+  harness: string | undefined,
+  chunk: number,
+  chunks: number,
+  spec: MergedJob,
+  merged: Merged,
+): Job {
   const th = spec.treeherder;
   const split = splitSymbol(th.symbol);
   const group = th.group ?? split.group;
@@ -157,7 +226,12 @@ function makeJob(tree: Tree, branch: string, platform: string, buildType: string
 }
 
 function clashError(code: "JD040" | "JD041", what: string, job: Job, other: Job): Diagnostic {
-  const at = (j: Job) => originAt(j.merged.provenance, ["treeherder", "symbol"]) ?? { file: `configs/suites/${j.suite}.yml`, line: 1, column: 1 };
+  const at = (j: Job) =>
+    originAt(j.merged.provenance, ["treeherder", "symbol"]) ?? {
+      file: `configs/suites/${j.suite}.yml`,
+      line: 1,
+      column: 1,
+    };
   const related: Related[] = [{ ...at(other), message: `also from suite ${other.suite} (${other.label})` }];
   return error(code, `${what} is produced by suite ${job.suite} and suite ${other.suite}`, at(job), related);
 }

@@ -1,8 +1,8 @@
 /** A merged job with the provenance of every leaf, as annotated YAML or as data (what `jobdef explain` shows). */
 import { stringify } from "yaml";
+import { byCodePoint } from "./emit/serialize.js";
 import type { Job } from "./expand.js";
 import { isOrigin, type Origin, type ProvenanceNode } from "./merge.js";
-import { byCodePoint } from "./emit/serialize.js";
 
 export interface OriginView {
   readonly layer: string;
@@ -14,7 +14,12 @@ export interface OriginView {
 
 export function originView(o: Origin): OriginView {
   const pos = o.file?.positionOf(o.path);
-  const view: OriginView = { layer: o.layer, file: pos?.file ?? null, line: pos?.line ?? null, column: pos?.column ?? null };
+  const view: OriginView = {
+    layer: o.layer,
+    file: pos?.file ?? null,
+    line: pos?.line ?? null,
+    column: pos?.column ?? null,
+  };
   return o.overrode ? { ...view, overrode: { ...originView(o.overrode), value: o.previous } } : view;
 }
 
@@ -23,7 +28,8 @@ export function fieldOf(job: Job, field: string | undefined): { value: unknown; 
   let value: unknown = job.merged.value;
   let prov: ProvenanceNode = job.merged.provenance;
   for (const seg of field ? field.split(".") : []) {
-    if (value === null || typeof value !== "object" || Array.isArray(value) || !Object.hasOwn(value, seg)) return undefined;
+    if (value === null || typeof value !== "object" || Array.isArray(value) || !Object.hasOwn(value, seg))
+      return undefined;
     value = (value as Record<string, unknown>)[seg];
     prov = isOrigin(prov) ? prov : (prov as Record<string, ProvenanceNode>)[seg];
   }
@@ -41,7 +47,14 @@ export function provenanceList(value: unknown, prov: ProvenanceNode, path = ""):
     return out;
   }
   for (const k of Object.keys(value as object).sort(byCodePoint)) {
-    Object.assign(out, provenanceList((value as Record<string, unknown>)[k], (prov as Record<string, ProvenanceNode>)[k], path ? `${path}.${k}` : k));
+    Object.assign(
+      out,
+      provenanceList(
+        (value as Record<string, unknown>)[k],
+        (prov as Record<string, ProvenanceNode>)[k],
+        path ? `${path}.${k}` : k,
+      ),
+    );
   }
   return out;
 }
@@ -49,7 +62,8 @@ export function provenanceList(value: unknown, prov: ProvenanceNode, path = ""):
 function note(o: Origin | undefined): string {
   if (!o) return "";
   const v = originView(o);
-  const at = (x: OriginView) => (x.layer === "command-line" ? x.file ?? "--set" : x.file ? `${x.file}:${x.line}` : "?");
+  const at = (x: OriginView) =>
+    x.layer === "command-line" ? (x.file ?? "--set") : x.file ? `${x.file}:${x.line}` : "?";
   let s = `  # ${at(v)} (${v.layer})`;
   if (v.overrode) s += `, overrode ${inline(v.overrode.value)} from ${at(v.overrode)} (${v.overrode.layer})`;
   return s;

@@ -17,7 +17,12 @@ export interface ResolvedHarness {
 const FIELDS = ["run-file", "tests-dir", "zip-dirs", "options", "suite-arg"] as const;
 
 /** Resolves `harness` for a platform of a branch; diagnostics when a keyed-by value has no arm for it. */
-export function resolveHarness(tree: Tree, harness: string, platform: string, branch: string): { harness: ResolvedHarness; diagnostics: Diagnostic[] } {
+export function resolveHarness(
+  tree: Tree,
+  harness: string,
+  platform: string,
+  branch: string,
+): { harness: ResolvedHarness; diagnostics: Diagnostic[] } {
   const h = tree.harnesses.get(harness);
   if (!h) throw new Error(`unknown harness ${harness}`);
   const ctx: JobContext = { platform, os: tree.platforms.get(platform)?.spec.os, branch, harness };

@@ -4,8 +4,9 @@
  * provenance or the `$` operators, so this is a small merge of its own; it copies own keys only and never
  * mutates its inputs.
  */
-import { type Code, type Diagnostic, error, type Related } from "./diagnostics.js";
+
 import { isMapping, operatorOf } from "./check-layer.js";
+import { type Code, type Diagnostic, error, type Related } from "./diagnostics.js";
 import { type Attribute, chooseArm, type JobContext, keyedByAttribute } from "./keyed-by.js";
 import type { Layer, LayerKind } from "./model.js";
 import { formatPath, type PathSegment, type SourceFile } from "./source.js";
@@ -45,7 +46,8 @@ export function isOrigin(n: ProvenanceNode | undefined): n is Origin {
 
 /** Sets an own property, even one named `__proto__`: no input key can reach a prototype. */
 export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === "__proto__") Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === "__proto__")
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else target[key] = value;
 }
 
@@ -53,18 +55,38 @@ class Merger {
   readonly diagnostics: Diagnostic[] = [];
   constructor(private readonly ctx: JobContext) {}
 
-  mapping(target: Record<string, unknown>, prov: Record<string, ProvenanceNode>, src: Readonly<Record<string, unknown>>, layer: Layer, srcPath: PathSegment[], only?: string): void {
+  mapping(
+    target: Record<string, unknown>,
+    prov: Record<string, ProvenanceNode>,
+    src: Readonly<Record<string, unknown>>,
+    layer: Layer,
+    srcPath: PathSegment[],
+    only?: string,
+  ): void {
     for (const key of Object.keys(src)) {
       if (only !== undefined && key !== only) continue;
       this.apply(target, prov, key, src[key], layer, [...srcPath, key]);
     }
   }
 
-  private apply(target: Record<string, unknown>, prov: Record<string, ProvenanceNode>, key: string, raw: unknown, layer: Layer, srcPath: PathSegment[]): void {
+  private apply(
+    target: Record<string, unknown>,
+    prov: Record<string, ProvenanceNode>,
+    key: string,
+    raw: unknown,
+    layer: Layer,
+    srcPath: PathSegment[],
+  ): void {
     const resolved = this.resolve(raw, layer, srcPath);
     if (!resolved) return;
     const { value, path } = resolved;
-    const origin = (extra: Partial<Origin> = {}): Origin => ({ [ORIGIN]: true, layer: layer.kind, file: layer.file, path, ...extra });
+    const origin = (extra: Partial<Origin> = {}): Origin => ({
+      [ORIGIN]: true,
+      layer: layer.kind,
+      file: layer.file,
+      path,
+      ...extra,
+    });
     const existing = Object.hasOwn(target, key) ? target[key] : undefined;
     const before = Object.hasOwn(prov, key) ? prov[key] : undefined;
 
@@ -76,7 +98,13 @@ class Merger {
     const op = operatorOf(value);
     if (op === "$append" || op === "$prepend" || op === "$remove") {
       if (existing !== undefined && !Array.isArray(existing)) {
-        this.fail("JD032", `${op} needs a list below it, but lower layers made ${formatPath([key])} a ${typeof existing === "object" ? "mapping" : typeof existing}`, layer, [...path, op], before);
+        this.fail(
+          "JD032",
+          `${op} needs a list below it, but lower layers made ${formatPath([key])} a ${typeof existing === "object" ? "mapping" : typeof existing}`,
+          layer,
+          [...path, op],
+          before,
+        );
         return;
       }
       const list = [...((existing as unknown[]) ?? [])];
@@ -86,7 +114,13 @@ class Merger {
         operand.forEach((item, i) => {
           const at = list.findIndex((x) => deepEqual(x, item));
           if (at < 0) {
-            this.fail("JD033", `$remove: ${JSON.stringify(item)} is not in the list (${JSON.stringify(list)})`, layer, [...path, op, i], before);
+            this.fail(
+              "JD033",
+              `$remove: ${JSON.stringify(item)} is not in the list (${JSON.stringify(list)})`,
+              layer,
+              [...path, op, i],
+              before,
+            );
             return;
           }
           list.splice(at, 1);
@@ -103,13 +137,21 @@ class Merger {
         }
       }
       setOwn(target, key, list);
-      prov[key] = origin({ path: [...path, op], items, overrode: isOrigin(before) ? before : undefined, previous: existing });
+      prov[key] = origin({
+        path: [...path, op],
+        items,
+        overrode: isOrigin(before) ? before : undefined,
+        previous: existing,
+      });
       return;
     }
     if (op === "$replace") {
       const fresh: Record<string, unknown> = {};
       const freshProv: Record<string, ProvenanceNode> = {};
-      this.mapping(fresh, freshProv, (value as Record<string, Record<string, unknown>>).$replace, layer, [...path, "$replace"]);
+      this.mapping(fresh, freshProv, (value as Record<string, Record<string, unknown>>).$replace, layer, [
+        ...path,
+        "$replace",
+      ]);
       setOwn(target, key, fresh);
       setOwn(prov, key, freshProv as ProvenanceNode);
       return;
@@ -133,7 +175,11 @@ class Merger {
     const overrode = isOrigin(before) ? before : undefined;
     if (Array.isArray(value)) {
       setOwn(target, key, [...value]);
-      setOwn(prov, key, origin({ overrode, previous: existing, items: value.map((_, i) => origin({ path: [...path, i] })) }));
+      setOwn(
+        prov,
+        key,
+        origin({ overrode, previous: existing, items: value.map((_, i) => origin({ path: [...path, i] })) }),
+      );
       return;
     }
     setOwn(target, key, value);
@@ -141,7 +187,11 @@ class Merger {
   }
 
   /** Follows keyed-by mappings (nested ones too) down to the chosen arm. */
-  private resolve(raw: unknown, layer: Layer, srcPath: PathSegment[]): { value: unknown; path: PathSegment[] } | undefined {
+  private resolve(
+    raw: unknown,
+    layer: Layer,
+    srcPath: PathSegment[],
+  ): { value: unknown; path: PathSegment[] } | undefined {
     let value = raw;
     let path = srcPath;
     for (let attr = keyedByAttribute(value); attr !== undefined; attr = keyedByAttribute(value)) {
@@ -151,12 +201,27 @@ class Merger {
       const choice = chooseArm(arms, actual);
       const shown = actual === undefined ? `no ${attr}` : `${attr} "${actual}"`;
       if (choice.kind === "none") {
-        this.fail("JD030", `${formatPath(path)}: no arm of ${byKey} matches ${shown} and there is no default; arms tried: ${choice.tried.join(", ")}`, layer, [...path, byKey]);
+        this.fail(
+          "JD030",
+          `${formatPath(path)}: no arm of ${byKey} matches ${shown} and there is no default; arms tried: ${choice.tried.join(", ")}`,
+          layer,
+          [...path, byKey],
+        );
         return undefined;
       }
       if (choice.kind === "ambiguous") {
-        const related = choice.matches.map((m) => ({ ...layer.file!.positionOf([...path, byKey, m], true), message: `arm "${m}" matches` }));
-        this.fail("JD031", `${formatPath(path)}: ${shown} matches more than one arm of ${byKey}: ${choice.matches.join(", ")}`, layer, [...path, byKey], undefined, related);
+        const related = choice.matches.map((m) => ({
+          ...layer.file!.positionOf([...path, byKey, m], true),
+          message: `arm "${m}" matches`,
+        }));
+        this.fail(
+          "JD031",
+          `${formatPath(path)}: ${shown} matches more than one arm of ${byKey}: ${choice.matches.join(", ")}`,
+          layer,
+          [...path, byKey],
+          undefined,
+          related,
+        );
         return undefined;
       }
       path = [...path, byKey, choice.key];
@@ -165,11 +230,19 @@ class Merger {
     return { value, path };
   }
 
-  private fail(code: Code, message: string, layer: Layer, path: PathSegment[], below?: ProvenanceNode, related: Related[] = []): void {
+  private fail(
+    code: Code,
+    message: string,
+    layer: Layer,
+    path: PathSegment[],
+    below?: ProvenanceNode,
+    related: Related[] = [],
+  ): void {
     const last = String(path[path.length - 1] ?? "");
     const onKey = last.startsWith("$") || last.startsWith("by-");
     const at = layer.file ? layer.file.positionOf(path, onKey) : { file: "(command line)", line: 1, column: 1 };
-    if (isOrigin(below) && below.file) related.push({ ...below.file.positionOf(below.path), message: `lower layer (${below.layer}) set it here` });
+    if (isOrigin(below) && below.file)
+      related.push({ ...below.file.positionOf(below.path), message: `lower layer (${below.layer}) set it here` });
     this.diagnostics.push(error(code, message, at, related));
   }
 }
@@ -178,7 +251,11 @@ class Merger {
  * Merges `layers` (lowest first) for one job context. With `only`, merges just that top-level field: enough to
  * decide whether a job exists before resolving fields that may have no arm for contexts the suite never runs in.
  */
-export function mergeLayers(layers: readonly Layer[], ctx: JobContext, only?: string): { merged: Merged; diagnostics: Diagnostic[] } {
+export function mergeLayers(
+  layers: readonly Layer[],
+  ctx: JobContext,
+  only?: string,
+): { merged: Merged; diagnostics: Diagnostic[] } {
   const m = new Merger(ctx);
   const value: Record<string, unknown> = {};
   const provenance: Record<string, ProvenanceNode> = {};
@@ -190,7 +267,12 @@ export function mergeLayers(layers: readonly Layer[], ctx: JobContext, only?: st
  * Resolves every keyed-by mapping inside `value` (at any depth) for `ctx`: for values outside job layers that are
  * resolved per platform or branch (harness runners, mozharness settings). `path` is where `value` sits in `file`.
  */
-export function resolveKeyedBy(value: unknown, ctx: JobContext, file: SourceFile, path: readonly PathSegment[]): { value: unknown; diagnostics: Diagnostic[] } {
+export function resolveKeyedBy(
+  value: unknown,
+  ctx: JobContext,
+  file: SourceFile,
+  path: readonly PathSegment[],
+): { value: unknown; diagnostics: Diagnostic[] } {
   if (value === undefined) return { value, diagnostics: [] };
   const key = String(path[path.length - 1] ?? "value");
   const layer: Layer = { kind: "defaults", file, path: path.slice(0, -1), value: { [key]: value } };
@@ -203,8 +285,16 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== typeof b || a === null || b === null || typeof a !== "object") return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((x, i) => deepEqual(x, (b as unknown[])[i]));
+  if (Array.isArray(a))
+    return a.length === (b as unknown[]).length && a.every((x, i) => deepEqual(x, (b as unknown[])[i]));
   const ka = Object.keys(a);
   const kb = Object.keys(b as object);
-  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b as object, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return (
+    ka.length === kb.length &&
+    ka.every(
+      (k) =>
+        Object.hasOwn(b as object, k) &&
+        deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+    )
+  );
 }

@@ -62,6 +62,11 @@ export interface Tree {
   readonly suites: ReadonlyMap<string, Suite>;
 }
 
-export function layerOf(kind: LayerKind, file: SourceFile, path: readonly PathSegment[], value: unknown): Layer | undefined {
+export function layerOf(
+  kind: LayerKind,
+  file: SourceFile,
+  path: readonly PathSegment[],
+  value: unknown,
+): Layer | undefined {
   return value && typeof value === "object" ? { kind, file, path, value: value as Record<string, unknown> } : undefined;
 }

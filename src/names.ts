@@ -27,7 +27,10 @@ export function nearest(word: string, candidates: Iterable<string>, count = 3): 
   for (const c of candidates) scored.push([distance(word, c), c]);
   scored.sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : 1));
   const limit = Math.max(2, Math.ceil(word.length / 2));
-  return scored.filter(([d]) => d <= limit).slice(0, count).map(([, c]) => c);
+  return scored
+    .filter(([d]) => d <= limit)
+    .slice(0, count)
+    .map(([, c]) => c);
 }
 
 /** Anchored regular expression: keyed-by arms and run-on patterns must match the whole value. */

@@ -10,7 +10,8 @@ type Rule = (tree: Tree) => Diagnostic[];
 function allLayers(tree: Tree): Layer[] {
   const out: Layer[] = [];
   if (tree.defaults.layer) out.push(tree.defaults.layer);
-  for (const m of [tree.harnesses, tree.platforms, tree.branches, tree.suites]) for (const x of m.values()) if (x.layer) out.push(x.layer);
+  for (const m of [tree.harnesses, tree.platforms, tree.branches, tree.suites])
+    for (const x of m.values()) if (x.layer) out.push(x.layer);
   return out;
 }
 
@@ -36,22 +37,40 @@ function valuesOf(layer: Layer, field: readonly string[]): { value: unknown; pat
       out.push({ value, path });
       return;
     }
-    if (typeof value === "object" && !Array.isArray(value)) descend((value as Record<string, unknown>)[rest[0]], [...path, rest[0]], rest.slice(1));
+    if (typeof value === "object" && !Array.isArray(value))
+      descend((value as Record<string, unknown>)[rest[0]], [...path, rest[0]], rest.slice(1));
   };
   descend(layer.value, [...layer.path], field);
   return out;
 }
 
-function regexProblems(file: SourceFile, path: PathSegment[], pattern: string, universe: readonly string[], what: string, severity: "error" | "warning"): Diagnostic[] {
+function regexProblems(
+  file: SourceFile,
+  path: PathSegment[],
+  pattern: string,
+  universe: readonly string[],
+  what: string,
+  severity: "error" | "warning",
+): Diagnostic[] {
   let re: RegExp;
   try {
     re = fullMatch(pattern);
   } catch (e) {
-    return [error("JD021", `${formatPath(path)}: "${pattern}" is not a valid regular expression (${(e as Error).message})`, file.positionOf(path))];
+    return [
+      error(
+        "JD021",
+        `${formatPath(path)}: "${pattern}" is not a valid regular expression (${(e as Error).message})`,
+        file.positionOf(path),
+      ),
+    ];
   }
   if (universe.some((u) => re.test(u))) return [];
   const hint = nearest(pattern, universe, 3);
-  const d = error("JD022", `${formatPath(path)}: "${pattern}" matches no ${what}${hint.length ? ` (nearest: ${hint.join(", ")})` : ""}`, file.positionOf(path));
+  const d = error(
+    "JD022",
+    `${formatPath(path)}: "${pattern}" matches no ${what}${hint.length ? ` (nearest: ${hint.join(", ")})` : ""}`,
+    file.positionOf(path),
+  );
   return [severity === "error" ? d : { ...d, severity }];
 }
 
@@ -61,7 +80,11 @@ const suiteHarnessesExist: Rule = (tree) =>
       .filter(({ value }) => typeof value === "string" && !tree.harnesses.has(value))
       .map(({ value, path }) => {
         const hint = nearest(String(value), tree.harnesses.keys(), 1);
-        return error("JD020", `unknown harness "${value}"${hint.length ? ` (did you mean "${hint[0]}"?)` : ""}; harnesses are files in configs/harnesses/`, s.file.positionOf(path));
+        return error(
+          "JD020",
+          `unknown harness "${value}"${hint.length ? ` (did you mean "${hint[0]}"?)` : ""}; harnesses are files in configs/harnesses/`,
+          s.file.positionOf(path),
+        );
       }),
   );
 
@@ -75,7 +98,9 @@ const branchPlatformPatternsMatchPlatforms: Rule = (tree) => {
 const branchExcludePatternsAreValid: Rule = (tree) => {
   const names = [...tree.suites.keys()];
   return [...tree.branches.values()].flatMap((b) =>
-    (b.spec["exclude-suites"] ?? []).flatMap((p, i) => regexProblems(b.file, ["exclude-suites", i], p, names, "suite", "warning")),
+    (b.spec["exclude-suites"] ?? []).flatMap((p, i) =>
+      regexProblems(b.file, ["exclude-suites", i], p, names, "suite", "warning"),
+    ),
   );
 };
 
@@ -101,7 +126,13 @@ const runOnRulesSelectSomething: Rule = (tree) => {
           if (isRegex) out.push(...regexProblems(file, p, String(item), universe, what, "error"));
           else if (!universe.includes(String(item))) {
             const hint = nearest(String(item), universe, 1);
-            out.push(error("JD020", `${formatPath(p)}: unknown ${what} "${item}"${hint.length ? ` (did you mean "${hint[0]}"?)` : ""}`, file.positionOf(p)));
+            out.push(
+              error(
+                "JD020",
+                `${formatPath(p)}: unknown ${what} "${item}"${hint.length ? ` (did you mean "${hint[0]}"?)` : ""}`,
+                file.positionOf(p),
+              ),
+            );
           }
         });
       }
@@ -114,7 +145,13 @@ const checkedInBranchesExist: Rule = (tree) =>
   tree.settings.checkedIn.branches
     .map((b, i) => ({ b, i }))
     .filter(({ b }) => !tree.branches.has(b))
-    .map(({ b, i }) => error("JD020", `tree.checked-in.branches: unknown branch "${b}"`, tree.defaults.file.positionOf(["tree", "checked-in", "branches", i])));
+    .map(({ b, i }) =>
+      error(
+        "JD020",
+        `tree.checked-in.branches: unknown branch "${b}"`,
+        tree.defaults.file.positionOf(["tree", "checked-in", "branches", i]),
+      ),
+    );
 
 /** Arms naming a platform, branch, suite or harness that does not exist are probably typos: warned, not refused. */
 const keyedByArmsMatchSomething: Rule = (tree) => {
@@ -129,13 +166,17 @@ const keyedByArmsMatchSomething: Rule = (tree) => {
   const out: Diagnostic[] = [];
   const walk = (file: SourceFile, value: unknown, path: PathSegment[]) => {
     if (value === null || typeof value !== "object") return;
-    if (Array.isArray(value)) return value.forEach((v, i) => walk(file, v, [...path, i]));
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) walk(file, value[i], [...path, i]);
+      return;
+    }
     const attr = keyedByAttribute(value);
     if (attr !== undefined && (ATTRIBUTES as readonly string[]).includes(attr)) {
       const arms = (value as Record<string, Record<string, unknown>>)[`by-${attr}`];
       for (const k of Object.keys(arms)) {
         const p = [...path, `by-${attr}`, k];
-        if (k !== "default") out.push(...regexProblems(file, p, k, universes[attr], attr, "warning").filter((d) => d.code === "JD022"));
+        if (k !== "default")
+          out.push(...regexProblems(file, p, k, universes[attr], attr, "warning").filter((d) => d.code === "JD022"));
         walk(file, arms[k], p);
       }
       return;

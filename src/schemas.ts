@@ -11,12 +11,15 @@ export type SchemaKind = (typeof SCHEMA_KINDS)[number];
 
 const BASE = "https://jobdef.dev/schemas/";
 
-let cache: { ajv: Ajv2020; schemas: Record<SchemaKind, JsonSchema>; validators: Map<string, ValidateFunction> } | undefined;
+let cache:
+  | { ajv: Ajv2020; schemas: Record<SchemaKind, JsonSchema>; validators: Map<string, ValidateFunction> }
+  | undefined;
 
 function state() {
   if (cache) return cache;
   const schemas = {} as Record<SchemaKind, JsonSchema>;
-  for (const kind of SCHEMA_KINDS) schemas[kind] = JSON.parse(readFileSync(join(PACKAGE_ROOT, "schemas", `${kind}.schema.json`), "utf8"));
+  for (const kind of SCHEMA_KINDS)
+    schemas[kind] = JSON.parse(readFileSync(join(PACKAGE_ROOT, "schemas", `${kind}.schema.json`), "utf8"));
   const ajv = new Ajv2020({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
   (addFormatsModule as unknown as { default: (a: Ajv2020) => void }).default(ajv);
   // File schemas see job layers as opaque mappings: layers are checked by check-layer.ts, which knows keyed-by

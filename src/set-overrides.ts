@@ -2,8 +2,8 @@
 import { checkJobLayer } from "./check-layer.js";
 import { type Diagnostic, error, fail, ok, type Result } from "./diagnostics.js";
 import { parseSource } from "./load.js";
-import type { Layer } from "./model.js";
 import { setOwn } from "./merge.js";
+import type { Layer } from "./model.js";
 
 /** One layer per argument, in order, so a later `--set` wins over an earlier one. */
 export function parseSetOverrides(args: readonly string[]): Result<Layer[]> {
@@ -14,11 +14,23 @@ export function parseSetOverrides(args: readonly string[]): Result<Layer[]> {
     const eq = arg.indexOf("=");
     const path = eq < 0 ? [] : arg.slice(0, eq).split(".");
     if (eq < 0 || path.some((s) => !/^[A-Za-z0-9_$-][A-Za-z0-9_.$-]*$/.test(s))) {
-      diagnostics.push(error("JD050", `${label}: expected path=value with a dotted path of job fields, e.g. --set chunks=4 or --set mozharness.extra-args='[--e10s]'`, { file: "(command line)", line: 1, column: 1 }));
+      diagnostics.push(
+        error(
+          "JD050",
+          `${label}: expected path=value with a dotted path of job fields, e.g. --set chunks=4 or --set mozharness.extra-args='[--e10s]'`,
+          { file: "(command line)", line: 1, column: 1 },
+        ),
+      );
       continue;
     }
     const text = arg.slice(eq + 1);
-    const parsed = parseSource(label, "suite", "command-line", `value: ${text.includes("\n") ? JSON.stringify(text) : text}\n`, diagnostics);
+    const parsed = parseSource(
+      label,
+      "suite",
+      "command-line",
+      `value: ${text.includes("\n") ? JSON.stringify(text) : text}\n`,
+      diagnostics,
+    );
     if (!parsed) continue;
     const value = (parsed.value as { value: unknown }).value;
     let nested: Record<string, unknown> = {};

@@ -1,5 +1,5 @@
 /** One parsed config file: its JS value, and a lazily built index from value paths to source positions. */
-import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from "yaml";
+import { type Document, isAlias, isMap, isPair, isScalar, isSeq, type LineCounter, type Node } from "yaml";
 import type { Position } from "./diagnostics.js";
 
 export type FileKind = "defaults" | "harness" | "platform" | "branch" | "suite";
@@ -72,7 +72,7 @@ export class SourceFile {
           if (!item.value && kr) index.set(pathKey([...path, k]), { key: [kr[0], kr[1]], value: [kr[0], kr[1]] });
         }
       } else if (isSeq(target)) {
-        target.items.forEach((item, i) => visit(item, [...path, i]));
+        for (let i = 0; i < target.items.length; i++) visit(target.items[i], [...path, i]);
       }
     };
     if (this.doc) visit(this.doc.contents, []);

@@ -1,13 +1,22 @@
 /** Stage 2, validate: every file against its schema, job layers by check-layer, then the semantic rules. */
+
+import type { BranchFile, DefaultsFile, HarnessFile, PlatformFile } from "../generated/types/index.js";
 import { ajvDiagnostics } from "./ajv-errors.js";
 import { checkJobLayer } from "./check-layer.js";
 import { type Diagnostic, fail, ok, type Result, sortDiagnostics } from "./diagnostics.js";
 import type { LoadedTree } from "./load.js";
-import { type Branch, type Harness, layerOf, type Platform, type Suite, type Tree, type TreeSettings } from "./model.js";
+import {
+  type Branch,
+  type Harness,
+  layerOf,
+  type Platform,
+  type Suite,
+  type Tree,
+  type TreeSettings,
+} from "./model.js";
 import { SEMANTIC_RULES } from "./rules.js";
 import { fileValidator } from "./schemas.js";
 import type { SourceFile } from "./source.js";
-import type { BranchFile, DefaultsFile, HarnessFile, PlatformFile } from "../generated/types/index.js";
 
 export function validateTree(loaded: LoadedTree): Result<Tree> {
   const diagnostics: Diagnostic[] = [];
@@ -38,10 +47,29 @@ function buildTree(loaded: LoadedTree): Tree {
   const d = loaded.defaults.value as DefaultsFile;
   const mapOf = <S, T>(files: ReadonlyMap<string, SourceFile>, make: (name: string, file: SourceFile, spec: S) => T) =>
     new Map([...files].map(([name, file]) => [name, make(name, file, file.value as S)]));
-  const harnesses = mapOf<HarnessFile, Harness>(loaded.harnesses, (name, file, spec) => ({ name, file, spec, layer: layerOf("harness", file, ["job"], spec.job) }));
-  const platforms = mapOf<PlatformFile, Platform>(loaded.platforms, (name, file, spec) => ({ name, file, spec, layer: layerOf("platform", file, ["job"], spec.job) }));
-  const branches = mapOf<BranchFile, Branch>(loaded.branches, (name, file, spec) => ({ name, file, spec, layer: layerOf("branch", file, ["job"], spec.job) }));
-  const suites = mapOf<unknown, Suite>(loaded.suites, (name, file, spec) => ({ name, file, layer: layerOf("suite", file, [], spec)! }));
+  const harnesses = mapOf<HarnessFile, Harness>(loaded.harnesses, (name, file, spec) => ({
+    name,
+    file,
+    spec,
+    layer: layerOf("harness", file, ["job"], spec.job),
+  }));
+  const platforms = mapOf<PlatformFile, Platform>(loaded.platforms, (name, file, spec) => ({
+    name,
+    file,
+    spec,
+    layer: layerOf("platform", file, ["job"], spec.job),
+  }));
+  const branches = mapOf<BranchFile, Branch>(loaded.branches, (name, file, spec) => ({
+    name,
+    file,
+    spec,
+    layer: layerOf("branch", file, ["job"], spec.job),
+  }));
+  const suites = mapOf<unknown, Suite>(loaded.suites, (name, file, spec) => ({
+    name,
+    file,
+    layer: layerOf("suite", file, [], spec)!,
+  }));
   return {
     root: loaded.root,
     settings: treeSettings(d, [...branches.keys()]),

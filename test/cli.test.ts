@@ -3,12 +3,15 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { runCli, writeTree } from "./helpers/tree.js";
 
-const BAD = { "configs/suites/plain.yml": 'description: d\nharness: mochitest\ntreeherder: {symbol: "M()"}\nchunk: 2\n' };
+const BAD = {
+  "configs/suites/plain.yml": 'description: d\nharness: mochitest\ntreeherder: {symbol: "M()"}\nchunk: 2\n',
+};
 
 test("cli: --help lists the commands with an example; exit 0", () => {
   const r = runCli(["--help"]);
   assert.equal(r.code, 0);
-  for (const c of ["validate", "compile", "check", "list", "explain", "diff", "try"]) assert.match(r.stdout, new RegExp(`\\b${c}\\b`));
+  for (const c of ["validate", "compile", "check", "list", "explain", "diff", "try"])
+    assert.match(r.stdout, new RegExp(`\\b${c}\\b`));
   assert.match(r.stdout, /Example/);
 });
 
@@ -40,7 +43,10 @@ test("cli: validate an invalid tree: file:line:col, code, source line with a car
   const r = runCli(["validate", "--root", writeTree(BAD)]);
   assert.equal(r.code, 1);
   assert.equal(r.stdout, "");
-  assert.match(r.stderr, /^configs\/suites\/plain\.yml:4:1: error JD011: unknown key "chunk" in the suite file \(did you mean "chunks"\?\)$/m);
+  assert.match(
+    r.stderr,
+    /^configs\/suites\/plain\.yml:4:1: error JD011: unknown key "chunk" in the suite file \(did you mean "chunks"\?\)$/m,
+  );
   assert.match(r.stderr, /^ {5}4 \| chunk: 2\n {7}\| \^$/m);
   assert.doesNotMatch(r.stderr, /\n\s+at .+:\d+:\d+/);
   assert.match(r.stderr, /1 error, 0 warnings/);
@@ -79,16 +85,36 @@ test("cli: list and list --json", () => {
     "test-win32/opt-plain-2",
   ]);
   const json = JSON.parse(runCli(["list", "--root", root, "--json", "--platform", "^win", "--suite", "plain"]).stdout);
-  assert.deepEqual(json[0], { label: "test-win32/opt-plain-1", branch: "central", platform: "win32", build_type: "opt", suite: "plain", chunk: 1, chunks: 2 });
+  assert.deepEqual(json[0], {
+    label: "test-win32/opt-plain-1",
+    branch: "central",
+    platform: "win32",
+    build_type: "opt",
+    suite: "plain",
+    chunk: 1,
+    chunks: 2,
+  });
 });
 
 test("cli: explain shows provenance and what was overridden; --set is the command-line layer", () => {
   const root = writeTree();
   const r = runCli(["explain", "test-linux64/debug-plain-2", "--root", root]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^chunks: 2 {2}# configs\/suites\/plain\.yml:4 \(suite\), overrode 1 from configs\/defaults\.yml:5 \(defaults\)$/m);
+  assert.match(
+    r.stdout,
+    /^chunks: 2 {2}# configs\/suites\/plain\.yml:4 \(suite\), overrode 1 from configs\/defaults\.yml:5 \(defaults\)$/m,
+  );
   assert.match(r.stdout, /^ {4}- --base {2}# configs\/defaults\.yml:10 \(defaults\)$/m);
-  const set = runCli(["explain", "test-linux64/debug-plain-2", "chunks", "--root", root, "--set", "chunks=3", "--json"]);
+  const set = runCli([
+    "explain",
+    "test-linux64/debug-plain-2",
+    "chunks",
+    "--root",
+    root,
+    "--set",
+    "chunks=3",
+    "--json",
+  ]);
   const data = JSON.parse(set.stdout);
   assert.equal(data.value, 3);
   assert.equal(data.provenance.chunks.layer, "command-line");
@@ -98,5 +124,8 @@ test("cli: explain shows provenance and what was overridden; --set is the comman
 test("cli: explain an unknown label suggests the nearest three", () => {
   const r = runCli(["explain", "test-linux64/debug-plain-7", "--root", writeTree()]);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /JD061: no job test-linux64\/debug-plain-7 on branch central; nearest: test-linux64\/debug-plain-1, test-linux64\/debug-plain-2, test-linux64\/opt-plain-1/);
+  assert.match(
+    r.stderr,
+    /JD061: no job test-linux64\/debug-plain-7 on branch central; nearest: test-linux64\/debug-plain-1, test-linux64\/debug-plain-2, test-linux64\/opt-plain-1/,
+  );
 });

@@ -38,9 +38,18 @@ function shuffleKeys(v: unknown, seed: number): unknown {
   if (Array.isArray(v)) return v.map((x) => shuffleKeys(x, seed));
   if (v === null || typeof v !== "object") return v;
   const keys = Object.keys(v);
-  const rotated = keys.slice(seed % Math.max(1, keys.length)).concat(keys.slice(0, seed % Math.max(1, keys.length))).reverse();
+  const rotated = keys
+    .slice(seed % Math.max(1, keys.length))
+    .concat(keys.slice(0, seed % Math.max(1, keys.length)))
+    .reverse();
   const out: Record<string, unknown> = {};
-  for (const k of rotated) Object.defineProperty(out, k, { value: shuffleKeys((v as Record<string, unknown>)[k], seed + 1), enumerable: true, writable: true, configurable: true });
+  for (const k of rotated)
+    Object.defineProperty(out, k, {
+      value: shuffleKeys((v as Record<string, unknown>)[k], seed + 1),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   return out;
 }
 
@@ -74,7 +83,10 @@ test("merge property: inputs are never mutated, and two runs agree", () => {
       const layers = [layer(a), layer(b), layer(c)];
       const before = layers.map((l) => JSON.stringify(canonical(l.value)));
       const first = merged(layers);
-      assert.deepEqual(layers.map((l) => JSON.stringify(canonical(l.value))), before);
+      assert.deepEqual(
+        layers.map((l) => JSON.stringify(canonical(l.value))),
+        before,
+      );
       assert.equal(merged(layers), first);
       assert.equal(({} as Record<string, unknown>).polluted, undefined);
       assert.equal(Object.getPrototypeOf({}), Object.prototype);

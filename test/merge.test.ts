@@ -10,7 +10,8 @@ type Want =
   | { error: { code: string; file: string; line: number; column: number; fragment?: string } };
 
 const LINUX_DEBUG = "test-linux64/debug-plain-1";
-const suite = (extra: string) => `description: Mochitest plain\nharness: mochitest\ntreeherder: {symbol: "M()"}\nchunks: 2\n${extra}`;
+const suite = (extra: string) =>
+  `description: Mochitest plain\nharness: mochitest\ntreeherder: {symbol: "M()"}\nchunks: 2\n${extra}`;
 const platformJob = (extra: string) =>
   `description: Linux x64\nos: linux\nbuild-types: [opt, debug]\ntags: [desktop]\ntreeherder: {machine: linux64}\nworker: {implementation: docker-worker, provisioner: aws-provisioner-v1, worker-type: desktop-test, image: "x:1"}\njob:\n${extra}`;
 
@@ -19,92 +20,270 @@ const CASES: [string, { files?: Record<string, string | null>; sets?: string[]; 
   ["defaults layer", { want: [{ label: LINUX_DEBUG, path: "max-run-time", value: 3600, layer: "defaults", line: 6 }] }],
   [
     "harness overrides defaults",
-    { files: { "configs/harnesses/mochitest.yml": "description: M\nrun-file: runtests.py\njob:\n  max-run-time: 1000\n" }, want: [{ label: LINUX_DEBUG, path: "max-run-time", value: 1000, layer: "harness", line: 4 }] },
+    {
+      files: {
+        "configs/harnesses/mochitest.yml": "description: M\nrun-file: runtests.py\njob:\n  max-run-time: 1000\n",
+      },
+      want: [{ label: LINUX_DEBUG, path: "max-run-time", value: 1000, layer: "harness", line: 4 }],
+    },
   ],
   [
     "platform overrides harness",
     {
-      files: { "configs/harnesses/mochitest.yml": "description: M\nrun-file: runtests.py\njob:\n  max-run-time: 1000\n", "configs/platforms/linux64.yml": platformJob("  max-run-time: 2000\n") },
+      files: {
+        "configs/harnesses/mochitest.yml": "description: M\nrun-file: runtests.py\njob:\n  max-run-time: 1000\n",
+        "configs/platforms/linux64.yml": platformJob("  max-run-time: 2000\n"),
+      },
       want: [{ label: LINUX_DEBUG, path: "max-run-time", value: 2000, layer: "platform", line: 8 }],
     },
   ],
   [
     "suite overrides platform",
-    { files: { "configs/platforms/linux64.yml": platformJob("  max-run-time: 2000\n"), "configs/suites/plain.yml": suite("max-run-time: 3000\n") }, want: [{ label: LINUX_DEBUG, path: "max-run-time", value: 3000, layer: "suite", line: 5 }] },
+    {
+      files: {
+        "configs/platforms/linux64.yml": platformJob("  max-run-time: 2000\n"),
+        "configs/suites/plain.yml": suite("max-run-time: 3000\n"),
+      },
+      want: [{ label: LINUX_DEBUG, path: "max-run-time", value: 3000, layer: "suite", line: 5 }],
+    },
   ],
   [
     "branch overrides suite",
     {
-      files: { "configs/suites/plain.yml": suite("max-run-time: 3000\n"), "configs/branches/central.yml": "description: t\nrepository: https://h/c\nplatforms: ['.*']\njob:\n  max-run-time: 4000\n" },
+      files: {
+        "configs/suites/plain.yml": suite("max-run-time: 3000\n"),
+        "configs/branches/central.yml":
+          "description: t\nrepository: https://h/c\nplatforms: ['.*']\njob:\n  max-run-time: 4000\n",
+      },
       want: [{ label: LINUX_DEBUG, path: "max-run-time", value: 4000, layer: "branch", line: 5 }],
     },
   ],
   [
     "--set overrides branch",
-    { files: { "configs/branches/central.yml": "description: t\nrepository: https://h/c\nplatforms: ['.*']\njob:\n  max-run-time: 4000\n" }, sets: ["max-run-time=5000"], want: [{ label: LINUX_DEBUG, path: "max-run-time", value: 5000, layer: "command-line" }] },
+    {
+      files: {
+        "configs/branches/central.yml":
+          "description: t\nrepository: https://h/c\nplatforms: ['.*']\njob:\n  max-run-time: 4000\n",
+      },
+      sets: ["max-run-time=5000"],
+      want: [{ label: LINUX_DEBUG, path: "max-run-time", value: 5000, layer: "command-line" }],
+    },
   ],
   // merge semantics and operators
-  ["mappings merge deeply", { files: { "configs/defaults.yml": "job:\n  chunks: 1\n  max-run-time: 3600\n  retry: {retries: 5}\n  treeherder: {tier: 2}\n" }, want: [{ label: LINUX_DEBUG, path: "treeherder.symbol", value: "M()" }, { label: LINUX_DEBUG, path: "treeherder.tier", value: 2 }] }],
-  ["a list replaces", { files: { "configs/suites/plain.yml": suite("mozharness: {options: [--x]}\n") }, want: [{ label: LINUX_DEBUG, path: "mozharness.options", value: ["--x"] }] }],
-  ["$append", { files: { "configs/suites/plain.yml": suite("mozharness:\n  options: {$append: [--x, --y]}\n") }, want: [{ label: LINUX_DEBUG, path: "mozharness.options", value: ["--base", "--x", "--y"] }] }],
-  ["$prepend", { files: { "configs/suites/plain.yml": suite("mozharness:\n  options: {$prepend: [--x]}\n") }, want: [{ label: LINUX_DEBUG, path: "mozharness.options", value: ["--x", "--base"] }] }],
-  ["$remove", { files: { "configs/suites/plain.yml": suite("mozharness:\n  options: {$remove: [--base]}\n") }, want: [{ label: LINUX_DEBUG, path: "mozharness.options", value: [] }] }],
-  ["$append on nothing below", { files: { "configs/suites/plain.yml": suite("mozharness:\n  extra-args: {$append: [--e10s]}\n") }, want: [{ label: LINUX_DEBUG, path: "mozharness.extra-args", value: ["--e10s"] }] }],
-  ["$replace stops deep merging", { files: { "configs/suites/plain.yml": suite("mozharness: {$replace: {script: scripts/other.py}}\n") }, want: [{ label: LINUX_DEBUG, path: "mozharness", value: { script: "scripts/other.py" } }] }],
-  ["null deletes", { files: { "configs/suites/plain.yml": suite("mozharness: {options: null}\n") }, want: [{ label: LINUX_DEBUG, path: "mozharness", value: { script: "scripts/desktop_unittest.py" } }] }],
+  [
+    "mappings merge deeply",
+    {
+      files: {
+        "configs/defaults.yml":
+          "job:\n  chunks: 1\n  max-run-time: 3600\n  retry: {retries: 5}\n  treeherder: {tier: 2}\n",
+      },
+      want: [
+        { label: LINUX_DEBUG, path: "treeherder.symbol", value: "M()" },
+        { label: LINUX_DEBUG, path: "treeherder.tier", value: 2 },
+      ],
+    },
+  ],
+  [
+    "a list replaces",
+    {
+      files: { "configs/suites/plain.yml": suite("mozharness: {options: [--x]}\n") },
+      want: [{ label: LINUX_DEBUG, path: "mozharness.options", value: ["--x"] }],
+    },
+  ],
+  [
+    "$append",
+    {
+      files: { "configs/suites/plain.yml": suite("mozharness:\n  options: {$append: [--x, --y]}\n") },
+      want: [{ label: LINUX_DEBUG, path: "mozharness.options", value: ["--base", "--x", "--y"] }],
+    },
+  ],
+  [
+    "$prepend",
+    {
+      files: { "configs/suites/plain.yml": suite("mozharness:\n  options: {$prepend: [--x]}\n") },
+      want: [{ label: LINUX_DEBUG, path: "mozharness.options", value: ["--x", "--base"] }],
+    },
+  ],
+  [
+    "$remove",
+    {
+      files: { "configs/suites/plain.yml": suite("mozharness:\n  options: {$remove: [--base]}\n") },
+      want: [{ label: LINUX_DEBUG, path: "mozharness.options", value: [] }],
+    },
+  ],
+  [
+    "$append on nothing below",
+    {
+      files: { "configs/suites/plain.yml": suite("mozharness:\n  extra-args: {$append: [--e10s]}\n") },
+      want: [{ label: LINUX_DEBUG, path: "mozharness.extra-args", value: ["--e10s"] }],
+    },
+  ],
+  [
+    "$replace stops deep merging",
+    {
+      files: { "configs/suites/plain.yml": suite("mozharness: {$replace: {script: scripts/other.py}}\n") },
+      want: [{ label: LINUX_DEBUG, path: "mozharness", value: { script: "scripts/other.py" } }],
+    },
+  ],
+  [
+    "null deletes",
+    {
+      files: { "configs/suites/plain.yml": suite("mozharness: {options: null}\n") },
+      want: [{ label: LINUX_DEBUG, path: "mozharness", value: { script: "scripts/desktop_unittest.py" } }],
+    },
+  ],
   [
     "$remove of an absent item",
-    { files: { "configs/suites/plain.yml": suite("mozharness:\n  options: {$remove: [--nope]}\n") }, want: [{ error: { code: "JD033", file: "configs/suites/plain.yml", line: 6, column: 23, fragment: "--nope" } }] },
+    {
+      files: { "configs/suites/plain.yml": suite("mozharness:\n  options: {$remove: [--nope]}\n") },
+      want: [{ error: { code: "JD033", file: "configs/suites/plain.yml", line: 6, column: 23, fragment: "--nope" } }],
+    },
   ],
   [
     "$append on a mapping field",
-    { files: { "configs/suites/plain.yml": suite("mach: {$append: [x]}\n") }, want: [{ error: { code: "JD032", file: "configs/suites/plain.yml", line: 5, column: 8, fragment: "mapping" } }] },
+    {
+      files: { "configs/suites/plain.yml": suite("mach: {$append: [x]}\n") },
+      want: [{ error: { code: "JD032", file: "configs/suites/plain.yml", line: 5, column: 8, fragment: "mapping" } }],
+    },
   ],
   [
     "$replace on a list field",
-    { files: { "configs/suites/plain.yml": suite("mozharness:\n  options: {$replace: {a: b}}\n") }, want: [{ error: { code: "JD032", file: "configs/suites/plain.yml", line: 6, column: 13 } }] },
+    {
+      files: { "configs/suites/plain.yml": suite("mozharness:\n  options: {$replace: {a: b}}\n") },
+      want: [{ error: { code: "JD032", file: "configs/suites/plain.yml", line: 6, column: 13 } }],
+    },
   ],
   // keyed-by
-  ["keyed-by exact", { files: { "configs/suites/plain.yml": suite("max-run-time: {by-platform: {linux64: 11, 'linux.*': 12, default: 13}}\n") }, want: [{ label: LINUX_DEBUG, path: "max-run-time", value: 11, line: 5 }, { label: "test-win32/opt-plain-1", path: "max-run-time", value: 13 }] }],
-  ["keyed-by regex", { files: { "configs/suites/plain.yml": suite("max-run-time: {by-platform: {'lin.*': 12, default: 13}}\n") }, want: [{ label: LINUX_DEBUG, path: "max-run-time", value: 12 }] }],
-  ["keyed-by default", { files: { "configs/suites/plain.yml": suite("max-run-time: {by-platform: {'mac.*': 12, default: 13}}\n") }, want: [{ label: LINUX_DEBUG, path: "max-run-time", value: 13 }] }],
+  [
+    "keyed-by exact",
+    {
+      files: {
+        "configs/suites/plain.yml": suite("max-run-time: {by-platform: {linux64: 11, 'linux.*': 12, default: 13}}\n"),
+      },
+      want: [
+        { label: LINUX_DEBUG, path: "max-run-time", value: 11, line: 5 },
+        { label: "test-win32/opt-plain-1", path: "max-run-time", value: 13 },
+      ],
+    },
+  ],
+  [
+    "keyed-by regex",
+    {
+      files: { "configs/suites/plain.yml": suite("max-run-time: {by-platform: {'lin.*': 12, default: 13}}\n") },
+      want: [{ label: LINUX_DEBUG, path: "max-run-time", value: 12 }],
+    },
+  ],
+  [
+    "keyed-by default",
+    {
+      files: { "configs/suites/plain.yml": suite("max-run-time: {by-platform: {'mac.*': 12, default: 13}}\n") },
+      want: [{ label: LINUX_DEBUG, path: "max-run-time", value: 13 }],
+    },
+  ],
   [
     "keyed-by nested",
-    { files: { "configs/suites/plain.yml": suite("max-run-time:\n  by-platform:\n    linux64:\n      by-build-type: {debug: 21, default: 22}\n    default: 23\n") }, want: [{ label: LINUX_DEBUG, path: "max-run-time", value: 21, line: 8 }, { label: "test-linux64/opt-plain-1", path: "max-run-time", value: 22 }] },
+    {
+      files: {
+        "configs/suites/plain.yml": suite(
+          "max-run-time:\n  by-platform:\n    linux64:\n      by-build-type: {debug: 21, default: 22}\n    default: 23\n",
+        ),
+      },
+      want: [
+        { label: LINUX_DEBUG, path: "max-run-time", value: 21, line: 8 },
+        { label: "test-linux64/opt-plain-1", path: "max-run-time", value: 22 },
+      ],
+    },
   ],
   [
     "keyed-by branch, os, suite, harness",
     {
-      files: { "configs/suites/plain.yml": suite("env:\n  A: {by-branch: {central: a, default: z}}\n  B: {by-os: {windows: w, default: b}}\n  C: {by-suite: {plain: c, default: z}}\n  D: {by-harness: {mochitest: d, default: z}}\n") },
-      want: [{ label: LINUX_DEBUG, path: "env", value: { A: "a", B: "b", C: "c", D: "d" } }, { label: "test-win32/opt-plain-1", path: "env.B", value: "w" }],
+      files: {
+        "configs/suites/plain.yml": suite(
+          "env:\n  A: {by-branch: {central: a, default: z}}\n  B: {by-os: {windows: w, default: b}}\n  C: {by-suite: {plain: c, default: z}}\n  D: {by-harness: {mochitest: d, default: z}}\n",
+        ),
+      },
+      want: [
+        { label: LINUX_DEBUG, path: "env", value: { A: "a", B: "b", C: "c", D: "d" } },
+        { label: "test-win32/opt-plain-1", path: "env.B", value: "w" },
+      ],
     },
   ],
   [
     "keyed-by ambiguous",
-    { files: { "configs/suites/plain.yml": suite("max-run-time: {by-platform: {'linux.*': 1, '.*64': 2, default: 3}}\n") }, want: [{ error: { code: "JD031", file: "configs/suites/plain.yml", line: 5, column: 16, fragment: "linux.*, .*64" } }] },
+    {
+      files: {
+        "configs/suites/plain.yml": suite("max-run-time: {by-platform: {'linux.*': 1, '.*64': 2, default: 3}}\n"),
+      },
+      want: [
+        { error: { code: "JD031", file: "configs/suites/plain.yml", line: 5, column: 16, fragment: "linux.*, .*64" } },
+      ],
+    },
   ],
   [
     "keyed-by missing",
-    { files: { "configs/suites/plain.yml": suite("max-run-time: {by-platform: {win32: 1}}\n") }, want: [{ error: { code: "JD030", file: "configs/suites/plain.yml", line: 5, column: 16, fragment: 'platform "linux64"' } }] },
+    {
+      files: { "configs/suites/plain.yml": suite("max-run-time: {by-platform: {win32: 1}}\n") },
+      want: [
+        {
+          error: {
+            code: "JD030",
+            file: "configs/suites/plain.yml",
+            line: 5,
+            column: 16,
+            fragment: 'platform "linux64"',
+          },
+        },
+      ],
+    },
   ],
   [
     "keyed-by unknown attribute",
-    { files: { "configs/suites/plain.yml": suite("max-run-time: {by-plattform: {default: 1}}\n") }, want: [{ error: { code: "JD023", file: "configs/suites/plain.yml", line: 5, column: 16, fragment: "by-platform" } }] },
+    {
+      files: { "configs/suites/plain.yml": suite("max-run-time: {by-plattform: {default: 1}}\n") },
+      want: [
+        { error: { code: "JD023", file: "configs/suites/plain.yml", line: 5, column: 16, fragment: "by-platform" } },
+      ],
+    },
   ],
   [
     "keyed-by unresolved only where the suite does not run",
-    { files: { "configs/suites/plain.yml": suite("run-on: {platforms: [linux64]}\nmax-run-time: {by-platform: {linux64: 9}}\n") }, want: [{ label: LINUX_DEBUG, path: "max-run-time", value: 9 }] },
+    {
+      files: {
+        "configs/suites/plain.yml": suite(
+          "run-on: {platforms: [linux64]}\nmax-run-time: {by-platform: {linux64: 9}}\n",
+        ),
+      },
+      want: [{ label: LINUX_DEBUG, path: "max-run-time", value: 9 }],
+    },
   ],
   // run-on selection
-  ["run-on platforms", { files: { "configs/suites/plain.yml": suite("run-on: {platforms: ['win.*']}\n") }, want: [{ label: "test-win32/opt-plain-1", path: "chunks", value: 2 }] }],
-  ["run-on tags", { files: { "configs/suites/plain.yml": suite("run-on: {platform-tags: [desktop], build-types: [debug]}\n") }, want: [{ label: LINUX_DEBUG, path: "chunks", value: 2 }] }],
+  [
+    "run-on platforms",
+    {
+      files: { "configs/suites/plain.yml": suite("run-on: {platforms: ['win.*']}\n") },
+      want: [{ label: "test-win32/opt-plain-1", path: "chunks", value: 2 }],
+    },
+  ],
+  [
+    "run-on tags",
+    {
+      files: { "configs/suites/plain.yml": suite("run-on: {platform-tags: [desktop], build-types: [debug]}\n") },
+      want: [{ label: LINUX_DEBUG, path: "chunks", value: 2 }],
+    },
+  ],
   [
     "run-on pattern that matches nothing",
-    { files: { "configs/suites/plain.yml": suite("run-on: {platforms: [linux99]}\n") }, want: [{ error: { code: "JD022", file: "configs/suites/plain.yml", line: 5, column: 22, fragment: "linux99" } }] },
+    {
+      files: { "configs/suites/plain.yml": suite("run-on: {platforms: [linux99]}\n") },
+      want: [{ error: { code: "JD022", file: "configs/suites/plain.yml", line: 5, column: 22, fragment: "linux99" } }],
+    },
   ],
   [
     "run-on invalid regex",
-    { files: { "configs/suites/plain.yml": suite("run-on: {platforms: ['linux(']}\n") }, want: [{ error: { code: "JD021", file: "configs/suites/plain.yml", line: 5, column: 22 } }] },
+    {
+      files: { "configs/suites/plain.yml": suite("run-on: {platforms: ['linux(']}\n") },
+      want: [{ error: { code: "JD021", file: "configs/suites/plain.yml", line: 5, column: 22 } }],
+    },
   ],
 ];
 
@@ -116,8 +295,13 @@ for (const [name, c] of CASES) {
       if ("error" in want) {
         const d = diagnostics.find((x) => x.code === want.error.code);
         assert.ok(d, `expected ${want.error.code}, got ${JSON.stringify(diagnostics)}`);
-        assert.deepEqual({ file: d.file, line: d.line, column: d.column }, { file: want.error.file, line: want.error.line, column: want.error.column }, d.message);
-        if (want.error.fragment) assert.match(d.message, new RegExp(want.error.fragment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+        assert.deepEqual(
+          { file: d.file, line: d.line, column: d.column },
+          { file: want.error.file, line: want.error.line, column: want.error.column },
+          d.message,
+        );
+        if (want.error.fragment)
+          assert.match(d.message, new RegExp(want.error.fragment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
         continue;
       }
       assert.deepEqual(diagnostics, []);
@@ -137,13 +321,22 @@ for (const [name, c] of CASES) {
 test("layer engine: run-on selection, branch exclusions and build types", () => {
   const root = writeTree({
     "configs/suites/plain.yml": suite("run-on: {platforms: ['linux.*'], build-types: [debug]}\n"),
-    "configs/suites/other.yml": "description: o\nharness: mochitest\ntreeherder: {symbol: 'M(o)'}\nrun-on: {branches: [elsewhere]}\n",
+    "configs/suites/other.yml":
+      "description: o\nharness: mochitest\ntreeherder: {symbol: 'M(o)'}\nrun-on: {branches: [elsewhere]}\n",
     "configs/suites/gone.yml": "description: g\nharness: mochitest\ntreeherder: {symbol: 'M(g)'}\n",
-    "configs/branches/central.yml": "description: t\nrepository: https://h/c\nplatforms: ['.*']\nexclude-suites: [gone]\n",
-    "configs/branches/elsewhere.yml": "description: e\nrepository: https://h/e\nplatforms: [win32]\nbuild-types: [opt]\n",
+    "configs/branches/central.yml":
+      "description: t\nrepository: https://h/c\nplatforms: ['.*']\nexclude-suites: [gone]\n",
+    "configs/branches/elsewhere.yml":
+      "description: e\nrepository: https://h/e\nplatforms: [win32]\nbuild-types: [opt]\n",
   });
-  assert.deepEqual(jobsOf(root, "central").jobs.map((j) => j.label), ["test-linux64/debug-plain-1", "test-linux64/debug-plain-2"]);
-  assert.deepEqual(jobsOf(root, "elsewhere").jobs.map((j) => j.label), ["test-win32/opt-gone", "test-win32/opt-other"]);
+  assert.deepEqual(
+    jobsOf(root, "central").jobs.map((j) => j.label),
+    ["test-linux64/debug-plain-1", "test-linux64/debug-plain-2"],
+  );
+  assert.deepEqual(
+    jobsOf(root, "elsewhere").jobs.map((j) => j.label),
+    ["test-win32/opt-gone", "test-win32/opt-other"],
+  );
 });
 
 test("layer engine: provenance records what a value overrode", () => {
@@ -152,7 +345,13 @@ test("layer engine: provenance records what a value overrode", () => {
   const sub = fieldOf(job, "max-run-time")!;
   const origin = provenanceList(sub.value, sub.prov, "max-run-time")["max-run-time"];
   assert.equal(origin.file, "configs/suites/plain.yml");
-  assert.deepEqual(origin.overrode, { layer: "defaults", file: "configs/defaults.yml", line: 6, column: 17, value: 3600 });
+  assert.deepEqual(origin.overrode, {
+    layer: "defaults",
+    file: "configs/defaults.yml",
+    line: 6,
+    column: 17,
+    value: 3600,
+  });
 });
 
 test("layer engine: labels and Treeherder symbols clash", () => {

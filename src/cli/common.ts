@@ -2,7 +2,7 @@
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import type { Diagnostic, Result } from "../diagnostics.js";
-import { ExitError, EXIT } from "./errors.js";
+import { EXIT, ExitError } from "./errors.js";
 import { type Format, formatDiagnostics, summary } from "./report.js";
 
 export interface CommonOptions {
@@ -14,7 +14,9 @@ export interface CommonOptions {
 export function withCommon(cmd: Command): Command {
   return cmd
     .option("--root <dir>", "the tree root (holds configs/)", ".")
-    .addOption(new Option("--format <format>", "diagnostics format").choices(["text", "json", "github"]).default("text"))
+    .addOption(
+      new Option("--format <format>", "diagnostics format").choices(["text", "json", "github"]).default("text"),
+    )
     .option("--debug", "print one timing line per stage, and stacks of internal errors");
 }
 

@@ -1,7 +1,6 @@
 import type { Command } from "commander";
-import { type CommonOptions, collect, rootOf, stageTimer, unwrap, withCommon } from "./common.js";
-import { ExitError, EXIT } from "./errors.js";
-import { report } from "./common.js";
+import { type CommonOptions, collect, report, rootOf, stageTimer, unwrap, withCommon } from "./common.js";
+import { EXIT, ExitError } from "./errors.js";
 
 interface ExplainOptions extends CommonOptions {
   branch?: string;
@@ -17,7 +16,10 @@ export function register(program: Command): void {
     .option("--branch <name>", "branch of the job (default: the tree's first checked-in branch)")
     .option("--set <path=value>", "override a job field in every job, as the top layer (repeatable)", collect, [])
     .option("--json", "print {label, branch, value, provenance} as JSON")
-    .addHelpText("after", "\nExamples:\n  jobdef explain test-linux64/debug-mochitest-plain-3 chunks\n  jobdef explain --branch try test-win32/opt-reftest --json")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  jobdef explain test-linux64/debug-mochitest-plain-3 chunks\n  jobdef explain --branch try test-win32/opt-reftest --json",
+    )
     .action(async (label: string, field: string | undefined, o: ExplainOptions) => {
       const { loadValidTree, expandJobs } = await import("../compile.js");
       const { annotatedYaml, fieldOf, provenanceList } = await import("../explain-job.js");
@@ -28,8 +30,21 @@ export function register(program: Command): void {
       const [expanded] = unwrap(expandJobs(tree, { branches: [branch], overrides, onStage: stageTimer(o) }), o);
       const job = expanded.jobs.find((j) => j.label === label);
       if (!job) {
-        const hints = nearest(label, expanded.jobs.map((j) => j.label), 3);
-        report([{ code: "JD061", severity: "error", message: `no job ${label} on branch ${branch}${hints.length ? `; nearest: ${hints.join(", ")}` : ""}` }], o);
+        const hints = nearest(
+          label,
+          expanded.jobs.map((j) => j.label),
+          3,
+        );
+        report(
+          [
+            {
+              code: "JD061",
+              severity: "error",
+              message: `no job ${label} on branch ${branch}${hints.length ? `; nearest: ${hints.join(", ")}` : ""}`,
+            },
+          ],
+          o,
+        );
         throw new ExitError(EXIT.diagnostics);
       }
       const sub = fieldOf(job, field);
@@ -38,11 +53,22 @@ export function register(program: Command): void {
         throw new ExitError(EXIT.diagnostics);
       }
       if (o.json) {
-        const data = { label, branch, field: field ?? null, value: sub.value, provenance: provenanceList(sub.value, sub.prov, field ?? "") };
+        const data = {
+          label,
+          branch,
+          field: field ?? null,
+          value: sub.value,
+          provenance: provenanceList(sub.value, sub.prov, field ?? ""),
+        };
         process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
         return;
       }
       const head = `# ${label} on ${branch} (chunk ${job.chunk} of ${job.chunks})\n`;
-      process.stdout.write(head + (field ? `${field}:${/\n/.test(annotatedYaml(sub.value, sub.prov, "  ")) && typeof sub.value === "object" ? `\n${annotatedYaml(sub.value, sub.prov, "  ")}` : ` ${annotatedYaml(sub.value, sub.prov)}`}` : annotatedYaml(sub.value, sub.prov)));
+      process.stdout.write(
+        head +
+          (field
+            ? `${field}:${/\n/.test(annotatedYaml(sub.value, sub.prov, "  ")) && typeof sub.value === "object" ? `\n${annotatedYaml(sub.value, sub.prov, "  ")}` : ` ${annotatedYaml(sub.value, sub.prov)}`}`
+            : annotatedYaml(sub.value, sub.prov)),
+      );
     });
 }

@@ -18,7 +18,10 @@ export function register(program: Command): void {
     .option("--suite <regex>", "only suites matching this regular expression (searched, not anchored)")
     .option("--set <path=value>", "override a job field in every job, as the top layer (repeatable)", collect, [])
     .option("--json", "print [{label, branch, platform, build_type, suite, chunk, chunks}]")
-    .addHelpText("after", "\nExamples:\n  jobdef list --branch try --platform '^linux64$' --suite mochitest\n  jobdef list --json | jq length")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  jobdef list --branch try --platform '^linux64$' --suite mochitest\n  jobdef list --json | jq length",
+    )
     .action(async (o: ListOptions) => {
       const { loadValidTree, expandJobs } = await import("../compile.js");
       const platformRe = regexOption(o.platform, "--platform");
@@ -31,7 +34,15 @@ export function register(program: Command): void {
         .flatMap((b) => b.jobs)
         .filter((j) => (!platformRe || platformRe.test(j.platform)) && (!suiteRe || suiteRe.test(j.suite)));
       if (o.json) {
-        const rows = jobs.map((j) => ({ label: j.label, branch: j.branch, platform: j.platform, build_type: j.buildType, suite: j.suite, chunk: j.chunk, chunks: j.chunks }));
+        const rows = jobs.map((j) => ({
+          label: j.label,
+          branch: j.branch,
+          platform: j.platform,
+          build_type: j.buildType,
+          suite: j.suite,
+          chunk: j.chunk,
+          chunks: j.chunks,
+        }));
         process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       } else {
         const prefix = branches.length > 1;

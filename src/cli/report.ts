@@ -9,7 +9,15 @@ export function formatDiagnostics(list: readonly Diagnostic[], format: Format, r
   switch (format) {
     case "json":
       return `${JSON.stringify(
-        list.map((d) => ({ file: d.file ?? null, line: d.line ?? null, column: d.column ?? null, severity: d.severity, code: d.code, message: d.message, related: d.related ?? [] })),
+        list.map((d) => ({
+          file: d.file ?? null,
+          line: d.line ?? null,
+          column: d.column ?? null,
+          severity: d.severity,
+          code: d.code,
+          message: d.message,
+          related: d.related ?? [],
+        })),
         null,
         2,
       )}\n`;

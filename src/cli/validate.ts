@@ -9,6 +9,9 @@ export function register(program: Command): void {
       const { loadValidTree } = await import("../compile.js");
       const tree = unwrap(loadValidTree(rootOf(o), { onStage: stageTimer(o) }), o);
       if (o.format === "json") process.stdout.write("[]\n");
-      else process.stderr.write(`jobdef: ${tree.suites.size} suites, ${tree.platforms.size} platforms, ${tree.branches.size} branches: valid\n`);
+      else
+        process.stderr.write(
+          `jobdef: ${tree.suites.size} suites, ${tree.platforms.size} platforms, ${tree.branches.size} branches: valid\n`,
+        );
     });
 }

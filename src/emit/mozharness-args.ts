@@ -41,7 +41,10 @@ export function mozharnessInvocation(tree: Tree, job: Job): MozharnessInvocation
   const { suiteArg } = resolveHarness(tree, job.harness, job.platform, job.branch).harness;
   return {
     script: job.spec.mozharness?.script ?? "scripts/desktop_unittest.py",
-    configFiles: [...(platform.spec.mozharness?.["config-files"] ?? []), generatedConfigPath(tree, job.branch, job.platform)],
+    configFiles: [
+      ...(platform.spec.mozharness?.["config-files"] ?? []),
+      generatedConfigPath(tree, job.branch, job.platform),
+    ],
     suiteArgs: suiteArg ? [suiteArg, mozharnessSuiteName(job)] : [],
     chunkArgs: isChunked(job) ? ["--total-chunks", String(job.chunks), "--this-chunk", String(job.chunk)] : [],
     extraArgs: job.spec.mozharness?.["extra-args"] ?? [],

@@ -5,7 +5,11 @@ import type { Job } from "../../src/expand.js";
 import { parseSetOverrides } from "../../src/set-overrides.js";
 
 /** Jobs of one branch, or the diagnostics of the first failing stage. */
-export function jobsOf(root: string, branch = "central", sets: string[] = []): { jobs: Job[]; diagnostics: readonly Diagnostic[] } {
+export function jobsOf(
+  root: string,
+  branch = "central",
+  sets: string[] = [],
+): { jobs: Job[]; diagnostics: readonly Diagnostic[] } {
   const tree = loadValidTree(root);
   if (!tree.ok) return { jobs: [], diagnostics: tree.diagnostics };
   const overrides = parseSetOverrides(sets);

@@ -68,6 +68,10 @@ export function writeTree(files: Record<string, string | null> = {}, base: Recor
 
 /** Runs the real bin/jobdef. */
 export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: options.cwd ?? REPO, encoding: "utf8", env: { ...process.env, ...options.env } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: options.cwd ?? REPO,
+    encoding: "utf8",
+    env: { ...process.env, ...options.env },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
