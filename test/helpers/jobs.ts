@@ -9,7 +9,7 @@ export function jobsOf(
   root: string,
   branch = "central",
   sets: string[] = [],
-): { jobs: Job[]; diagnostics: readonly Diagnostic[] } {
+): { jobs: readonly Job[]; diagnostics: readonly Diagnostic[] } {
   const tree = loadValidTree(root);
   if (!tree.ok) return { jobs: [], diagnostics: tree.diagnostics };
   const overrides = parseSetOverrides(sets);
