@@ -37,7 +37,7 @@ test("bad try syntax: exit 1, the message line with a caret under the token", ()
   assert.equal(
     r.stderr,
     [
-      '(try syntax):1:21: error JD060: unknown test "mochitest-plian" on branch try; did you mean mochitest-plain?',
+      '(try syntax):1:21: error JD060: unknown test "mochitest-plian" on branch try; did you mean mochitest-plain, mochitest-bc, mochitest-dt?',
       "     1 | try: -b o -p all -u mochitest-plian",
       "       |                     ^",
       "1 error, 0 warnings",
@@ -73,4 +73,22 @@ test("--help has an example", () => {
   const r = runCli(["try", "--help"]);
   assert.equal(r.code, 0);
   assert.match(r.stdout, /jobdef try "try: -b do/);
+});
+
+test("--graph: the TaskCluster tasks of the selection; build dependencies stay labels; --rebuild marks duplicates", () => {
+  const r = jobdefTry("try: -b o -p linux64 -u mochitest-plain-1,mozlint --rebuild 2", "--graph");
+  assert.equal(r.code, 0, r.stderr);
+  const graph = JSON.parse(r.stdout);
+  assert.deepEqual(Object.keys(graph), ["test-linux64/opt-mochitest-plain-1", "test-linux64/opt-mozlint"]);
+  for (const [label, node] of Object.entries<{
+    label: string;
+    attributes: Record<string, unknown>;
+    dependencies: Record<string, string>;
+  }>(graph)) {
+    assert.equal(node.label, label);
+    assert.equal(node.attributes.task_duplicates, 2);
+    assert.deepEqual(Object.values(node.dependencies), ["build-linux64/opt"]);
+  }
+  const once = JSON.parse(jobdefTry("try: -b o -p linux64 -u mozlint", "--graph").stdout);
+  assert.equal(once["test-linux64/opt-mozlint"].attributes.task_duplicates, undefined);
 });

@@ -81,7 +81,8 @@ export function register(program: Command): void {
             o,
           );
         }
-        process.stdout.write(`${JSON.stringify(graph, null, 2)}\n`);
+        const { canonical } = await import("../emit/serialize.js");
+        process.stdout.write(`${JSON.stringify(canonical(graph), null, 2)}\n`);
       } else if (o.json) {
         const { builds, labels, platforms, rebuild, tests } = selection;
         process.stdout.write(`${JSON.stringify({ builds, labels, platforms, rebuild, tests }, null, 2)}\n`);
