@@ -58,9 +58,13 @@ def load_config(path):
     return json.loads(text)
 
 
+# desktop_unittest.py options with a value that configure mozharness (downloads, uploads), not the harness
+MOZHARNESS_VALUE_OPTIONS = ("--installer-url", "--test-packages-url", "--test-url", "--blob-upload-branch", "--download-symbols")
+
+
 def parse_argv(argv):
     """The mozharness options the schedulers pass; anything else is an extra argument."""
-    opts = {"cfg": [], "suites": {}, "total_chunks": None, "this_chunk": None, "extra": []}
+    opts = {"cfg": [], "suites": {}, "total_chunks": None, "this_chunk": None, "mozharness": {}, "extra": []}
     i = 0
     while i < len(argv):
         arg = argv[i]
@@ -69,6 +73,9 @@ def parse_argv(argv):
             i += 2
         elif re.fullmatch(r"--[a-z0-9-]+-suite", arg) and i + 1 < len(argv):
             opts["suites"][arg[2:-len("-suite")]] = argv[i + 1]
+            i += 2
+        elif arg in MOZHARNESS_VALUE_OPTIONS:
+            opts["mozharness"][arg] = argv[i + 1]  # read by mozharness itself, not passed to the harness
             i += 2
         elif arg in ("--total-chunks", "--this-chunk"):
             opts[arg[2:].replace("-", "_")] = int(argv[i + 1])
@@ -111,6 +118,7 @@ def assemble_command(req):
         "command": cmd,
         "env": env,
         "loaded": loaded,
+        "mozharness_options": opts["mozharness"],
         "unpack": config["minimum_tests_zip_dirs"] + config["specific_tests_zip_dirs"][category],
     }
 
