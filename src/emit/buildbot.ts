@@ -1,0 +1,86 @@
+/**
+ * The buildbot target: per branch, `buildbot/<branch>.json` (+ a literal-only `.py` twin) in the shape of
+ * buildbot-configs' mozilla-tests: per platform, `<build type>_unittest_suites` lists of `[name, {...}]` pairs and
+ * `suite_config.config_files`. As in buildbot-configs, an entry with `totalChunks: N` becomes N builders and the
+ * loader (`integrations/buildbot/jobdef_buildbot.py`) adds `--total-chunks N --this-chunk i` per builder, and
+ * `blob_upload` becomes `--blob-upload-branch <branch>`; every other argument is in `extra_args`.
+ */
+import type { BranchJobs, Job } from "../expand.js";
+import type { Platform, Tree } from "../model.js";
+import { generatedConfigPath, isChunked, mozharnessInvocation } from "./mozharness-args.js";
+import { toPythonModule } from "./python.js";
+import { toJson } from "./serialize.js";
+import { downloadSymbolsArgs } from "./taskcluster-command.js";
+import type { EmitInput, OutputFile } from "./types.js";
+
+type SuiteEntry = [string, Record<string, unknown>];
+
+/** Emits the branch's buildbot suite lists, as JSON and as a Python twin. */
+export function emitBuildbot({ tree, branch }: EmitInput): OutputFile[] {
+  const value = buildbotConfig(tree, branch);
+  const name = branch.branch.name;
+  return [
+    { path: `buildbot/${name}.json`, content: toJson(value) },
+    { path: `buildbot/${name}.py`, content: toPythonModule(value) },
+  ];
+}
+
+/** The branch's buildbot config value. */
+export function buildbotConfig(tree: Tree, branchJobs: BranchJobs): Record<string, unknown> {
+  const platforms: Record<string, Record<string, unknown>> = {};
+  for (const platform of branchJobs.platforms) platforms[platform.name] = platformConfig(tree, branchJobs, platform);
+  return { branch: branchJobs.branch.name, repository: branchJobs.branch.spec.repository, platforms };
+}
+
+function platformConfig(tree: Tree, branchJobs: BranchJobs, platform: Platform): Record<string, unknown> {
+  const jobs = branchJobs.jobs.filter((j) => j.platform === platform.name && j.chunk === 1);
+  const buildTypes = [...new Set(branchJobs.jobs.filter((j) => j.platform === platform.name).map((j) => j.buildType))];
+  const config: Record<string, unknown> = {
+    slave_platform: platform.spec.buildbot?.["slave-platform"] ?? platform.name,
+    build_types: buildTypes,
+    suite_config: {
+      config_files: [
+        ...(platform.spec.mozharness?.["config-files"] ?? []),
+        generatedConfigPath(tree, branchJobs.branch.name, platform.name),
+      ],
+    },
+  };
+  for (const bt of buildTypes)
+    config[`${bt}_unittest_suites`] = jobs.filter((j) => j.buildType === bt).map((j) => suiteEntry(tree, j));
+  return config;
+}
+
+function suiteEntry(tree: Tree, job: Job): SuiteEntry {
+  const entry: Record<string, unknown> = { suite: job.suite, script_maxtime: job.spec["max-run-time"] };
+  if (job.chunks > 1) entry.totalChunks = job.chunks;
+  if (job.spec.buildbot?.timeout !== undefined) entry.timeout = job.spec.buildbot.timeout;
+  const generic = job.spec.generic;
+  if (generic) {
+    Object.assign(entry, {
+      use_mozharness: false,
+      command: generic.command,
+      cwd: generic.cwd ?? ".",
+      blob_upload: false,
+    });
+    const env = { ...definedStrings(job.spec.env), ...definedStrings(generic.env) };
+    // with totalChunks, the loader adds THIS_CHUNK and TOTAL_CHUNKS per builder, as TaskCluster sets them
+    if (Object.keys(env).length) entry.env = env;
+  } else {
+    const inv = mozharnessInvocation(tree, job);
+    Object.assign(entry, {
+      use_mozharness: true,
+      script_path: inv.script,
+      extra_args: [...inv.suiteArgs, ...inv.extraArgs, ...downloadSymbolsArgs(job)],
+      blob_upload: job.spec.mozharness?.["blob-upload"] ?? false,
+    });
+    // buildbot-configs chunks whenever totalChunks is set; say so when mozharness disagrees
+    if (isChunked(job) !== job.chunks > 1) entry.chunk_args = isChunked(job);
+    const env = definedStrings(job.spec.env);
+    if (Object.keys(env).length) entry.env = env;
+  }
+  return [job.spec.buildbot?.name ?? job.suite, entry];
+}
+
+function definedStrings(o: Readonly<Record<string, string | undefined>> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(o ?? {}).filter((e): e is [string, string] => e[1] !== undefined));
+}

@@ -1,0 +1,69 @@
+/**
+ * What a TaskCluster test task runs: an argv, independent of the worker. Harness jobs run the mozharness script with
+ * the shared invocation (`mozharness-args.ts`) plus the build's installer and test packages; generic jobs run their
+ * own command. Both go through `run-task`, which checks out the pushed revision first. Nothing here builds a shell
+ * string: the Windows payload quotes the argv itself (`taskcluster-payload.ts`).
+ */
+import type { Job } from "../expand.js";
+import type { Tree } from "../model.js";
+import { mozharnessArgv, mozharnessInvocation } from "./mozharness-args.js";
+import { escapeTaskReference, type TaskReference, taskReference } from "./taskcluster-refs.js";
+
+/** One argument: literal, or a URL naming the build task. */
+export type Arg = string | TaskReference;
+
+/** Where mozharness lives in the checkout. */
+export const MOZHARNESS_DIR = "testing/mozharness";
+export const QUEUE_URL = "https://queue.taskcluster.net/v1/task";
+
+const INSTALLER: Record<string, string> = {
+  linux: "target.tar.bz2",
+  macosx: "target.dmg",
+  windows: "target.zip",
+  android: "target.apk",
+};
+
+/** A public artifact of the build task this job depends on. */
+export function buildArtifact(name: string): TaskReference {
+  return taskReference(`${QUEUE_URL}/<build>/artifacts/public/build/${escapeTaskReference(name)}`);
+}
+
+/** `--blob-upload-branch <branch>` when the suite uploads through blobber (buildbot adds it for `blob_upload`). */
+export function blobUploadArgs(job: Job): string[] {
+  return job.spec.mozharness?.["blob-upload"] ? ["--blob-upload-branch", job.branch] : [];
+}
+
+/** `--download-symbols <how>` when the suite sets it. */
+export function downloadSymbolsArgs(job: Job): string[] {
+  const how = job.spec.mozharness?.["download-symbols"];
+  return how === undefined || how === false ? [] : ["--download-symbols", String(how)];
+}
+
+/** The mozharness command of a harness job, run from the checkout root. */
+export function mozharnessCommand(tree: Tree, job: Job, python: string): Arg[] {
+  const inv = mozharnessInvocation(tree, job);
+  const os = tree.platforms.get(job.platform)!.spec.os;
+  return [
+    python,
+    "-u",
+    `${MOZHARNESS_DIR}/${inv.script}`,
+    ...mozharnessArgv(inv),
+    ...blobUploadArgs(job),
+    ...downloadSymbolsArgs(job),
+    "--installer-url",
+    buildArtifact(INSTALLER[os] ?? "target.tar.bz2"),
+    "--test-packages-url",
+    buildArtifact("target.test_packages.json"),
+  ];
+}
+
+/** A chunked generic job learns its chunk from `THIS_CHUNK` and `TOTAL_CHUNKS` (buildbot sets the same). */
+export function genericChunkEnv(job: Job): Record<string, string> {
+  return job.chunks > 1 ? { THIS_CHUNK: String(job.chunk), TOTAL_CHUNKS: String(job.chunks) } : {};
+}
+
+/** `dir/sub` without doubled or trailing separators; `sub` may be empty or `.`. */
+export function joinPath(dir: string, sub: string | undefined): string {
+  const parts = (sub ?? "").split("/").filter((p) => p && p !== ".");
+  return [dir.replace(/\/+$/, ""), ...parts].join("/");
+}

@@ -1,0 +1,145 @@
+/**
+ * Worker payloads: docker-worker (Linux, Android) and generic-worker (macOS: argv lists; Windows: command lines).
+ * Each payload is built from a worker-neutral `PayloadInput`, and returns the scopes it needs.
+ */
+import type { Arg } from "./taskcluster-command.js";
+import { joinPath } from "./taskcluster-command.js";
+import { escapeTaskReference, relativeDatestamp, type Str, taskReference } from "./taskcluster-refs.js";
+
+export interface ArtifactSpec {
+  readonly name: string;
+  /** Relative to the checkout root. */
+  readonly path: string;
+  readonly type: "file" | "directory";
+}
+
+export interface PayloadInput {
+  /** The command after the checkout prefix, and the checkout-relative working directory. */
+  readonly command: readonly Arg[];
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, Str>>;
+  readonly artifacts: readonly ArtifactSpec[];
+  readonly maxRunTime: number;
+  readonly retryExitStatus: readonly number[];
+  readonly features: Readonly<Record<string, boolean>>;
+  readonly loopbackVideo: boolean;
+  readonly image?: string;
+  /** Caches are shared by branches of one commit-access level. */
+  readonly level: number;
+  /** `<provisioner>/<worker type>`, for scopes named after the pool. */
+  readonly taskQueueId: string;
+  /** Where generic-worker fetches run-task from (a parameter reference to the pushed revision). */
+  readonly runTaskUrl: Str;
+  readonly expires: string;
+}
+
+export interface Payload {
+  readonly payload: Record<string, unknown>;
+  readonly scopes: string[];
+}
+
+const DOCKER_HOME = "/home/worker";
+const CHECKOUT = "checkouts/gecko";
+
+/** docker-worker: run-task from the image, the checkout in a cache, artifacts as a map. */
+export function dockerWorkerPayload(p: PayloadInput): Payload {
+  const checkout = `${DOCKER_HOME}/${CHECKOUT}`;
+  const cache = `level-${p.level}-checkouts`;
+  const scopes = [`docker-worker:cache:${cache}`];
+  const payload: Record<string, unknown> = {
+    image: p.image ?? "taskcluster/desktop-test:latest",
+    command: withPrefix([`${DOCKER_HOME}/bin/run-task`], checkout, joinPath(checkout, p.cwd), p.command),
+    env: p.env,
+    maxRunTime: p.maxRunTime,
+    cache: { [cache]: `${DOCKER_HOME}/checkouts` },
+    artifacts: Object.fromEntries(
+      p.artifacts.map((a) => [
+        a.name,
+        { type: a.type, path: joinPath(checkout, a.path), expires: relativeDatestamp(p.expires) },
+      ]),
+    ),
+  };
+  if (p.retryExitStatus.length) payload.onExitStatus = { retry: [...p.retryExitStatus] };
+  if (Object.keys(p.features).length) payload.features = { ...p.features };
+  for (const [name, on] of Object.entries(p.features))
+    if (on && name === "allowPtrace") scopes.push("docker-worker:feature:allowPtrace");
+  if (p.loopbackVideo) {
+    payload.capabilities = { devices: { loopbackVideo: true } };
+    scopes.push("docker-worker:capability:device:loopbackVideo");
+  }
+  return { payload, scopes };
+}
+
+/** generic-worker: run-task mounted from the pushed revision, the checkout in a cache, artifacts as a list. */
+export function genericWorkerPayload(p: PayloadInput, os: "posix" | "windows"): Payload {
+  const cache = `level-${p.level}-checkouts`;
+  const scopes = [`generic-worker:cache:${cache}`];
+  const python3 = os === "windows" ? "c:/mozilla-build/python3/python3.exe" : "python3";
+  const argv = withPrefix([python3, "run-task"], CHECKOUT, joinPath(CHECKOUT, p.cwd), p.command);
+  const payload: Record<string, unknown> = {
+    command: os === "windows" ? [windowsCommandLine(argv)] : [argv],
+    env: p.env,
+    maxRunTime: p.maxRunTime,
+    mounts: [
+      { cacheName: cache, directory: "checkouts" },
+      { file: "run-task", content: { url: p.runTaskUrl } },
+    ],
+    artifacts: p.artifacts.map((a) => ({
+      name: a.name,
+      path: joinPath(CHECKOUT, a.path),
+      type: a.type,
+      expires: relativeDatestamp(p.expires),
+    })),
+  };
+  if (p.retryExitStatus.length) payload.onExitStatus = { retry: [...p.retryExitStatus] };
+  const features: Record<string, boolean> = { ...p.features };
+  if (p.loopbackVideo) {
+    features.loopbackVideo = true;
+    scopes.push(`generic-worker:loopback-video:${p.taskQueueId}`);
+  }
+  if (Object.keys(features).length) payload.features = features;
+  return { payload, scopes };
+}
+
+function withPrefix(runTask: string[], checkout: string, cwd: string, command: readonly Arg[]): Arg[] {
+  return [...runTask, `--vcs-checkout=${checkout}`, `--task-cwd=${cwd}`, "--", ...command];
+}
+
+/**
+ * One cmd.exe line (generic-worker writes it into a batch file) that gives the program exactly `argv`: each argument
+ * quoted for the C runtime's parser, then every cmd metacharacter escaped with `^` and `%` doubled, so no argument
+ * can expand a variable or start another command. Task references stay references: their `<name>` tokens become
+ * task ids, which contain no character that needs quoting.
+ */
+export function windowsCommandLine(argv: readonly Arg[]): Str {
+  // segments: literal text, or a `<name>` token of a task reference
+  const segments: { text: string; token: boolean }[] = [];
+  argv.forEach((arg, i) => {
+    if (i) segments.push({ text: " ", token: false });
+    const pieces =
+      typeof arg === "string" ? [arg] : arg["task-reference"].split(/(<<|<[^<>]+>)/).map((p) => (p === "<<" ? "<" : p));
+    segments.push({ text: cmdEscape('"'), token: false });
+    pieces.forEach((piece, j) => {
+      if (j % 2 === 1 && piece !== "<") segments.push({ text: piece, token: true });
+      else segments.push({ text: cmdEscape(crtQuoteBody(piece, j === pieces.length - 1)), token: false });
+    });
+    segments.push({ text: cmdEscape('"'), token: false });
+  });
+  if (!segments.some((s) => s.token)) return segments.map((s) => s.text).join("");
+  return taskReference(segments.map((s) => (s.token ? s.text : escapeTaskReference(s.text))).join(""));
+}
+
+/** An argument quoted so the C runtime reads it back unchanged, then escaped for cmd.exe. */
+export function quoteForCmd(arg: string): string {
+  return cmdEscape(`"${crtQuoteBody(arg, true)}"`);
+}
+
+/** Inside a double-quoted C runtime argument: backslashes before a quote (or the closing one) doubled, quotes escaped. */
+function crtQuoteBody(text: string, last: boolean): string {
+  const body = text.replace(/(\\*)"/g, '$1$1\\"');
+  return last ? body.replace(/(\\+)$/, "$1$1") : body;
+}
+
+function cmdEscape(s: string): string {
+  return s.replace(/%/g, "%%").replace(/([()!^"<>&|])/g, "^$1");
+}

@@ -1,0 +1,200 @@
+/**
+ * The TaskCluster target: per branch, `taskcluster/<branch>.json` maps each label to `{label, attributes,
+ * dependencies, task}`. `task` is a queue task definition with placeholders for everything decided at push time
+ * (times, the build's task id, the revision): see `taskcluster-refs.ts`; `materialize()` resolves them. The file's
+ * first key is the `$generated` banner: consumers skip keys starting with `$`.
+ */
+import type { BranchJobs, Job } from "../expand.js";
+import type { Platform, Tree } from "../model.js";
+import { mozharnessInvocation } from "./mozharness-args.js";
+import { toJson } from "./serialize.js";
+import { genericChunkEnv, MOZHARNESS_DIR, mozharnessCommand } from "./taskcluster-command.js";
+import {
+  type ArtifactSpec,
+  dockerWorkerPayload,
+  genericWorkerPayload,
+  type PayloadInput,
+} from "./taskcluster-payload.js";
+import {
+  escapeParameterReference as esc,
+  parameterReference,
+  relativeDatestamp,
+  type Str,
+} from "./taskcluster-refs.js";
+import type { EmitInput, OutputFile } from "./types.js";
+
+export interface GraphEntry {
+  readonly label: string;
+  readonly attributes: Record<string, string | number | boolean>;
+  /** Dependency name → label; `<name>` in task references is that task's id. */
+  readonly dependencies: Record<string, string>;
+  readonly task: Record<string, unknown>;
+}
+
+/** Emits the branch's task graph. */
+export function emitTaskcluster({ tree, branch }: EmitInput): OutputFile[] {
+  const graph: Record<string, GraphEntry> = {};
+  for (const job of branch.jobs) graph[job.label] = graphEntry(tree, branch, job);
+  return [{ path: `taskcluster/${branch.branch.name}.json`, content: toJson(graph) }];
+}
+
+/** The label of the build task a job tests (tree setting `build-label`). */
+export function buildLabel(tree: Tree, platform: Platform, buildType: string): string {
+  return tree.settings.buildLabel
+    .replaceAll("{platform}", platform.spec["build-platform"] ?? platform.name)
+    .replaceAll("{build-type}", buildType);
+}
+
+/** Index namespaces split on dots, so dots inside a name become underscores. */
+function indexSegment(name: string): string {
+  return name.replaceAll(".", "_");
+}
+
+function graphEntry(tree: Tree, branchJobs: BranchJobs, job: Job): GraphEntry {
+  const platform = tree.platforms.get(job.platform)!;
+  const branch = branchJobs.branch;
+  const project = branch.spec.project ?? branch.name;
+  const level = branch.spec.level ?? 1;
+  const worker = platform.spec.worker;
+  const workerType = job.spec.taskcluster?.["worker-type"] ?? worker["worker-type"];
+  const chunkSuffix = job.chunks > 1 ? `-${job.chunk}` : "";
+
+  // 1. where the results go: Treeherder and the index
+  const routes = [
+    parameterReference(`tc-treeherder.v2.${esc(project)}.{revision}.{pushlog_id}`),
+    parameterReference(
+      `index.${esc(tree.settings.indexPrefix)}.${esc(project)}.revision.{revision}.test.${esc(indexSegment(job.platform))}-${esc(job.buildType)}.${esc(indexSegment(job.suite))}${chunkSuffix}`,
+    ),
+  ];
+  // 2. the payload of the platform's worker
+  const input = payloadInput(tree, branchJobs, job, platform, `${worker.provisioner}/${workerType}`, level);
+  const { payload, scopes } =
+    worker.implementation === "docker-worker"
+      ? dockerWorkerPayload(input)
+      : genericWorkerPayload(input, platform.spec.os === "windows" ? "windows" : "posix");
+  // 3. the queue's task definition
+  const suiteFile = tree.suites.get(job.suite)!.file.path;
+  const task: Record<string, unknown> = {
+    provisionerId: worker.provisioner,
+    workerType,
+    schedulerId: `gecko-level-${level}`,
+    created: relativeDatestamp("0 seconds"),
+    deadline: relativeDatestamp(tree.settings.deadline),
+    expires: relativeDatestamp(tree.settings.expires),
+    retries: job.spec.retry.retries ?? 5,
+    routes,
+    scopes: [...routes.map((r) => parameterReference(`queue:route:${r["parameter-reference"]}`)), ...scopes],
+    metadata: {
+      name: job.label,
+      description: `${job.spec.description} (${job.platform}/${job.buildType}${job.chunks > 1 ? `, chunk ${job.chunk} of ${job.chunks}` : ""}, ${branch.name})`,
+      owner: tree.settings.owner,
+      source: parameterReference(`${esc(branch.spec.repository)}/file/{revision}/${esc(suiteFile)}`),
+    },
+    tags: { kind: "test", label: job.label, os: platform.spec.os, "worker-implementation": worker.implementation },
+    payload,
+    extra: {
+      treeherder: treeherderConfig(job, platform),
+      treeherderEnv: ["production", "staging"],
+      chunks: { current: job.chunk, total: job.chunks },
+    },
+  };
+  const priority = job.spec.taskcluster?.priority ?? branch.spec.priority;
+  if (priority) task.priority = priority;
+  const attributes: GraphEntry["attributes"] = {
+    kind: "test",
+    branch: branch.name,
+    platform: job.platform,
+    build_platform: platform.spec["build-platform"] ?? platform.name,
+    build_type: job.buildType,
+    suite: job.suite,
+    chunk: job.chunk,
+    total_chunks: job.chunks,
+    ...(job.harness ? { harness: job.harness } : { generic: true }),
+  };
+  return { label: job.label, attributes, dependencies: { build: buildLabel(tree, platform, job.buildType) }, task };
+}
+
+function treeherderConfig(job: Job, platform: Platform): Record<string, unknown> {
+  const th = job.treeherder;
+  return {
+    symbol: th.symbol,
+    ...(th.group ? { groupSymbol: th.group } : {}),
+    ...(th.groupName ? { groupName: th.groupName } : {}),
+    tier: th.tier,
+    jobKind: "test",
+    machine: { platform: platform.spec.treeherder.machine },
+    collection: { [job.buildType]: true },
+    labels: [job.buildType],
+  };
+}
+
+function payloadInput(
+  tree: Tree,
+  branchJobs: BranchJobs,
+  job: Job,
+  platform: Platform,
+  taskQueueId: string,
+  level: number,
+): PayloadInput {
+  const repo = branchJobs.branch.spec.repository;
+  const common = {
+    maxRunTime: job.spec["max-run-time"],
+    retryExitStatus: job.spec.retry["on-exit-status"] ?? [],
+    features: definedBooleans(job.spec.taskcluster?.features),
+    loopbackVideo: job.spec.taskcluster?.["loopback-video"] ?? false,
+    image: platform.spec.worker.image,
+    level,
+    taskQueueId,
+    runTaskUrl: parameterReference(`${esc(repo)}/raw-file/{revision}/taskcluster/scripts/run-task`),
+    expires: tree.settings.expires,
+  };
+  // the job's variables first: the checkout's own cannot be overridden by accident
+  const checkoutEnv: Record<string, Str> = {
+    GECKO_BASE_REPOSITORY: repo,
+    GECKO_HEAD_REPOSITORY: repo,
+    GECKO_HEAD_REV: parameterReference("{revision}"),
+    MOZ_AUTOMATION: "1",
+  };
+  const generic = job.spec.generic;
+  if (generic) {
+    return {
+      ...common,
+      command: generic.command,
+      cwd: generic.cwd ?? "",
+      env: { ...definedStrings(job.spec.env), ...definedStrings(generic.env), ...genericChunkEnv(job), ...checkoutEnv },
+      artifacts: (generic.artifacts ?? []).map((a) => ({
+        name: a.name,
+        path: `${generic.cwd ?? "."}/${a.path}`,
+        type: a.type,
+      })),
+    };
+  }
+  const inv = mozharnessInvocation(tree, job);
+  const artifacts: ArtifactSpec[] = [{ name: "public/logs", path: "build/upload/logs", type: "directory" }];
+  if (job.spec.mozharness?.["blob-upload"])
+    artifacts.push({ name: "public/test_info", path: "build/blobber_upload_dir", type: "directory" });
+  return {
+    ...common,
+    command: mozharnessCommand(
+      tree,
+      job,
+      platform.spec.os === "windows" ? "c:/mozilla-build/python27/python.exe" : "python2.7",
+    ),
+    cwd: "",
+    env: {
+      ...definedStrings(job.spec.env),
+      MOZHARNESS_SCRIPT: `${MOZHARNESS_DIR}/${inv.script}`,
+      MOZHARNESS_CONFIG: inv.configFiles.join(" "),
+      ...checkoutEnv,
+    },
+    artifacts,
+  };
+}
+
+function definedStrings(o: Readonly<Record<string, string | undefined>> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(o ?? {}).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+function definedBooleans(o: Readonly<Record<string, boolean | undefined>> | undefined): Record<string, boolean> {
+  return Object.fromEntries(Object.entries(o ?? {}).filter((e): e is [string, boolean] => e[1] !== undefined));
+}
