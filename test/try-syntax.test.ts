@@ -217,3 +217,189 @@ test("selection is deterministic and does not depend on the order of names", () 
   const b = choose("try: -b od -p linux64,win32 -u mochitests,xpcshell").selection;
   assert.deepEqual(a, b);
 });
+
+// ---- The embedded tree (configs/): expectations computed from its expanded try jobs, by suite, platform and chunk.
+const embedded = (() => {
+  const t = loadValidTree(REPO);
+  assert.ok(t.ok, "embedded tree is valid");
+  const e = expandJobs(t.value, { branches: ["try"] });
+  assert.ok(e.ok, "embedded tree expands");
+  return { tree: t.value, branch: e.value[0] };
+})();
+
+interface Pick {
+  readonly platforms?: readonly string[];
+  readonly types?: readonly string[];
+  readonly suites?: readonly string[];
+  readonly chunk?: number;
+  readonly test?: (platform: string) => boolean;
+}
+
+/** Labels of embedded try jobs matching every given criterion. */
+function pick(p: Pick): string[] {
+  return embedded.branch.jobs
+    .filter(
+      (j) =>
+        (!p.platforms || p.platforms.includes(j.platform)) &&
+        (!p.types || p.types.includes(j.buildType)) &&
+        (!p.suites || p.suites.includes(j.suite)) &&
+        (p.chunk === undefined || (j.chunks > 1 && j.chunk === p.chunk)) &&
+        (!p.test || p.test(j.platform)),
+    )
+    .map((j) => j.label)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+const MOCHITESTS = [
+  "mochitest-a11y",
+  "mochitest-browser-chrome",
+  "mochitest-browser-chrome-e10s",
+  "mochitest-chrome",
+  "mochitest-devtools-chrome",
+  "mochitest-e10s",
+  "mochitest-gl",
+  "mochitest-jetpack",
+  "mochitest-plain",
+  "mochitest-push",
+];
+const REFTESTS = ["reftest", "reftest-e10s", "reftest-ipc", "reftest-no-accel"];
+const E10S = ["crashtest-e10s", "marionette-e10s", "mochitest-browser-chrome-e10s", "mochitest-e10s", "reftest-e10s"];
+const BC = ["mochitest-browser-chrome", "mochitest-browser-chrome-e10s"];
+
+// [name, message, expected labels, minimum count (guards against vacuous expectations)]
+const embeddedTable: [string, string, string[], number][] = [
+  ["no try: line", "Bug 1180000 - frob the widget; r=me", [], 0],
+  ["-b missing", "try: -p all -u all -t none", [], 0],
+  ["-p missing", "try: -b do -u all -t none", [], 0],
+  ["-u none", "try: -b do -p all -u none -t none", [], 0],
+  ["-u all", "try: -b do -p all -u all -t none", pick({}), 500],
+  ["-u all, opt only", "try: -b o -p all -u all -t none", pick({ types: ["opt"] }), 200],
+  [
+    "try name of mochitest-plain is mochitest",
+    "try: -b o -p linux64 -u mochitest",
+    pick({ platforms: ["linux64"], types: ["opt"], suites: ["mochitest-plain"] }),
+    5,
+  ],
+  ["a chunk", "try: -b d -p linux64 -u mochitest-1", ["test-linux64/debug-mochitest-plain-1"], 1],
+  [
+    "a chunk only Android has",
+    "try: -b o -p all -u mochitest-16",
+    pick({ types: ["opt"], suites: ["mochitest-plain"], chunk: 16 }),
+    1,
+  ],
+  [
+    "the build platform android-api-11",
+    "try: -b o -p android-api-11 -u xpcshell",
+    pick({ platforms: ["android-4.3"], types: ["opt"], suites: ["xpcshell"] }),
+    3,
+  ],
+  [
+    "the build platform linux is linux32",
+    "try: -b do -p linux -u xpcshell",
+    pick({ platforms: ["linux32"], suites: ["xpcshell"] }),
+    2,
+  ],
+  ["alias mochitests", "try: -b o -p all -u mochitests", pick({ types: ["opt"], suites: MOCHITESTS }), 50],
+  ["alias reftests", "try: -b do -p linux64 -u reftests", pick({ platforms: ["linux64"], suites: REFTESTS }), 6],
+  [
+    "the name reftest is only the reftest suite",
+    "try: -b do -p linux64 -u reftest",
+    pick({ platforms: ["linux64"], suites: ["reftest"] }),
+    2,
+  ],
+  ["alias e10s across harnesses", "try: -b do -p all -u e10s", pick({ suites: E10S }), 20],
+  [
+    "alias mochitest-bc",
+    "try: -b o -p win32 -u mochitest-bc",
+    pick({ platforms: ["win32"], types: ["opt"], suites: BC }),
+    4,
+  ],
+  [
+    "alias with a chunk",
+    "try: -b o -p win32 -u mochitest-bc-2",
+    pick({ platforms: ["win32"], types: ["opt"], suites: BC, chunk: 2 }),
+    2,
+  ],
+  [
+    "a try name (cppunit)",
+    "try: -b do -p macosx64 -u cppunit",
+    pick({ platforms: ["macosx64"], suites: ["cppunittest"] }),
+    2,
+  ],
+  [
+    "filter include",
+    "try: -b o -p all -u reftest[linux64]",
+    pick({ types: ["opt"], suites: ["reftest"], test: (p) => p.includes("linux64") }),
+    3,
+  ],
+  [
+    "filter include and exclude",
+    "try: -b o -p all -u reftest[linux,-asan]",
+    pick({ types: ["opt"], suites: ["reftest"], test: (p) => p.includes("linux") && !p.includes("asan") }),
+    2,
+  ],
+  [
+    "filter exclude only",
+    "try: -b d -p all -u xpcshell[-win]",
+    pick({ types: ["debug"], suites: ["xpcshell"], test: (p) => !p.includes("win") }),
+    3,
+  ],
+  ["all with a filter", "try: -b d -p all -u all[macosx64]", pick({ platforms: ["macosx64"], types: ["debug"] }), 10],
+  [
+    "chunk with a filter",
+    "try: -b d -p all -u mochitest-dt-3[win]",
+    pick({ types: ["debug"], suites: ["mochitest-devtools-chrome"], chunk: 3, test: (p) => p.includes("win") }),
+    2,
+  ],
+  ["chunks differ per os", "try: -b do -p all -u jittest-2", pick({ suites: ["jittest"], chunk: 2 }), 2],
+  ["a build type the suite skips", "try: -b o -p macosx64 -u marionette", [], 0],
+  ["the generic suite by alias", "try: -b do -p all -u lint", ["test-linux64/opt-mozlint-flake8"], 1],
+  ["--rebuild keeps the labels", "try: -b o -p linux64 -u flake8 --rebuild 5", ["test-linux64/opt-mozlint-flake8"], 1],
+  [
+    "a list over two words, in a longer message",
+    "Bug 2 - x\ntry: -b o -p linux64, win64 -u mochitest-1, cppunit -t none",
+    [
+      ...pick({ platforms: ["linux64", "win64"], types: ["opt"], suites: ["mochitest-plain"], chunk: 1 }),
+      ...pick({ platforms: ["linux64", "win64"], types: ["opt"], suites: ["cppunittest"] }),
+    ].sort(),
+    4,
+  ],
+];
+
+for (const [name, message, want, least] of embeddedTable) {
+  test(`embedded tree selects: ${name}`, () => {
+    assert.ok(want.length >= least, `expectation has ${want.length} labels, at least ${least} expected`);
+    const r = chooseTryJobs(message, embedded.tree, embedded.branch);
+    assert.ok(r.ok, JSON.stringify(!r.ok && r.diagnostics));
+    assert.deepEqual(r.value.labels, want);
+    assert.equal(
+      r.value.rebuild,
+      /--rebuild (\d+)/.exec(message)?.[1] ? Number(/--rebuild (\d+)/.exec(message)?.[1]) : 1,
+    );
+  });
+}
+
+const embeddedErrors: [string, string, number, string][] = [
+  [
+    "a suite name replaced by its try name",
+    "try: -b o -p all -u mochitest-plain",
+    21,
+    'unknown test "mochitest-plain"',
+  ],
+  ["a misspelt test", "try: -b o -p all -u xpcshel", 21, "did you mean xpcshell"],
+  ["a misspelt platform", "try: -b o -p linux63 -u all", 14, "did you mean linux64, linux, linux32"],
+  ["a chunk past the last", "try: -b o -p all -u mochitest-17", 31, "chunks 1 to 16, not chunk 17"],
+  ["an unclosed filter", "try: -b o -p all -u reftest[linux64,", 28, "'[' is never closed"],
+  ["a filter matching no platform", "try: -b o -p all -u reftest[solaris]", 29, 'platform filter "solaris"'],
+  ["an unknown flag", "try: -b o -p all -u all --no-retry", 25, 'unknown flag "--no-retry"'],
+];
+
+for (const [name, message, column, fragment] of embeddedErrors) {
+  test(`embedded tree rejects: ${name}`, () => {
+    const r = chooseTryJobs(message, embedded.tree, embedded.branch);
+    assert.ok(!r.ok);
+    const d = r.diagnostics.find((x) => x.message.includes(fragment));
+    assert.ok(d, `"${fragment}" in ${JSON.stringify(r.diagnostics.map((x) => x.message))}`);
+    assert.deepEqual([d.code, d.file, d.line, d.column], ["JD060", TRY_FILE, 1, column]);
+  });
+}
