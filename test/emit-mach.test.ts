@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, test } from "node:test";
 import fc from "fast-check";
 import { compile } from "../src/compile.js";
@@ -109,4 +111,27 @@ mach:
   assert.equal(r.ok, false);
   const codes = r.ok ? [] : r.diagnostics.map((d) => [d.code, d.file, d.line]);
   assert.deepEqual(codes, [["JD044", "configs/suites/plain.yml", 7]]);
+});
+
+test("suites named as in mach's 2015 TEST_SUITES carry its mach command, aliases and kwargs", () => {
+  const reference = JSON.parse(
+    readFileSync(
+      join(REPO, "..", "shared", "reference", "mach", "gecko-2015.testing.mach_commands.TEST_SUITES.json"),
+      "utf8",
+    ),
+  ).TEST_SUITES as Record<string, { mach_command?: string; aliases?: string[]; kwargs?: Record<string, unknown> }>;
+  const r = compile({ root: REPO, branches: ["mozilla-central"], targets: ["mach"] });
+  assert.ok(r.ok);
+  const ours = JSON.parse(r.value.files.find((f) => f.path === "mach/mozilla-central/linux64.json")!.content);
+  const shared = Object.keys(reference).filter((s) => s in ours && reference[s]!.mach_command);
+  assert.ok(shared.length >= 6, `only ${shared.join(", ")}`);
+  for (const suite of shared) {
+    const want = reference[suite]!;
+    assert.equal(ours[suite].mach_command, want.mach_command, suite);
+    assert.deepEqual(ours[suite].aliases, want.aliases ?? [], suite);
+    // Deliberate: a null kwarg (`test_paths: None`, mach's own default) cannot be written, since null deletes a key
+    // in jobdef's layer merge; leaving it out gives mach the same default.
+    const kwargs = Object.fromEntries(Object.entries(want.kwargs ?? {}).filter(([, v]) => v !== null));
+    assert.deepEqual(ours[suite].kwargs, kwargs, suite);
+  }
 });
