@@ -95,7 +95,7 @@ function argvFromBuildbot(files: readonly OutputFile[], job: Job): unknown[] | u
   ];
 }
 
-test("desktop_unittest.py's command for one chunk of three suites equals the job model, from every scheduler's arguments", async (t) => {
+test("desktop_unittest.py's command for one chunk of three suites equals the job model, from every scheduler's arguments", async () => {
   const r = compile({ root: REPO, branches: ["mozilla-central"] });
   assert.ok(r.ok, JSON.stringify(!r.ok && r.diagnostics));
   const { tree, files } = r.value;
