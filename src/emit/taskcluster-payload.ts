@@ -23,6 +23,8 @@ export interface PayloadInput {
   readonly retryExitStatus: readonly number[];
   readonly features: Readonly<Record<string, boolean>>;
   readonly loopbackVideo: boolean;
+  /** Whether the worker runs Linux (loopback devices exist only there). */
+  readonly linux: boolean;
   readonly image?: string;
   /** Caches are shared by branches of one commit-access level. */
   readonly level: number;
@@ -93,7 +95,8 @@ export function genericWorkerPayload(p: PayloadInput, os: "posix" | "windows"): 
   };
   if (p.retryExitStatus.length) payload.onExitStatus = { retry: [...p.retryExitStatus] };
   const features: Record<string, boolean> = { ...p.features };
-  if (p.loopbackVideo) {
+  // v4l2loopback exists on Linux only: macOS and Windows workers have no such device to give
+  if (p.loopbackVideo && p.linux) {
     features.loopbackVideo = true;
     scopes.push(`generic-worker:loopback-video:${p.taskQueueId}`);
   }

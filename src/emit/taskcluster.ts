@@ -142,6 +142,7 @@ function payloadInput(
     retryExitStatus: job.spec.retry["on-exit-status"] ?? [],
     features: definedBooleans(job.spec.taskcluster?.features),
     loopbackVideo: job.spec.taskcluster?.["loopback-video"] ?? false,
+    linux: platform.spec.os === "linux" || platform.spec.os === "android",
     image: platform.spec.worker.image,
     level,
     taskQueueId,
