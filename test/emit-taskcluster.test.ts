@@ -9,6 +9,7 @@ import { test } from "node:test";
 import fc from "fast-check";
 import { compile } from "../src/compile.js";
 import { mozharnessArgv, mozharnessInvocation } from "../src/emit/mozharness-args.js";
+import type { Arg } from "../src/emit/taskcluster-command.js";
 import { windowsCommandLine } from "../src/emit/taskcluster-payload.js";
 import { escapeTaskReference, taskReference } from "../src/emit/taskcluster-refs.js";
 import type { Job } from "../src/expand.js";
@@ -294,7 +295,7 @@ test("windowsCommandLine round-trips any arguments, task references included", (
         assert.equal(typeof line, "string");
         assert.deepEqual(decodeWindowsLine(line as string), args);
         // the same arguments with a task reference among them
-        const withRef = [...args];
+        const withRef: Arg[] = [...args];
         const i = Math.min(refAt, withRef.length);
         withRef.splice(i, 0, taskReference(`https://example.com/${escapeTaskReference(args[0]!)}/<build>/x`));
         const ref = windowsCommandLine(withRef);

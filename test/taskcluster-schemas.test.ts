@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import type { PlatformFile } from "../generated/types/index.js";
 import { compile, loadValidTree } from "../src/compile.js";
 import { materialize, taskIdFromSeed } from "../src/materialize.js";
 import { errorsOf, loadTaskclusterSchemas } from "./helpers/taskcluster-schemas.js";
@@ -42,7 +43,7 @@ test("every materialised task of every branch validates against the queue, worke
       total++;
       if (PLACEHOLDER.test(JSON.stringify(task))) failures.push(`${where}: a placeholder is left`);
       if (!schemas.queue(task)) failures.push(`${where}: queue: ${errorsOf(schemas.queue)}`);
-      const platform = r.value.tree.platforms.get(job.platform)!.spec;
+      const platform: PlatformFile = tree.value.platforms.get(job.platform)!.spec;
       const kind =
         platform.worker.implementation === "docker-worker"
           ? "docker-worker"
