@@ -333,7 +333,7 @@ export type DefaultsFile_Branches = readonly string[]
 export type DefaultsFile_Targets = readonly ("mozharness" | "mach" | "buildbot" | "taskcluster")[]
 
 /**
- * Where compiled output goes, relative to the root; `generated` by default.
+ * Where compiled output goes, relative to the root and inside it; `generated` by default.
  */
 export type DefaultsFile_GeneratedDirectory = string
 
@@ -466,7 +466,7 @@ export type MergedJob_Harness = string
 export type MergedJob_Command = readonly string[]
 
 /**
- * Relative to the root of the checkout.
+ * Relative to the root of the checkout, and inside it.
  */
 export type MergedJob_WorkingDirectory = string
 
@@ -476,7 +476,7 @@ export type MergedJob_WorkingDirectory = string
 export type MergedJob_Name = string
 
 /**
- * Path relative to the working directory.
+ * Path relative to the working directory, and inside it.
  */
 export type MergedJob_Path = string
 
