@@ -302,9 +302,9 @@ const embeddedTable: [string, string, string[], number][] = [
   ["alias mochitests", "try: -b o -p all -u mochitests", pick({ types: ["opt"], suites: MOCHITESTS }), 50],
   ["alias reftests", "try: -b do -p linux64 -u reftests", pick({ platforms: ["linux64"], suites: REFTESTS }), 6],
   [
-    "the name reftest is only the reftest suite",
+    "the name reftest also selects the reftest-like suites that alias it, as in 2015",
     "try: -b do -p linux64 -u reftest",
-    pick({ platforms: ["linux64"], suites: ["reftest"] }),
+    pick({ platforms: ["linux64"], suites: REFTESTS }),
     2,
   ],
   ["alias e10s across harnesses", "try: -b do -p all -u e10s", pick({ suites: E10S }), 20],
@@ -329,13 +329,13 @@ const embeddedTable: [string, string, string[], number][] = [
   [
     "filter include",
     "try: -b o -p all -u reftest[linux64]",
-    pick({ types: ["opt"], suites: ["reftest"], test: (p) => p.includes("linux64") }),
+    pick({ types: ["opt"], suites: REFTESTS, test: (p) => p.includes("linux64") }),
     3,
   ],
   [
     "filter include and exclude",
     "try: -b o -p all -u reftest[linux,-asan]",
-    pick({ types: ["opt"], suites: ["reftest"], test: (p) => p.includes("linux") && !p.includes("asan") }),
+    pick({ types: ["opt"], suites: REFTESTS, test: (p) => p.includes("linux") && !p.includes("asan") }),
     2,
   ],
   [

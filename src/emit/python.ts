@@ -30,9 +30,13 @@ export function pyLiteral(v: unknown, indent: string): string {
   return `{\n${keys.map((k) => `${inner}${pyString(k)}: ${pyLiteral((v as Record<string, unknown>)[k], inner)},\n`).join("")}${indent}}`;
 }
 
-/** A double-quoted Python 3 str literal: ASCII-only output, every other character escaped. */
+/**
+ * A double-quoted str literal, ASCII-only, every other character escaped; `u`-prefixed when it has `\\u`/`\\U`
+ * escapes, so Python 2.7 (mozharness of 2015) reads the same text as Python 3.
+ */
 export function pyString(s: string): string {
   let out = '"';
+  let unicode = false;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c === 0x5c) out += "\\\\";
@@ -45,10 +49,14 @@ export function pyString(s: string): string {
     else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && isLow(s.charCodeAt(i + 1))) {
       const cp = s.codePointAt(i)!;
       out += `\\U${hex(cp, 8)}`;
+      unicode = true;
       i++;
-    } else out += `\\u${hex(c, 4)}`; // BMP, or a lone surrogate (valid in a Python str literal)
+    } else {
+      out += `\\u${hex(c, 4)}`; // BMP, or a lone surrogate (valid in a Python str literal)
+      unicode = true;
+    }
   }
-  return `${out}"`;
+  return `${unicode ? "u" : ""}${out}"`;
 }
 
 function isLow(c: number): boolean {
