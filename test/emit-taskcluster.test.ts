@@ -15,6 +15,7 @@ import { escapeTaskReference, taskReference } from "../src/emit/taskcluster-refs
 import type { Job } from "../src/expand.js";
 import { materialize, parseRelative, taskIdFromSeed } from "../src/materialize.js";
 import { REPO } from "./helpers/tree.js";
+import { decodeWindowsLine } from "./helpers/windows-command-line.js";
 
 const ROOT = join(REPO, "test", "fixtures", "scheduler");
 const PARAMETERS = { revision: "abcdef0123456789abcdef0123456789abcdef01", pushlog_id: 7 };
@@ -46,48 +47,6 @@ function compileFixture(branch = "central") {
 
 function materialized(graph: Record<string, unknown>): Record<string, Task> {
   return materialize(graph, { now: NOW, taskIdFor: taskIdFromSeed, parameters: PARAMETERS });
-}
-
-/** Undoes a batch-file line the way cmd.exe and the C runtime do (all quotes are `^"`, so cmd never quotes). */
-function decodeWindowsLine(line: string): string[] {
-  const afterBatch = line.replaceAll("%%", "\u0000").replace(/\^(.)/gs, "$1").replaceAll("\u0000", "%");
-  const args: string[] = [];
-  let cur = "";
-  let inQuotes = false;
-  let started = false;
-  for (let i = 0; i < afterBatch.length; i++) {
-    const c = afterBatch[i]!;
-    if (c === "\\") {
-      let n = 0;
-      while (afterBatch[i] === "\\") {
-        n++;
-        i++;
-      }
-      if (afterBatch[i] === '"') {
-        cur += "\\".repeat(Math.floor(n / 2));
-        if (n % 2) cur += '"';
-        else {
-          inQuotes = !inQuotes;
-        }
-      } else {
-        cur += "\\".repeat(n);
-        i--;
-      }
-      started = true;
-    } else if (c === '"') {
-      inQuotes = !inQuotes;
-      started = true;
-    } else if ((c === " " || c === "\t") && !inQuotes) {
-      if (started) args.push(cur);
-      cur = "";
-      started = false;
-    } else {
-      cur += c;
-      started = true;
-    }
-  }
-  if (started) args.push(cur);
-  return args;
 }
 
 test("the graph has one entry per job: label, attributes, the build dependency and a task", () => {
