@@ -2,12 +2,11 @@
  * The mozharness target: per branch and platform, the config dict `desktop_unittest.py` reads with `--cfg`, as JSON
  * and as a Python twin of the same value. Generic jobs run their own command, not mozharness, so they are left out.
  */
-import deepmerge from "deepmerge";
 import type { Diagnostic } from "../diagnostics.js";
 import { error } from "../diagnostics.js";
 import { type Job, originAt } from "../expand.js";
 import { resolveHarness } from "../harness-spec.js";
-import { deepEqual, resolveKeyedBy } from "../merge.js";
+import { deepEqual, resolveKeyedBy, setOwn } from "../merge.js";
 import type { Platform, Tree } from "../model.js";
 import { mozharnessSuiteName } from "./mozharness-args.js";
 import { toPythonModule } from "./python.js";
@@ -57,8 +56,21 @@ function platformSettings(tree: Tree, branch: string, platform: Platform, report
   };
   const defaults = resolve(tree.defaults.spec.mozharness?.settings, tree.defaults.file);
   const own = resolve(platform.spec.mozharness?.settings, platform.file);
-  // A fresh object first: no layer's (possibly hostile) prototype reaches the result.
-  return deepmerge.all<Config>([{}, defaults, own], { arrayMerge: (_, source) => source });
+  return mergeSettings(defaults, own) as Config;
+}
+
+/**
+ * Deep merge of plain mappings into fresh objects, the higher value winning and lists replacing. Unlike deepmerge,
+ * it keeps keys such as `constructor` or `__proto__` (as own data, never as a prototype) instead of dropping them.
+ */
+function mergeSettings(low: unknown, high: unknown): unknown {
+  const isMap = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  if (!isMap(high)) return high === undefined ? low : high;
+  const out: Record<string, unknown> = {};
+  const base = isMap(low) ? low : {};
+  for (const k of Object.keys(base)) setOwn(out, k, mergeSettings(undefined, base[k]));
+  for (const k of Object.keys(high)) setOwn(out, k, mergeSettings(Object.hasOwn(out, k) ? out[k] : undefined, high[k]));
+  return out;
 }
 
 function harnessRunners(
