@@ -51,7 +51,10 @@ function compileFixture(targets: ("buildbot" | "taskcluster")[] = ["buildbot"]) 
 }
 
 function python(code: string, ...args: string[]): string {
-  const p = spawnSync("python3", ["-c", code, ...args], { encoding: "utf8" });
+  const p = spawnSync("python3", ["-c", code, ...args], {
+    encoding: "utf8",
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" },
+  });
   assert.equal(p.status, 0, p.stderr);
   return p.stdout;
 }
