@@ -6,13 +6,12 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
-import { cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { CODES } from "../src/diagnostics.js";
-import { BASE, type Case, listCases, makeTree } from "./corpus/make-tree.js";
+import { BASE, type Case, hashTree, listCases, makeTree } from "./corpus/make-tree.js";
 
 const BIN = join(import.meta.dirname, "..", "bin", "jobdef");
 const STACK = /^\s+at .+[(:]\d+/m;
@@ -41,22 +40,6 @@ function run(args: string[]): Promise<Run> {
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
-}
-
-/** One hash over every path, kind, link target and byte below `dir` (links are not followed). */
-export function hashTree(dir: string): string {
-  const h = createHash("sha256");
-  const walk = (abs: string, rel: string) => {
-    const st = lstatSync(abs);
-    if (st.isSymbolicLink()) h.update(`L ${rel} ${readlinkSync(abs)}\n`);
-    else if (st.isDirectory()) {
-      h.update(`D ${rel}\n`);
-      for (const name of readdirSync(abs).sort()) walk(join(abs, name), `${rel}/${name}`);
-    } else if (st.isFile()) h.update(`F ${rel} ${st.size}\n`).update(readFileSync(abs));
-    else h.update(`O ${rel}\n`);
-  };
-  walk(dir, ".");
-  return h.digest("hex");
 }
 
 function diagnosticsOf(

@@ -3,13 +3,16 @@
  * case's own `configs/` files laid over it, the files listed in `remove` deleted, and an optional generated setup
  * (inputs too big, too deep or too odd to commit).
  */
+import { createHash } from "node:crypto";
 import {
   cpSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -102,4 +105,20 @@ export function makeTree(c: Case): { tmp: string; root: string } {
   for (const file of c.expected.remove ?? []) rmSync(join(root, file), { recursive: true, force: true });
   if (c.expected.setup) SETUPS[c.expected.setup](root);
   return { tmp, root };
+}
+
+/** One hash over every path, kind, link target and byte below `dir` (links are not followed). */
+export function hashTree(dir: string): string {
+  const h = createHash("sha256");
+  const walk = (abs: string, rel: string) => {
+    const st = lstatSync(abs);
+    if (st.isSymbolicLink()) h.update(`L ${rel} ${readlinkSync(abs)}\n`);
+    else if (st.isDirectory()) {
+      h.update(`D ${rel}\n`);
+      for (const name of readdirSync(abs).sort()) walk(join(abs, name), `${rel}/${name}`);
+    } else if (st.isFile()) h.update(`F ${rel} ${st.size}\n`).update(readFileSync(abs));
+    else h.update(`O ${rel}\n`);
+  };
+  walk(dir, ".");
+  return h.digest("hex");
 }
