@@ -256,11 +256,13 @@ function mutate(files: Record<string, string>, m: Mutation): Record<string, stri
 }
 
 test("a mutated valid tree compiles or yields positioned diagnostics, never an exception", () => {
+  const outcomes = { compiled: 0, refused: 0 };
   fc.assert(
     fc.property(treeArb, fc.array(mutationArb, { minLength: 1, maxLength: 3 }), (files, mutations) => {
       const bad = mutations.reduce(mutate, files);
       withTree(bad, (root) => {
         const r = compile({ root });
+        outcomes[r.ok ? "compiled" : "refused"]++;
         if (r.ok) return;
         assert.ok(r.diagnostics.length > 0);
         for (const d of r.diagnostics) {
@@ -272,4 +274,7 @@ test("a mutated valid tree compiles or yields positioned diagnostics, never an e
     }),
     { seed: SEED, numRuns: 120 },
   );
+  // The mutations must reach both outcomes, or the property proves little.
+  assert.ok(outcomes.refused > 20 && outcomes.compiled > 0, JSON.stringify(outcomes));
+  console.log(`mutations: ${JSON.stringify(outcomes)}`);
 });
