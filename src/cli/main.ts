@@ -1,8 +1,8 @@
 /** The CLI entry: commander setup, one module per command, and the only place that exits. */
 import { Command, CommanderError } from "commander";
-import { ExitError, EXIT, UsageError } from "./errors.js";
+import { EXIT, ExitError, UsageError } from "./errors.js";
 
-const COMMANDS = ["validate", "list", "explain", "try"] as const;
+const COMMANDS = ["validate", "list", "explain", "try", "compile", "check", "diff"] as const;
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command("jobdef")
@@ -10,7 +10,10 @@ export async function main(argv: string[]): Promise<void> {
     .version(process.env.npm_package_version ?? "0.1.0")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
-    .addHelpText("after", "\nExample:\n  jobdef validate && jobdef compile\n\nExit codes: 0 ok, 1 diagnostics or failed check, 2 usage error, 70 internal error.");
+    .addHelpText(
+      "after",
+      "\nExample:\n  jobdef validate && jobdef compile\n\nExit codes: 0 ok, 1 diagnostics or failed check, 2 usage error, 70 internal error.",
+    );
   const debug = argv.includes("--debug");
   try {
     // Command modules are thin; each imports the library inside its action, so `--help` loads no yaml or ajv.
@@ -24,7 +27,8 @@ export async function main(argv: string[]): Promise<void> {
 function exitCodeOf(e: unknown, debug: boolean): number {
   if (e instanceof ExitError) return e.code;
   if (e instanceof CommanderError) {
-    if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return EXIT.ok;
+    if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help")
+      return EXIT.ok;
     return EXIT.usage;
   }
   if (e instanceof UsageError) {

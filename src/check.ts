@@ -1,0 +1,78 @@
+/** `jobdef check`: compares the generated directory on disk with what compile would write. Reads only. */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { createTwoFilesPatch } from "diff";
+import { byCodePoint } from "./emit/serialize.js";
+import type { OutputFile } from "./emit/types.js";
+import { INTERNAL_PREFIX, TYPES_DIR } from "./manifest.js";
+
+export interface CheckResult {
+  /** On disk with other content than compile would write. */
+  readonly stale: readonly string[];
+  /** Compile would write them; not on disk. */
+  readonly missing: readonly string[];
+  /** On disk under the generated directory, written by nothing (`types/` and jobdef's `.jobdef-*` aside). */
+  readonly extra: readonly string[];
+  readonly upToDate: number;
+}
+
+/** Compares `expected` (every file compile writes, manifest included) with `dir`. */
+export function checkOutput(dir: string, expected: readonly OutputFile[]): CheckResult {
+  const onDisk = new Set(listFiles(dir));
+  const stale: string[] = [];
+  const missing: string[] = [];
+  let upToDate = 0;
+  for (const f of expected) {
+    if (!onDisk.delete(f.path)) missing.push(f.path);
+    else if (!readFileSync(join(dir, f.path)).equals(Buffer.from(f.content, "utf8"))) stale.push(f.path);
+    else upToDate++;
+  }
+  return {
+    stale: stale.sort(byCodePoint),
+    missing: missing.sort(byCodePoint),
+    extra: [...onDisk].sort(byCodePoint),
+    upToDate,
+  };
+}
+
+/** Every file under `dir` (relative, `/`-separated), without `types/` and jobdef's own entries; [] when absent. */
+export function listFiles(dir: string, prefix = ""): string[] {
+  let entries: import("node:fs").Dirent[];
+  try {
+    entries = readdirSync(join(dir, prefix), { withFileTypes: true });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT" || (e as NodeJS.ErrnoException).code === "ENOTDIR") return [];
+    throw e;
+  }
+  const out: string[] = [];
+  for (const e of entries) {
+    if (!prefix && (e.name === TYPES_DIR || e.name.startsWith(INTERNAL_PREFIX))) continue;
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...listFiles(dir, rel));
+    else out.push(rel);
+  }
+  return out;
+}
+
+/** A unified diff from the file on disk (`a/`) to what compile would write (`b/`), cut after `maxLines` lines. */
+export function unifiedDiff(
+  label: string,
+  onDisk: string | undefined,
+  expected: string | undefined,
+  maxLines = 60,
+): string {
+  const patch = createTwoFilesPatch(
+    onDisk === undefined ? "/dev/null" : `a/${label}`,
+    expected === undefined ? "/dev/null" : `b/${label}`,
+    onDisk ?? "",
+    expected ?? "",
+    undefined,
+    undefined,
+    { context: 3 },
+  );
+  const lines = patch.split("\n").filter((l, i) => !(i === 0 && l.startsWith("====")));
+  if (lines.at(-1) === "") lines.pop();
+  const cut =
+    lines.length > maxLines ? [...lines.slice(0, maxLines), `... (${lines.length - maxLines} more lines)`] : lines;
+  return `${cut.join("\n")}\n`;
+}

@@ -1,0 +1,62 @@
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { Command } from "commander";
+import { type CommonOptions, rootOf, stageTimer, unwrap, withCommon } from "./common.js";
+import { EXIT, ExitError } from "./errors.js";
+
+interface CheckOptions extends CommonOptions {
+  out?: string;
+  diffs: string;
+}
+
+export function register(program: Command): void {
+  withCommon(program.command("check"))
+    .description(
+      "exit 1, listing stale, missing and extra files with a diff, when the generated directory is not what compile would write",
+    )
+    .option("--out <dir>", "generated directory (default: the tree's generated-dir under --root, i.e. generated/)")
+    .option("--diffs <n>", "how many files to show a unified diff of", "3")
+    .addHelpText(
+      "after",
+      "\nExample (CI):\n  jobdef check || { echo 'run jobdef compile and commit generated/'; exit 1; }",
+    )
+    .action(async (o: CheckOptions) => {
+      const { compile } = await import("../compile.js");
+      const { checkOutput, unifiedDiff } = await import("../check.js");
+      const { manifestOf, MANIFEST_NAME, serializeManifest } = await import("../manifest.js");
+      const { recoverOutput } = await import("../write.js");
+      const root = rootOf(o);
+      // What the tree checks in: compile's defaults (the tree settings' branches and targets), no --set.
+      const c = unwrap(compile({ root, onStage: stageTimer(o) }), o);
+      const dir = o.out ? resolve(o.out) : join(root, c.tree.settings.generatedDir);
+      if (recoverOutput(dir)) process.stderr.write("jobdef check: finished an interrupted compile first\n");
+      const manifest = manifestOf(c.files, { branches: c.branches.map((b) => b.branch.name), targets: c.targets });
+      const expected = [...c.files, { path: MANIFEST_NAME, content: serializeManifest(manifest) }];
+      const r = checkOutput(dir, expected);
+      const shown = (await import("./compile.js")).displayDir(dir);
+      const differing = r.stale.length + r.missing.length + r.extra.length;
+      if (!differing) {
+        process.stderr.write(`jobdef check: ${shown}/ is up to date (${r.upToDate} files)\n`);
+        return;
+      }
+      const out: string[] = [];
+      for (const [kind, list] of [
+        ["stale", r.stale],
+        ["missing", r.missing],
+        ["extra", r.extra],
+      ] as const) {
+        for (const p of list) out.push(`${kind.padEnd(8)}${shown}/${p}\n`);
+      }
+      const byPath = new Map(expected.map((f) => [f.path, f.content]));
+      const limit = Math.max(0, Number(o.diffs) || 0);
+      for (const p of [...r.stale, ...r.missing, ...r.extra].slice(0, limit)) {
+        const onDisk = r.missing.includes(p) ? undefined : readFileSync(join(dir, p), "utf8");
+        out.push(`\n${unifiedDiff(`${shown}/${p}`, onDisk, byPath.get(p))}`);
+      }
+      process.stdout.write(out.join(""));
+      process.stderr.write(
+        `jobdef check: ${shown}/ is not what compile would write: ${r.stale.length} stale, ${r.missing.length} missing, ${r.extra.length} extra; run \`jobdef compile\` and commit the result\n`,
+      );
+      throw new ExitError(EXIT.diagnostics);
+    });
+}

@@ -1,0 +1,122 @@
+/**
+ * `generated/manifest.json`: every file `jobdef compile` wrote, with its sha256, and which branches and targets the
+ * directory covers. It is what `check` compares and what the next compile uses to remove files nobody produces any
+ * more. No timestamps: the manifest is as deterministic as the files it lists.
+ */
+import { createHash } from "node:crypto";
+import { byCodePoint, toJson } from "./emit/serialize.js";
+import type { OutputFile } from "./emit/types.js";
+import { TARGETS, type TargetName } from "./model.js";
+
+export const MANIFEST_NAME = "manifest.json";
+/** Never compile output: written by `npm run generate`, left alone by compile, check and diff. */
+export const TYPES_DIR = "types";
+/** Prefix of jobdef's own bookkeeping entries in the generated directory (lock, staging, commit journal). */
+export const INTERNAL_PREFIX = ".jobdef-";
+
+export interface Manifest {
+  /** branch → targets written for it. */
+  readonly covers: Readonly<Record<string, readonly TargetName[]>>;
+  /** path (relative to the generated directory) → sha256 hex of its bytes. */
+  readonly files: Readonly<Record<string, string>>;
+}
+
+export const EMPTY_MANIFEST: Manifest = { covers: {}, files: {} };
+
+/** What part of the output a compile writes: `undefined` means all of it (the manifest is replaced). */
+export interface Slice {
+  readonly branches: readonly string[];
+  readonly targets: readonly TargetName[];
+}
+
+/** sha256 hex of a file's bytes (strings are UTF-8). */
+export function sha256(content: string | Uint8Array): string {
+  return createHash("sha256").update(content).digest("hex");
+}
+
+/** The manifest text: sorted keys, banner first, trailing newline. */
+export function serializeManifest(m: Manifest): string {
+  const covers = Object.fromEntries(Object.entries(m.covers).map(([b, ts]) => [b, [...ts].sort(byCodePoint)]));
+  return toJson({ covers, files: { ...m.files } });
+}
+
+/** Parses a manifest; throws an Error naming the problem when the text is not one. */
+export function parseManifest(text: string): Manifest {
+  const data = JSON.parse(text) as Partial<Manifest>;
+  const isMap = (v: unknown) => v !== null && typeof v === "object" && !Array.isArray(v);
+  if (!isMap(data) || !isMap(data.covers) || !isMap(data.files))
+    throw new Error("not a jobdef manifest (expected {covers, files})");
+  for (const [p, h] of Object.entries(data.files as object)) {
+    if (typeof h !== "string" || !/^[0-9a-f]{64}$/.test(h) || !isSafePath(p))
+      throw new Error(`bad manifest entry ${JSON.stringify(p)}`);
+  }
+  return { covers: data.covers as Manifest["covers"], files: data.files as Manifest["files"] };
+}
+
+/** A relative path that stays inside the generated directory and is not one of jobdef's own entries. */
+export function isSafePath(p: string): boolean {
+  const segs = p.split("/");
+  return (
+    p.length > 0 &&
+    !p.startsWith("/") &&
+    !p.includes("\\") &&
+    !p.includes("\0") &&
+    segs.every((s) => s !== "" && s !== "." && s !== "..") &&
+    segs[0] !== TYPES_DIR &&
+    p !== MANIFEST_NAME &&
+    !segs[0].startsWith(INTERNAL_PREFIX)
+  );
+}
+
+/**
+ * Which target and branch a file belongs to, from the layout of SPEC §3: `<target>/<branch>/...` or
+ * `<target>/<branch>.<ext>`. `branch` is undefined for a file a target shares between branches.
+ */
+export function ownerOf(path: string, branchNames: Iterable<string>): { target: string; branch?: string } {
+  const [target, second = ""] = path.split("/");
+  let branch: string | undefined;
+  for (const b of branchNames) {
+    if ((second === b || second.startsWith(`${b}.`)) && (!branch || b.length > branch.length)) branch = b;
+  }
+  return { target, branch };
+}
+
+function inSlice(path: string, slice: Slice, names: Iterable<string>): boolean {
+  const { target, branch } = ownerOf(path, names);
+  return (
+    (slice.targets as readonly string[]).includes(target) && branch !== undefined && slice.branches.includes(branch)
+  );
+}
+
+/**
+ * The manifest after writing `files`, compiled for `compiled`, over `old`; and the old files to remove. A full
+ * compile (`partial` false) replaces the whole output; a partial one (`--branch`/`--target`) replaces only its slice,
+ * removing just the files the old manifest listed inside that slice that nothing produces now.
+ */
+export function nextManifest(
+  old: Manifest,
+  files: readonly OutputFile[],
+  compiled: Slice,
+  partial: boolean,
+  branchNames: Iterable<string> = [],
+): { manifest: Manifest; remove: string[] } {
+  const names = new Set([...branchNames, ...Object.keys(old.covers), ...compiled.branches]);
+  const produced = new Map(files.map((f) => [f.path, sha256(f.content)]));
+  const keep = (p: string) => produced.has(p) || (partial && !inSlice(p, compiled, names));
+  const remove = Object.keys(old.files)
+    .filter((p) => !keep(p))
+    .sort(byCodePoint);
+  const entries = Object.entries(old.files).filter(([p]) => keep(p) && !produced.has(p));
+  entries.push(...produced);
+  entries.sort(([a], [b]) => byCodePoint(a, b));
+  const covers: Record<string, TargetName[]> = {};
+  if (partial) for (const [b, ts] of Object.entries(old.covers)) covers[b] = [...ts];
+  for (const b of compiled.branches) covers[b] = [...(covers[b] ?? []), ...compiled.targets];
+  for (const b of Object.keys(covers)) covers[b] = TARGETS.filter((t) => covers[b].includes(t));
+  return { manifest: { covers, files: Object.fromEntries(entries) }, remove };
+}
+
+/** The manifest of a whole compile: `covers` is every compiled branch × every compiled target. */
+export function manifestOf(files: readonly OutputFile[], compiled: Slice): Manifest {
+  return nextManifest(EMPTY_MANIFEST, files, compiled, false).manifest;
+}

@@ -1,0 +1,110 @@
+/** `jobdef diff` on a fixture git repository: a chunk count changed, a suite added, a platform removed. */
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import type { DiffReport } from "../src/diff/index.js";
+import { runCli, writeTree } from "./helpers/tree.js";
+
+let root = "";
+const git = (...args: string[]) =>
+  execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", ...args], {
+    cwd: root,
+    encoding: "utf8",
+  });
+
+before(() => {
+  root = writeTree();
+  git("init", "-q");
+  git("add", "configs");
+  git("commit", "-q", "-m", "base");
+  const plain = join(root, "configs/suites/plain.yml");
+  writeFileSync(plain, readFileSync(plain, "utf8").replace("chunks: 2", "chunks: 3"));
+  writeFileSync(
+    join(root, "configs/suites/chrome.yml"),
+    'description: Mochitest chrome\nharness: mochitest\ntreeherder: {symbol: "M(c)"}\n',
+  );
+  unlinkSync(join(root, "configs/platforms/win32.yml"));
+  git("add", "-A", "configs");
+  git("commit", "-q", "-m", "head");
+});
+
+after(() => rmSync(root, { recursive: true, force: true }));
+
+function diffJson(...args: string[]): DiffReport {
+  const r = runCli(["diff", "--root", root, ...args, "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout) as DiffReport;
+}
+
+test("jobs added, removed and changed between two revisions, with the new side's provenance", () => {
+  const report = diffJson("HEAD~1", "HEAD");
+  assert.equal(report.differs, true);
+  const central = report.branches.find((b) => b.branch === "central")!;
+  assert.equal(central.status, "changed");
+  assert.ok(central.jobs.added.includes("test-linux64/opt-plain-3"), "chunk 3 of the re-chunked suite");
+  assert.ok(central.jobs.added.includes("test-linux64/debug-chrome"), "the added suite");
+  assert.ok(central.jobs.removed.includes("test-win32/opt-plain-1"), "the removed platform's jobs");
+  assert.ok(central.jobs.removed.every((l) => l.startsWith("test-win32/")));
+  const chunked = central.jobs.changed.find((c) => c.name === "test-linux64/opt-plain-1")!;
+  const chunks = chunked.changes.find((c) => c.path === "chunks")!;
+  assert.deepEqual([chunks.kind, chunks.old, chunks.new], ["changed", 2, 3]);
+  assert.match(chunks.at ?? "", /configs\/suites\/plain\.yml:4$/);
+  // Per target: the TaskCluster graph's entries are the job labels.
+  const tc = central.targets.find((t) => t.target === "taskcluster")!;
+  const graph = tc.files.find((f) => f.path === "taskcluster/central.json")!;
+  assert.ok(graph.added.includes("test-linux64/debug-chrome"));
+  assert.ok(graph.removed.includes("test-win32/opt-plain-1"));
+  assert.ok(graph.changed.some((c) => c.name === "test-linux64/opt-plain-1"));
+});
+
+test("the text report names the changes; reversing the sides swaps added and removed", () => {
+  const r = runCli(["diff", "--root", root, "HEAD~1", "HEAD"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^branch central$/m);
+  assert.match(r.stdout, /^ {4}\+ test-linux64\/debug-chrome$/m);
+  assert.match(r.stdout, /^ {4}- test-win32\/opt-plain-1$/m);
+  assert.match(r.stdout, /^ {8}chunks: 2 → 3 {2}\(configs\/suites\/plain\.yml:4\)$/m);
+  const back = diffJson("HEAD", "HEAD~1").branches.find((b) => b.branch === "central")!;
+  assert.ok(back.jobs.removed.includes("test-linux64/debug-chrome"));
+  assert.ok(back.jobs.added.includes("test-win32/opt-plain-1"));
+});
+
+test("HEAD defaults to the working tree, which is read as is; the working tree and index are untouched", () => {
+  const suite = join(root, "configs/suites/chrome.yml");
+  const text = readFileSync(suite, "utf8");
+  writeFileSync(suite, `${text}max-run-time: 7200\n`);
+  const status = git("status", "--porcelain");
+  const index = readFileSync(join(root, ".git", "index"));
+  const report = diffJson("HEAD");
+  const changed = report.branches[0].jobs.changed.find((c) => c.name === "test-linux64/debug-chrome")!;
+  assert.deepEqual(
+    changed.changes.map((c) => [c.path, c.old, c.new]),
+    [["max-run-time", 3600, 7200]],
+  );
+  assert.equal(git("status", "--porcelain"), status);
+  assert.deepEqual(readFileSync(join(root, ".git", "index")), index);
+  writeFileSync(suite, text);
+  assert.equal(diffJson("HEAD").differs, false);
+});
+
+test("directories as sides; no differences exit 0 too", () => {
+  const other = writeTree();
+  const r = runCli(["diff", "--root", root, other, root]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^branch central$/m);
+  const same = runCli(["diff", other, other]);
+  assert.equal(same.code, 0, same.stderr);
+  assert.match(same.stdout, /^no differences between /);
+  rmSync(other, { recursive: true, force: true });
+});
+
+test("a bad revision is a clear diagnostic, exit 1, no stack trace", () => {
+  for (const rev of ["no-such-rev", "--upload-pack=x"]) {
+    const r = runCli(["diff", "--root", root, "--", rev, "HEAD"]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /error JD062: .*is neither a directory nor a revision/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+  }
+});
