@@ -5,6 +5,11 @@ import { EXIT, ExitError, UsageError } from "./errors.js";
 const COMMANDS = ["validate", "list", "explain", "try", "compile", "check", "diff"] as const;
 
 export async function main(argv: string[]): Promise<void> {
+  // `jobdef list | head` closes stdout early: that is the reader's choice, not an error.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   const program = new Command("jobdef")
     .description("Compile in-tree YAML job definitions into mozharness, mach, buildbot and TaskCluster configs.")
     .version(process.env.npm_package_version ?? "0.1.0")
