@@ -59,6 +59,7 @@ export const CODES = {
   JD060: "bad try syntax",
   JD061: "unknown label",
   JD062: "bad revision or root",
+  JD063: "cannot write the output directory",
 } as const;
 
 export type Code = keyof typeof CODES;

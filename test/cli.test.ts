@@ -129,3 +129,11 @@ test("cli: explain an unknown label suggests the nearest three", () => {
     /JD061: no job test-linux64\/debug-plain-7 on branch central; nearest: test-linux64\/debug-plain-1, test-linux64\/debug-plain-2, test-linux64\/opt-plain-1/,
   );
 });
+
+test("cli: an output directory the file system refuses is a diagnostic, not an internal error", () => {
+  const root = writeTree();
+  const r = runCli(["compile", "--root", root, "--out", `${root}/configs/defaults.yml/generated`]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /error JD063: cannot write .*ENOTDIR/);
+  assert.doesNotMatch(r.stderr, /internal error/);
+});

@@ -13,6 +13,8 @@ interface CompileOptions extends CommonOptions {
   verbose?: boolean;
 }
 
+const FS_ERRORS = new Set(["ENOTDIR", "EACCES", "EPERM", "EROFS", "ENOSPC", "EEXIST", "EISDIR", "EDQUOT", "ENAMETOOLONG", "ELOOP"]);
+
 export function register(program: Command): void {
   withCommon(program.command("compile"))
     .description("write the generated directory atomically: every target of the checked-in branches, and manifest.json")
@@ -49,8 +51,10 @@ export function register(program: Command): void {
           branchNames: c.tree.branches.keys(),
         });
       } catch (e) {
-        if (!(e instanceof LockTimeoutError)) throw e;
-        process.stderr.write(`jobdef compile: ${e.message}\n`);
+        // The file system refusing (a path below a file, no permission, a full disk) is the user's to fix, not a bug.
+        const code = (e as NodeJS.ErrnoException).code;
+        if (!(e instanceof LockTimeoutError) && !(code && FS_ERRORS.has(code))) throw e;
+        process.stderr.write(`jobdef compile: error JD063: cannot write ${dir}: ${(e as Error).message}\n`);
         throw new ExitError(EXIT.diagnostics);
       }
       stageTimer(o)?.("write", performance.now() - writeStart);

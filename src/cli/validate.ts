@@ -3,15 +3,18 @@ import { type CommonOptions, rootOf, stageTimer, unwrap, withCommon } from "./co
 
 export function register(program: Command): void {
   withCommon(program.command("validate"))
-    .description("check the configs tree: YAML, schemas and semantic rules")
+    .description("check the configs tree: YAML, schemas, semantic rules, and every job of every branch merged")
     .addHelpText("after", "\nExamples:\n  jobdef validate\n  jobdef validate --root ~/gecko --format github")
     .action(async (o: CommonOptions) => {
-      const { loadValidTree } = await import("../compile.js");
+      const { loadValidTree, expandJobs } = await import("../compile.js");
       const tree = unwrap(loadValidTree(rootOf(o), { onStage: stageTimer(o) }), o);
+      // Keyed-by resolution, merge operators and label clashes only show when jobs are merged: all branches are.
+      const branches = unwrap(expandJobs(tree, { branches: [...tree.branches.keys()].sort(), onStage: stageTimer(o) }), o);
+      const jobs = branches.reduce((n, b) => n + b.jobs.length, 0);
       if (o.format === "json") process.stdout.write("[]\n");
       else
         process.stderr.write(
-          `jobdef: ${tree.suites.size} suites, ${tree.platforms.size} platforms, ${tree.branches.size} branches: valid\n`,
+          `jobdef: ${tree.suites.size} suites, ${tree.platforms.size} platforms, ${tree.branches.size} branches, ${jobs} jobs: valid\n`,
         );
     });
 }
