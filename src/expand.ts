@@ -249,7 +249,7 @@ export function originAt(prov: Readonly<Record<string, ProvenanceNode>>, path: r
 
 function mergedJobErrors(errors: ErrorObject[], merged: Merged, suite: Suite, ctx: JobContext): Diagnostic[] {
   const where = `${ctx.platform}/${ctx["build-type"]} on ${ctx.branch}`;
-  const locate = (path: PathSegment[]) => originAt(merged.provenance, path.map(String)) ?? suite.file.positionOf([]);
+  const locate = (path: PathSegment[]) => originAt(merged.provenance, path.map(String)) ?? suite.file.positionOf(path);
   return ajvDiagnostics(errors, locate).map((d) => ({
     ...d,
     code: d.code === "JD034" ? d.code : "JD035",
