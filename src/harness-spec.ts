@@ -16,13 +16,29 @@ export interface ResolvedHarness {
 
 const FIELDS = ["run-file", "tests-dir", "zip-dirs", "options", "suite-arg"] as const;
 
-/** Resolves `harness` for a platform of a branch; diagnostics when a keyed-by value has no arm for it. */
-export function resolveHarness(
-  tree: Tree,
-  harness: string,
-  platform: string,
-  branch: string,
-): { harness: ResolvedHarness; diagnostics: Diagnostic[] } {
+type Resolution = { readonly harness: ResolvedHarness; readonly diagnostics: readonly Diagnostic[] };
+const resolved = new WeakMap<Tree, Map<string, Resolution>>();
+
+/**
+ * Resolves `harness` for a platform of a branch; diagnostics when a keyed-by value has no arm for it. Memoised per
+ * tree: emitters ask once per job, and the answer depends only on (harness, platform, branch). Treat it as read-only.
+ */
+export function resolveHarness(tree: Tree, harness: string, platform: string, branch: string): Resolution {
+  let cache = resolved.get(tree);
+  if (!cache) {
+    cache = new Map();
+    resolved.set(tree, cache);
+  }
+  const key = `${harness}\0${platform}\0${branch}`;
+  let r = cache.get(key);
+  if (!r) {
+    r = resolveHarnessOnce(tree, harness, platform, branch);
+    cache.set(key, r);
+  }
+  return r;
+}
+
+function resolveHarnessOnce(tree: Tree, harness: string, platform: string, branch: string): Resolution {
   const h = tree.harnesses.get(harness);
   if (!h) throw new Error(`unknown harness ${harness}`);
   const ctx: JobContext = { platform, os: tree.platforms.get(platform)?.spec.os, branch, harness };

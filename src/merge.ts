@@ -51,9 +51,35 @@ export function setOwn(target: Record<string, unknown>, key: string, value: unkn
   else target[key] = value;
 }
 
+/** Origins are made per merged leaf: a class (one hidden class, brand on the prototype) keeps that cheap. */
+class OriginNode implements Origin {
+  declare readonly [ORIGIN]: true;
+  constructor(
+    readonly layer: LayerKind,
+    readonly file: SourceFile | undefined,
+    readonly path: readonly PathSegment[],
+    readonly overrode?: Origin,
+    readonly items?: readonly Origin[],
+    readonly previous?: unknown,
+  ) {}
+}
+Object.defineProperty(OriginNode.prototype, ORIGIN, { value: true });
+
+/** Stands for every origin when provenance is off (benchmark only). */
+const UNTRACKED: Origin = Object.freeze({
+  [ORIGIN]: true as const,
+  layer: "defaults" as const,
+  file: undefined,
+  path: [],
+});
+const untracked = (): Origin => UNTRACKED;
+
 class Merger {
   readonly diagnostics: Diagnostic[] = [];
-  constructor(private readonly ctx: JobContext) {}
+  constructor(
+    private readonly ctx: JobContext,
+    private readonly track = true,
+  ) {}
 
   mapping(
     target: Record<string, unknown>,
@@ -80,13 +106,10 @@ class Merger {
     const resolved = this.resolve(raw, layer, srcPath);
     if (!resolved) return;
     const { value, path } = resolved;
-    const origin = (extra: Partial<Origin> = {}): Origin => ({
-      [ORIGIN]: true,
-      layer: layer.kind,
-      file: layer.file,
-      path,
-      ...extra,
-    });
+    const origin = this.track
+      ? (at: readonly PathSegment[] = path, overrode?: Origin, items?: readonly Origin[], previous?: unknown): Origin =>
+          new OriginNode(layer.kind, layer.file, at, overrode, items, previous)
+      : untracked;
     const existing = Object.hasOwn(target, key) ? target[key] : undefined;
     const before = Object.hasOwn(prov, key) ? prov[key] : undefined;
 
@@ -108,7 +131,9 @@ class Merger {
         return;
       }
       const list = [...((existing as unknown[]) ?? [])];
-      const items = [...((isOrigin(before) && before.items) || list.map(() => (isOrigin(before) ? before : origin())))];
+      const items = this.track
+        ? [...((isOrigin(before) && before.items) || list.map(() => (isOrigin(before) ? before : origin())))]
+        : [];
       const operand = (value as Record<string, unknown[]>)[op];
       if (op === "$remove") {
         operand.forEach((item, i) => {
@@ -127,7 +152,7 @@ class Merger {
           items.splice(at, 1);
         });
       } else {
-        const added = operand.map((_, i) => origin({ path: [...path, op, i] }));
+        const added = this.track ? operand.map((_, i) => origin([...path, op, i])) : [];
         if (op === "$append") {
           list.push(...operand);
           items.push(...added);
@@ -137,12 +162,7 @@ class Merger {
         }
       }
       setOwn(target, key, list);
-      prov[key] = origin({
-        path: [...path, op],
-        items,
-        overrode: isOrigin(before) ? before : undefined,
-        previous: existing,
-      });
+      prov[key] = origin([...path, op], isOrigin(before) ? before : undefined, items, existing);
       return;
     }
     if (op === "$replace") {
@@ -178,12 +198,19 @@ class Merger {
       setOwn(
         prov,
         key,
-        origin({ overrode, previous: existing, items: value.map((_, i) => origin({ path: [...path, i] })) }),
+        this.track
+          ? origin(
+              path,
+              overrode,
+              value.map((_, i) => origin([...path, i])),
+              existing,
+            )
+          : UNTRACKED,
       );
       return;
     }
     setOwn(target, key, value);
-    setOwn(prov, key, overrode ? origin({ overrode, previous: existing }) : origin());
+    setOwn(prov, key, overrode ? origin(path, overrode, undefined, existing) : origin());
   }
 
   /** Follows keyed-by mappings (nested ones too) down to the chosen arm. */
@@ -247,6 +274,11 @@ class Merger {
   }
 }
 
+/** `provenance: false` is for `npm run bench` only (the cost of provenance); the compiler always tracks it. */
+export interface MergeOptions {
+  readonly provenance?: boolean;
+}
+
 /**
  * Merges `layers` (lowest first) for one job context. With `only`, merges just that top-level field: enough to
  * decide whether a job exists before resolving fields that may have no arm for contexts the suite never runs in.
@@ -255,8 +287,9 @@ export function mergeLayers(
   layers: readonly Layer[],
   ctx: JobContext,
   only?: string,
+  options: MergeOptions = {},
 ): { merged: Merged; diagnostics: Diagnostic[] } {
-  const m = new Merger(ctx);
+  const m = new Merger(ctx, options.provenance ?? true);
   const value: Record<string, unknown> = {};
   const provenance: Record<string, ProvenanceNode> = {};
   for (const layer of layers) m.mapping(value, provenance, layer.value, layer, [...layer.path], only);

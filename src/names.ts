@@ -33,7 +33,14 @@ export function nearest(word: string, candidates: Iterable<string>, count = 3): 
     .map(([, c]) => c);
 }
 
-/** Anchored regular expression: keyed-by arms and run-on patterns must match the whole value. */
+const compiled = new Map<string, RegExp>();
+
+/** Anchored regular expression: keyed-by arms and run-on patterns must match the whole value. Memoised (no `g` flag, so sharing is safe). */
 export function fullMatch(pattern: string): RegExp {
-  return new RegExp(`^(?:${pattern})$`, "u");
+  let re = compiled.get(pattern);
+  if (!re) {
+    re = new RegExp(`^(?:${pattern})$`, "u");
+    compiled.set(pattern, re);
+  }
+  return re;
 }

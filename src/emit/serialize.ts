@@ -7,7 +7,7 @@ export function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value === null || typeof value !== "object") return value;
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(value).sort(byCodePoint)) {
+  for (const k of sortedKeys(value)) {
     const v = canonical((value as Record<string, unknown>)[k]);
     if (k === "__proto__")
       Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
@@ -19,6 +19,42 @@ export function canonical(value: unknown): unknown {
 export function byCodePoint(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** Own keys in code-unit order, as `byCodePoint` orders them; the default sort compares the same way, natively. */
+function sortedKeys(value: object): string[] {
+  const keys = Object.keys(value);
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1] > keys[i]) return keys.sort();
+  return keys;
+}
+
+/**
+ * The same text as `toJson(Object.fromEntries(entries))`, built a batch of entries at a time so a large output (a
+ * task graph) never has all its values alive at once: `make` is called per key, in the output's key order. Batches
+ * of ~100 entries give strings large enough for V8 to allocate outside the young generation (no copying by the
+ * scavenger). Later entries with an equal key win, as in `Object.fromEntries`.
+ */
+export function toJsonEntries<T>(items: Iterable<[string, T]>, make: (item: T) => unknown): string {
+  const byKey = new Map<string, T | typeof BANNER_ITEM>([["$generated", BANNER_ITEM]]);
+  for (const [k, item] of items) byKey.set(k, item);
+  // the key order of the object toJson would build: integer-like keys first, as JavaScript orders them
+  const order = Object.keys(Object.fromEntries([...byKey.keys()].sort().map((k) => [k, 0])));
+  const parts: string[] = [];
+  for (let start = 0; start < order.length; start += 100) {
+    const batch: Record<string, unknown> = {};
+    for (const k of order.slice(start, start + 100)) {
+      const item = byKey.get(k)!;
+      const value = canonical(item === BANNER_ITEM ? BANNER : make(item as T));
+      if (k === "__proto__")
+        Object.defineProperty(batch, k, { value, enumerable: true, writable: true, configurable: true });
+      else batch[k] = value;
+    }
+    const text = JSON.stringify(batch, null, 2);
+    if (text !== "{}") parts.push(text.slice(2, -2)); // without the batch's own "{\n" and "\n}"
+  }
+  return `{\n${parts.join(",\n")}\n}\n`;
+}
+
+const BANNER_ITEM: unique symbol = Symbol("banner");
 
 /** JSON with sorted keys; the banner is the first key (`$generated`), which consumers skip. */
 export function toJson(value: Record<string, unknown>): string {

@@ -139,10 +139,14 @@ export function quoteForCmd(arg: string): string {
 
 /** Inside a double-quoted C runtime argument: backslashes before a quote (or the closing one) doubled, quotes escaped. */
 function crtQuoteBody(text: string, last: boolean): string {
+  if (!text.includes('"') && !text.endsWith("\\")) return text; // nothing to double or escape (most arguments)
   const body = text.replace(/(\\*)"/g, '$1$1\\"');
   return last ? body.replace(/(\\+)$/, "$1$1") : body;
 }
 
+const CMD_SPECIAL = /[%()!^"<>&|]/;
+
 function cmdEscape(s: string): string {
+  if (!CMD_SPECIAL.test(s)) return s;
   return s.replace(/%/g, "%%").replace(/([()!^"<>&|])/g, "^$1");
 }

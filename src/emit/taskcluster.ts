@@ -7,7 +7,7 @@
 import type { BranchJobs, Job } from "../expand.js";
 import type { Platform, Tree } from "../model.js";
 import { mozharnessInvocation } from "./mozharness-args.js";
-import { toJson } from "./serialize.js";
+import { toJsonEntries } from "./serialize.js";
 import { genericChunkEnv, MOZHARNESS_DIR, mozharnessCommand } from "./taskcluster-command.js";
 import {
   type ArtifactSpec,
@@ -33,9 +33,10 @@ export interface GraphEntry {
 
 /** Emits the branch's task graph. */
 export function emitTaskcluster({ tree, branch }: EmitInput): OutputFile[] {
-  const graph: Record<string, GraphEntry> = {};
-  for (const job of branch.jobs) graph[job.label] = graphEntry(tree, branch, job);
-  return [{ path: `taskcluster/${branch.branch.name}.json`, content: toJson(graph) }];
+  // one entry at a time: a large graph never has all its task definitions alive at once
+  const entries = branch.jobs.map((job): [string, Job] => [job.label, job]);
+  const content = toJsonEntries(entries, (job) => graphEntry(tree, branch, job));
+  return [{ path: `taskcluster/${branch.branch.name}.json`, content }];
 }
 
 /** The label of the build task a job tests (tree setting `build-label`). */

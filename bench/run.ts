@@ -1,0 +1,172 @@
+/**
+ * `npm run bench`: generates synthetic trees (bench/generate.ts), then measures on each, in one run and as child
+ * processes of the compiled CLI: the parse floor, `validate`, `compile` of one branch (all targets), the I/O floor of
+ * that output, `compile` of all branches and its floor; then `--help`, `validate` of the embedded tree, and the
+ * cost of provenance in the merge. Prints Markdown tables (medians of --runs runs).
+ *
+ * Options: --sizes 1k,10k,50k,100k   --runs 3   --skip-provenance
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { generateTree } from "./generate.js";
+import { median, REPO, runNode, type Sample } from "./measure.js";
+import { measureProvenance } from "./provenance.js";
+
+const JOBDEF = join(REPO, "bin", "jobdef");
+const FLOOR = join(REPO, "bench", "floor.mjs");
+const WORK = join(REPO, ".bench");
+
+function option(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+
+const sizes = option("sizes", "1k,10k,50k,100k")
+  .split(",")
+  .map((s) => Math.round(Number.parseFloat(s) * (s.endsWith("k") ? 1000 : 1)));
+const runs = Number(option("runs", "3"));
+
+interface Row {
+  readonly what: string;
+  readonly jobs: number;
+  readonly samples: Sample[];
+  readonly floor?: string;
+  error?: string;
+}
+
+const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+const fmtMiB = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
+const fmtK = (n: number) => (n >= 1000 ? `${Math.round(n / 1000)}k` : String(n));
+
+function ensureBuilt(): void {
+  if (!existsSync(join(REPO, "dist", "src", "cli", "main.js")) || process.argv.includes("--build")) {
+    process.stderr.write("bench: building dist/ (tsc -p tsconfig.build.json)\n");
+    try {
+      execFileSync(
+        process.execPath,
+        [join(REPO, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"],
+        { cwd: REPO, stdio: "inherit" },
+      );
+    } catch {
+      // tsc still emits dist/ when some file has a type error
+    }
+  }
+}
+
+/** Runs `make` `runs` times, keeping the samples, or the error when it fails. */
+function sample(row: Row, make: () => Sample): void {
+  if (row.error) return;
+  try {
+    row.samples.push(make());
+  } catch (e) {
+    row.error = (e as Error).message.split("\n").slice(0, 3).join(" ").slice(0, 300);
+  }
+}
+
+function benchSize(size: number): Row[] {
+  const root = join(WORK, `tree-${fmtK(size)}`);
+  const g = generateTree(root, { jobs: size });
+  process.stderr.write(
+    `bench: ${root}: ${g.jobsPerBranch} jobs per branch, ${g.suites} suites, ${g.platforms} platforms, ${g.branches.length} branches, ${g.files} files\n`,
+  );
+  const all = g.jobsPerBranch * g.branches.length;
+  const branch = g.branches[0];
+  const out = (name: string) => join(WORK, "out", name);
+  const rows = {
+    parse: { what: "floor: parse inputs", jobs: all, samples: [] } as Row,
+    validate: { what: "validate", jobs: all, samples: [], floor: "parse" } as Row,
+    floorOne: { what: "floor: 1 branch", jobs: g.jobsPerBranch, samples: [] } as Row,
+    compileOne: { what: "compile 1 branch, 4 targets", jobs: g.jobsPerBranch, samples: [], floor: "floorOne" } as Row,
+    floorAll: { what: `floor: ${g.branches.length} branches`, jobs: all, samples: [] } as Row,
+    compileAll: {
+      what: `compile ${g.branches.length} branches, 4 targets`,
+      jobs: all,
+      samples: [],
+      floor: "floorAll",
+    } as Row,
+  };
+  for (let run = 0; run < runs; run++) {
+    rmSync(join(WORK, "out"), { recursive: true, force: true });
+    mkdirSync(join(WORK, "out"), { recursive: true });
+    sample(rows.parse, () => runNode([FLOOR, root, "-", out("parse")]));
+    sample(rows.validate, () => runNode([JOBDEF, "validate", "--root", root]));
+    sample(rows.compileOne, () =>
+      runNode([JOBDEF, "compile", "--root", root, "--branch", branch, "--out", out("one"), "-q"]),
+    );
+    if (!rows.compileOne.error) sample(rows.floorOne, () => runNode([FLOOR, root, out("one"), out("floor-one")]));
+    sample(rows.compileAll, () => runNode([JOBDEF, "compile", "--root", root, "--out", out("all"), "-q"]));
+    if (!rows.compileAll.error) sample(rows.floorAll, () => runNode([FLOOR, root, out("all"), out("floor-all")]));
+    process.stderr.write(`bench: ${fmtK(size)} run ${run + 1}/${runs} done\n`);
+  }
+  rmSync(join(WORK, "out"), { recursive: true, force: true });
+  const byName = rows as Record<string, Row>;
+  return Object.values(rows).map((r) => ({ ...r, floor: r.floor ? fmtRatio(r, byName[r.floor]) : "" }));
+}
+
+function fmtRatio(row: Row, floor: Row): string {
+  if (!row.samples.length || !floor.samples.length) return "—";
+  return `${(median(row.samples.map((s) => s.ms)) / median(floor.samples.map((s) => s.ms))).toFixed(2)}×`;
+}
+
+function table(size: number, rows: Row[]): string {
+  const lines = [
+    `#### ${fmtK(size)} jobs per branch`,
+    "",
+    "| measurement | jobs | wall (median) | ratio to floor | peak RSS | jobs/s |",
+    "|---|---:|---:|---:|---:|---:|",
+  ];
+  for (const r of rows) {
+    if (r.error || !r.samples.length) {
+      lines.push(`| ${r.what} | ${r.jobs} | failed: ${r.error ?? "not run"} | | | |`);
+      continue;
+    }
+    const ms = median(r.samples.map((s) => s.ms));
+    const rss = median(r.samples.map((s) => s.rss));
+    lines.push(
+      `| ${r.what} | ${r.jobs} | ${fmtMs(ms)} | ${r.floor || "1.00×"} | ${fmtMiB(rss)} | ${Math.round(r.jobs / (ms / 1000))} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+function misc(): string {
+  const help: Row = { what: "`jobdef --help`", jobs: 0, samples: [] };
+  const embedded: Row = { what: "`jobdef validate` (embedded tree)", jobs: 0, samples: [] };
+  for (let run = 0; run < Math.max(runs, 5); run++) {
+    sample(help, () => runNode([JOBDEF, "--help"]));
+    sample(embedded, () => runNode([JOBDEF, "validate", "--root", REPO]));
+  }
+  const line = (r: Row) =>
+    r.error
+      ? `| ${r.what} | failed: ${r.error} | |`
+      : `| ${r.what} | ${fmtMs(median(r.samples.map((s) => s.ms)))} | ${fmtMiB(median(r.samples.map((s) => s.rss)))} |`;
+  return ["| command | wall (median) | peak RSS |", "|---|---:|---:|", line(help), line(embedded)].join("\n");
+}
+
+function main(): void {
+  ensureBuilt();
+  mkdirSync(WORK, { recursive: true });
+  const cpu = cpus();
+  const out: string[] = [
+    `Machine: ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${fmtMiB(totalmem())} RAM, Node ${process.version}, ${process.platform}; medians of ${runs} runs.`,
+    "",
+  ];
+  let provenanceRoot: string | undefined;
+  for (const size of sizes) {
+    out.push(table(size, benchSize(size)), "");
+    if (!provenanceRoot && size >= 10_000) provenanceRoot = join(WORK, `tree-${fmtK(size)}`);
+  }
+  out.push(misc(), "");
+  if (!process.argv.includes("--skip-provenance")) {
+    if (!provenanceRoot) {
+      provenanceRoot = join(WORK, "tree-10k");
+      generateTree(provenanceRoot, { jobs: 10_000 });
+    }
+    out.push(measureProvenance(provenanceRoot, Math.max(runs, 5)), "");
+  }
+  process.stdout.write(`${out.join("\n")}\n`);
+}
+
+main();
