@@ -3,9 +3,9 @@
 import type { MergedJob } from "../generated/types/index.js";
 import { ajvDiagnostics } from "./ajv-errors.js";
 import { type Diagnostic, error, type Related } from "./diagnostics.js";
-import type { Attribute, JobContext } from "./keyed-by.js";
+import { type Attribute, type JobContext, keyedByAttribute } from "./keyed-by.js";
 import { LIMITS } from "./limits.js";
-import { isOrigin, type Merged, mergeLayers, type ProvenanceNode } from "./merge.js";
+import { isOrigin, type Merged, mergeLayers, mergeOnto, type ProvenanceNode } from "./merge.js";
 import type { Branch, Layer, Platform, Suite, Tree } from "./model.js";
 import { fullMatch, jobLabel, splitSymbol, treeherderSymbol } from "./names.js";
 import { type ErrorObject, fileValidator } from "./schemas.js";
@@ -50,8 +50,56 @@ export function expandTree(
 ): { branches: BranchJobs[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const names = options.branches ?? [...tree.branches.keys()].sort();
-  const branches = names.map((b) => expandBranch(tree, tree.branches.get(b)!, options.overrides ?? [], diagnostics));
+  const prefixes: PrefixCache = new Map();
+  const branches = names.map((b) =>
+    expandBranch(tree, tree.branches.get(b)!, options.overrides ?? [], diagnostics, prefixes),
+  );
   return { branches, diagnostics };
+}
+
+type MergeResult = ReturnType<typeof mergeLayers>;
+type PrefixCache = Map<string, MergeResult>;
+const SHARED_KINDS: ReadonlySet<string> = new Set(["defaults", "harness", "platform"]);
+
+/**
+ * The full merge of a job. Its leading defaults, harness and platform layers are the same for every suite, so their
+ * merge is done once per distinct value of the attributes their keyed-by values consult, and the suite, branch and
+ * `--set` layers are merged onto a copy of it: the same result as merging every layer for every job.
+ */
+function mergeJob(prefixes: PrefixCache, layers: readonly Layer[], ctx: JobContext): MergeResult {
+  let n = 0;
+  while (n < layers.length && SHARED_KINDS.has(layers[n].kind)) n++;
+  const shared = layers.slice(0, n);
+  let key = shared.map((l) => `${l.kind}:${l.file?.path}`).join("\0");
+  for (const attr of [...new Set(shared.flatMap((l) => [...consultedAttributes(l)]))].sort())
+    key += `\0${attr}=${JSON.stringify(ctx[attr as Attribute] ?? null)}`;
+  let prefix = prefixes.get(key);
+  if (!prefix) {
+    prefix = mergeLayers(shared, ctx);
+    prefixes.set(key, prefix);
+  }
+  // a prefix with errors: merge as a whole, so the diagnostics come exactly as they always do
+  if (prefix.diagnostics.length) return mergeLayers(layers, ctx);
+  return mergeOnto(prefix.merged, layers.slice(n), ctx);
+}
+
+const consulted = new WeakMap<Layer, ReadonlySet<string>>();
+
+/** The attributes a layer's keyed-by values are keyed by, at any depth (arms included). */
+function consultedAttributes(layer: Layer): ReadonlySet<string> {
+  let attrs = consulted.get(layer);
+  if (attrs) return attrs;
+  const found = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (v === null || typeof v !== "object") return;
+    const attr = keyedByAttribute(v);
+    if (attr !== undefined) found.add(attr);
+    for (const x of Array.isArray(v) ? v : Object.values(v)) walk(x);
+  };
+  walk(layer.value);
+  attrs = found;
+  consulted.set(layer, attrs);
+  return attrs;
 }
 
 function branchPlatforms(tree: Tree, branch: Branch): Platform[] {
@@ -61,7 +109,13 @@ function branchPlatforms(tree: Tree, branch: Branch): Platform[] {
     .sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
-function expandBranch(tree: Tree, branch: Branch, overrides: readonly Layer[], diagnostics: Diagnostic[]): BranchJobs {
+function expandBranch(
+  tree: Tree,
+  branch: Branch,
+  overrides: readonly Layer[],
+  diagnostics: Diagnostic[],
+  prefixes: PrefixCache,
+): BranchJobs {
   const platforms = branchPlatforms(tree, branch);
   const excluded = (branch.spec["exclude-suites"] ?? []).map((p) => fullMatch(p));
   const suites = [...tree.suites.values()]
@@ -102,7 +156,7 @@ function expandBranch(tree: Tree, branch: Branch, overrides: readonly Layer[], d
           continue;
         }
         if (!selects(runOn.merged.value["run-on"] as RunOn | undefined, platform, buildType, branch.name)) continue;
-        const { merged, diagnostics: mergeErrors } = mergeLayers(layers, ctx);
+        const { merged, diagnostics: mergeErrors } = mergeJob(prefixes, layers, ctx);
         if (mergeErrors.length) {
           diagnostics.push(...mergeErrors);
           continue;

@@ -297,6 +297,31 @@ export function mergeLayers(
 }
 
 /**
+ * Continues a merge: the layers merged on top of `base` (a mergeLayers result for the same context, left untouched).
+ * The same as merging all layers at once; lets expansion merge the layers every suite shares once.
+ */
+export function mergeOnto(
+  base: Merged,
+  layers: readonly Layer[],
+  ctx: JobContext,
+): { merged: Merged; diagnostics: Diagnostic[] } {
+  const m = new Merger(ctx);
+  const value = copyMappings(base.value) as Record<string, unknown>;
+  const provenance = copyMappings(base.provenance) as Record<string, ProvenanceNode>;
+  for (const layer of layers) m.mapping(value, provenance, layer.value, layer, [...layer.path]);
+  return { merged: { value, provenance }, diagnostics: m.diagnostics };
+}
+
+/** Fresh mappings and lists all the way down (the merge fills mappings in place); origins and scalars shared. */
+function copyMappings(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(copyMappings);
+  if (v === null || typeof v !== "object" || isOrigin(v as ProvenanceNode)) return v;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) setOwn(out, k, copyMappings((v as Record<string, unknown>)[k]));
+  return out;
+}
+
+/**
  * Resolves every keyed-by mapping inside `value` (at any depth) for `ctx`: for values outside job layers that are
  * resolved per platform or branch (harness runners, mozharness settings). `path` is where `value` sits in `file`.
  */

@@ -51,7 +51,10 @@ export function toJsonEntries<T>(items: Iterable<[string, T]>, make: (item: T) =
     const text = JSON.stringify(batch, null, 2);
     if (text !== "{}") parts.push(text.slice(2, -2)); // without the batch's own "{\n" and "\n}"
   }
-  return `{\n${parts.join(",\n")}\n}\n`;
+  // one join, so the result is one flat string: a rope would be flattened (copied) again by whoever reads it
+  parts[0] = `{\n${parts[0]}`;
+  parts[parts.length - 1] += "\n}\n";
+  return parts.join(",\n");
 }
 
 const BANNER_ITEM: unique symbol = Symbol("banner");

@@ -121,12 +121,12 @@ export function windowsCommandLine(argv: readonly Arg[]): Str {
     if (i) segments.push({ text: " ", token: false });
     const pieces =
       typeof arg === "string" ? [arg] : arg["task-reference"].split(/(<<|<[^<>]+>)/).map((p) => (p === "<<" ? "<" : p));
-    segments.push({ text: cmdEscape('"'), token: false });
+    segments.push({ text: CMD_QUOTE, token: false });
     pieces.forEach((piece, j) => {
       if (j % 2 === 1 && piece !== "<") segments.push({ text: piece, token: true });
       else segments.push({ text: cmdEscape(crtQuoteBody(piece, j === pieces.length - 1)), token: false });
     });
-    segments.push({ text: cmdEscape('"'), token: false });
+    segments.push({ text: CMD_QUOTE, token: false });
   });
   if (!segments.some((s) => s.token)) return segments.map((s) => s.text).join("");
   return taskReference(segments.map((s) => (s.token ? s.text : escapeTaskReference(s.text))).join(""));
@@ -145,6 +145,7 @@ function crtQuoteBody(text: string, last: boolean): string {
 }
 
 const CMD_SPECIAL = /[%()!^"<>&|]/;
+const CMD_QUOTE = '^"'; // cmdEscape('"')
 
 function cmdEscape(s: string): string {
   if (!CMD_SPECIAL.test(s)) return s;
