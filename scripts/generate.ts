@@ -4,8 +4,8 @@
  * `--check` writes nothing and exits 1 when either is stale (the test suite runs it).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { renderTypes } from "./render-types.ts";
-import { buildSchemas } from "./schema-source.ts";
+import { renderTypes } from "./render-types.js";
+import { buildSchemas } from "./schema-source.js";
 
 const check = process.argv.includes("--check");
 const stale: string[] = [];

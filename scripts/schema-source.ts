@@ -143,7 +143,9 @@ function jobProperties(d: Defs, opts: { layer: boolean }): Record<string, Schema
           ),
           cwd: K(
             "generic-cwd",
-            str("Working directory", "Relative to the root of the checkout, and inside it.", { pattern: RELATIVE_PATH_PATTERN }),
+            str("Working directory", "Relative to the root of the checkout, and inside it.", {
+              pattern: RELATIVE_PATH_PATTERN,
+            }),
           ),
           env: K("generic-env", stringMap("Environment", "Variables set for the command.")),
           artifacts: K(
@@ -156,7 +158,9 @@ function jobProperties(d: Defs, opts: { layer: boolean }): Record<string, Schema
                 "One uploaded file or directory.",
                 {
                   name: str("Name", "Artifact name, e.g. `public/results.xml`."),
-                  path: str("Path", "Path relative to the working directory, and inside it.", { pattern: RELATIVE_PATH_PATTERN }),
+                  path: str("Path", "Path relative to the working directory, and inside it.", {
+                    pattern: RELATIVE_PATH_PATTERN,
+                  }),
                   type: {
                     type: "string",
                     enum: ["file", "directory"],

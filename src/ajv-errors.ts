@@ -69,7 +69,10 @@ function describe(
     case "exclusiveMinimum":
     case "exclusiveMaximum":
       // `chunks` itself, or an arm of a keyed-by `chunks`
-      if (e.keyword === "minimum" && path.some((s, i) => s === "chunks" && (i === path.length - 1 || String(path[i + 1]).startsWith("by-"))))
+      if (
+        e.keyword === "minimum" &&
+        path.some((s, i) => s === "chunks" && (i === path.length - 1 || String(path[i + 1]).startsWith("by-")))
+      )
         return { code: "JD034", message: `${where}: chunks must be at least 1, got ${JSON.stringify(e.data)}`, path };
       return { code: "JD013", message: `${where}: ${JSON.stringify(e.data)} ${e.message}`, path };
     case "enum":
@@ -80,7 +83,11 @@ function describe(
       };
     case "pattern":
       if (String(p.pattern).startsWith("^(?![/\\\\])"))
-        return { code: "JD013", message: `${where}: ${JSON.stringify(e.data)} must be a relative path inside its base (no leading /, no "..")`, path };
+        return {
+          code: "JD013",
+          message: `${where}: ${JSON.stringify(e.data)} must be a relative path inside its base (no leading /, no "..")`,
+          path,
+        };
       return { code: "JD013", message: `${where}: ${JSON.stringify(e.data)} does not match ${p.pattern}`, path };
     default:
       return { code: "JD013", message: `${where}: ${e.message}`, path };

@@ -6,7 +6,10 @@ import { runCli } from "./helpers/tree.js";
 test("explain: chunks of an embedded mochitest job come from its suite file, over the defaults", () => {
   const r = runCli(["explain", "test-linux64/debug-mochitest-plain-2", "chunks"]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^chunks: \d+ {2}# configs\/suites\/mochitest-plain\.yml:\d+ \(suite\), overrode 1 from configs\/defaults\.yml:\d+ \(defaults\)$/m);
+  assert.match(
+    r.stdout,
+    /^chunks: \d+ {2}# configs\/suites\/mochitest-plain\.yml:\d+ \(suite\), overrode 1 from configs\/defaults\.yml:\d+ \(defaults\)$/m,
+  );
 });
 
 test("explain: a harness setting (the mozharness script of web-platform-tests) overrides the defaults", () => {

@@ -258,7 +258,20 @@ const CASES: [string, { files?: Record<string, string | null>; sets?: string[]; 
   ],
   [
     "an incomplete merged job",
-    { files: { "configs/suites/plain.yml": "description: d\nharness: mochitest\ntreeherder: {group: M}\n" }, want: [{ error: { code: "JD035", file: "configs/suites/plain.yml", line: 3, column: 13, fragment: 'missing required key "symbol"' } }] },
+    {
+      files: { "configs/suites/plain.yml": "description: d\nharness: mochitest\ntreeherder: {group: M}\n" },
+      want: [
+        {
+          error: {
+            code: "JD035",
+            file: "configs/suites/plain.yml",
+            line: 3,
+            column: 13,
+            fragment: 'missing required key "symbol"',
+          },
+        },
+      ],
+    },
   ],
   // run-on selection
   [

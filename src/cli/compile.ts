@@ -13,7 +13,18 @@ interface CompileOptions extends CommonOptions {
   verbose?: boolean;
 }
 
-const FS_ERRORS = new Set(["ENOTDIR", "EACCES", "EPERM", "EROFS", "ENOSPC", "EEXIST", "EISDIR", "EDQUOT", "ENAMETOOLONG", "ELOOP"]);
+const FS_ERRORS = new Set([
+  "ENOTDIR",
+  "EACCES",
+  "EPERM",
+  "EROFS",
+  "ENOSPC",
+  "EEXIST",
+  "EISDIR",
+  "EDQUOT",
+  "ENAMETOOLONG",
+  "ELOOP",
+]);
 
 export function register(program: Command): void {
   withCommon(program.command("compile"))

@@ -9,7 +9,10 @@ export function register(program: Command): void {
       const { loadValidTree, expandJobs } = await import("../compile.js");
       const tree = unwrap(loadValidTree(rootOf(o), { onStage: stageTimer(o) }), o);
       // Keyed-by resolution, merge operators and label clashes only show when jobs are merged: all branches are.
-      const branches = unwrap(expandJobs(tree, { branches: [...tree.branches.keys()].sort(), onStage: stageTimer(o) }), o);
+      const branches = unwrap(
+        expandJobs(tree, { branches: [...tree.branches.keys()].sort(), onStage: stageTimer(o) }),
+        o,
+      );
       const jobs = branches.reduce((n, b) => n + b.jobs.length, 0);
       if (o.format === "json") process.stdout.write("[]\n");
       else
