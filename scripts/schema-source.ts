@@ -87,7 +87,17 @@ function stripDoc(s: Schema): Schema {
 
 /** In a layer a list may also be an operator, a mapping may be `$replace`d, and `null` deletes the key. */
 function layered(s: Schema): Schema {
-  const alternatives: Schema[] = [s, { type: "null", title: "Delete this key from the merged job" }];
+  const alternatives: Schema[] = [
+    s,
+    { type: "null", title: "Delete this key from the merged job" },
+    {
+      type: "object",
+      title: "A literal value, taken as it is: null, or a mapping that would otherwise read as an operator or keyed-by",
+      properties: { $value: { anyOf: [stripDoc(s), { type: "null" }] } },
+      required: ["$value"],
+      additionalProperties: false,
+    },
+  ];
   if (s.type === "array") {
     for (const op of ["$append", "$prepend", "$remove"]) {
       alternatives.push({

@@ -70,6 +70,13 @@ function checkValue(
     return;
   }
   const op = operatorOf(value);
+  if (op === "$value") {
+    const literal = (value as { $value: unknown }).$value;
+    if (literal === null) return; // a literal null: the merged job's schema decides whether the field allows it
+    const validate = pieceValidator(schema, key);
+    if (!validate(literal)) out.push(...ajvDiagnostics(validate.errors ?? [], file, [...path, op]));
+    return;
+  }
   if (op) {
     const isList = schema.type === "array";
     const isMap = schema.type === "object";

@@ -176,6 +176,12 @@ class Merger {
       setOwn(prov, key, freshProv as ProvenanceNode);
       return;
     }
+    if (op === "$value") {
+      // A literal: null, or a mapping that would otherwise read as an operator or keyed-by, taken as it is.
+      setOwn(target, key, (value as { $value: unknown }).$value);
+      setOwn(prov, key, origin([...path, op], isOrigin(before) ? before : undefined, undefined, existing));
+      return;
+    }
     if (op !== undefined) {
       this.fail("JD032", `unknown operator ${op}`, layer, [...path, op], before);
       return;

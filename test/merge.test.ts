@@ -153,6 +153,36 @@ const CASES: [string, { files?: Record<string, string | null>; sets?: string[]; 
       want: [{ error: { code: "JD032", file: "configs/suites/plain.yml", line: 6, column: 13 } }],
     },
   ],
+  [
+    "$value writes a literal null or a mapping that looks like keyed-by",
+    {
+      files: {
+        "configs/suites/plain.yml": suite(
+          "mach:\n  kwargs:\n    test_paths: {$value: null}\n    odd: {$value: {by-platform: {x: 1}}}\n",
+        ),
+      },
+      want: [
+        { label: LINUX_DEBUG, path: "mach.kwargs", value: { test_paths: null, odd: { "by-platform": { x: 1 } } } },
+      ],
+    },
+  ],
+  [
+    "$value null where the field needs a value",
+    {
+      files: { "configs/suites/plain.yml": suite("max-run-time: {$value: null}\n") },
+      want: [
+        {
+          error: {
+            code: "JD035",
+            file: "configs/suites/plain.yml",
+            line: 4,
+            column: 24,
+            fragment: "max-run-time: expected integer, got null",
+          },
+        },
+      ],
+    },
+  ],
   // keyed-by
   [
     "keyed-by exact",
