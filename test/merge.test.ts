@@ -175,7 +175,7 @@ const CASES: [string, { files?: Record<string, string | null>; sets?: string[]; 
           error: {
             code: "JD035",
             file: "configs/suites/plain.yml",
-            line: 4,
+            line: 5,
             column: 24,
             fragment: "max-run-time: expected integer, got null",
           },
