@@ -1,7 +1,7 @@
 // The I/O floor of a compile: parse every input file with `yaml`, then serialise with JSON.stringify and write
 // output of the same size as a real compile's. Plain JavaScript, so no TypeScript loader inflates it.
 // Usage: node bench/floor.mjs <tree root> <reference output dir, or - for parsing only> <destination dir>
-// The untimed setup (reading the reference output into values) is reported in $JOBDEF_BENCH_SETUP as ms.
+// The untimed setup (reading the reference output into values) is reported in $JOBDEF_BENCH_SETUP (wall and CPU ms).
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
@@ -21,6 +21,7 @@ const outputs = (reference === "-" ? [] : walk(reference)).sort().map((path) => 
   return { path, value: path.endsWith(".json") ? JSON.parse(text) : text.split("\n") };
 });
 const setup = performance.now() - setupStart;
+const setupCpu = (process.cpuUsage().user + process.cpuUsage().system) / 1000;
 
 // Timed: import yaml, parse every input, stringify and write every output.
 const { parse } = await import("yaml");
@@ -35,4 +36,4 @@ for (const { path, value } of outputs) {
   writeFileSync(join(dest, path), text);
 }
 if (process.env.JOBDEF_BENCH_SETUP)
-  writeFileSync(process.env.JOBDEF_BENCH_SETUP, JSON.stringify({ setup, parsed, bytes }));
+  writeFileSync(process.env.JOBDEF_BENCH_SETUP, JSON.stringify({ setup, setupCpu, parsed, bytes }));

@@ -10,6 +10,8 @@ const HOOK = join(REPO, "bench", "stats-hook.mjs");
 export interface Sample {
   /** Wall milliseconds, minus any setup the child reported as untimed. */
   readonly ms: number;
+  /** CPU milliseconds (user + system), minus the untimed setup's. */
+  readonly cpu: number;
   /** Peak resident set size, bytes. */
   readonly rss: number;
   /** What the child reported through $JOBDEF_BENCH_SETUP, if anything. */
@@ -32,11 +34,11 @@ export function runNode(args: readonly string[], extraNodeArgs: readonly string[
     const wall = Number(process.hrtime.bigint() - start) / 1e6;
     if (r.status !== 0)
       throw new Error(`node ${args.join(" ")} exited ${r.status ?? r.signal}: ${(r.stderr ?? "").slice(-2000)}`);
-    const { rss } = JSON.parse(readFileSync(stats, "utf8")) as { rss: number };
+    const { rss, cpu } = JSON.parse(readFileSync(stats, "utf8")) as { rss: number; cpu: number };
     const extra = existsSync(setupFile)
       ? (JSON.parse(readFileSync(setupFile, "utf8")) as Record<string, number>)
       : undefined;
-    return { ms: wall - (extra?.setup ?? 0), rss, extra };
+    return { ms: wall - (extra?.setup ?? 0), cpu: cpu - (extra?.setupCpu ?? 0), rss, extra };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

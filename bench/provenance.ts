@@ -48,7 +48,7 @@ function timeMerges(inputs: readonly MergeInput[], provenance: boolean): number 
 }
 
 /** A Markdown table: merge time with and without provenance, and the overhead. */
-export function measureProvenance(root: string, runs: number): string {
+export function measureProvenance(root: string, runs: number): { table: string; overhead: number } {
   const inputs = mergeInputs(root);
   timeMerges(inputs, true); // warm up both paths
   timeMerges(inputs, false);
@@ -61,7 +61,7 @@ export function measureProvenance(root: string, runs: number): string {
   const withP = median(on);
   const without = median(off);
   const overhead = (withP / without - 1) * 100;
-  return [
+  const table = [
     `Provenance cost: ${inputs.length} merges (one per job of one branch), all layers, medians of ${runs} rounds.`,
     "",
     "| merge | wall | per job | overhead |",
@@ -69,4 +69,5 @@ export function measureProvenance(root: string, runs: number): string {
     `| without provenance | ${without.toFixed(0)} ms | ${((without / inputs.length) * 1000).toFixed(1)} µs | |`,
     `| with provenance | ${withP.toFixed(0)} ms | ${((withP / inputs.length) * 1000).toFixed(1)} µs | ${overhead >= 0 ? "+" : ""}${overhead.toFixed(0)}% (target ≤ 30%) |`,
   ].join("\n");
+  return { table, overhead };
 }
