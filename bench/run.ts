@@ -52,6 +52,10 @@ function ensureBuilt(): void {
     } catch {
       // tsc still emits dist/ when some file has a type error
     }
+    execFileSync(process.execPath, ["--import", "tsx", join(REPO, "scripts", "build-validators.ts")], {
+      cwd: REPO,
+      stdio: "inherit",
+    });
   }
 }
 
