@@ -91,7 +91,8 @@ function inSlice(path: string, slice: Slice, names: Iterable<string>): boolean {
 /**
  * The manifest after writing `files`, compiled for `compiled`, over `old`; and the old files to remove. A full
  * compile (`partial` false) replaces the whole output; a partial one (`--branch`/`--target`) replaces only its slice,
- * removing just the files the old manifest listed inside that slice that nothing produces now.
+ * removing just the files the old manifest listed inside that slice that nothing produces now. `hashes` are the
+ * files' sha256 when the caller has them already.
  */
 export function nextManifest(
   old: Manifest,
@@ -99,9 +100,10 @@ export function nextManifest(
   compiled: Slice,
   partial: boolean,
   branchNames: Iterable<string> = [],
+  hashes?: ReadonlyMap<string, string>,
 ): { manifest: Manifest; remove: string[] } {
   const names = new Set([...branchNames, ...Object.keys(old.covers), ...compiled.branches]);
-  const produced = new Map(files.map((f) => [f.path, sha256(f.content)]));
+  const produced = new Map(files.map((f) => [f.path, hashes?.get(f.path) ?? sha256(f.content)]));
   const keep = (p: string) => produced.has(p) || (partial && !inSlice(p, compiled, names));
   const remove = Object.keys(old.files)
     .filter((p) => !keep(p))

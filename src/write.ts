@@ -8,9 +8,11 @@
  *   1. Compile in memory (no lock: that is the slow part, and concurrent compiles may overlap there).
  *   2. Take `<dir>/.jobdef-lock` (lock.ts: created complete via link(2), broken when its pid is dead).
  *   3. Recover: finish a committed journal left by a killed compile, delete staging dirs of killed compiles.
- *   4. Read the current manifest, compute the new one (whole output, or only the `--branch/--target` slice) and the
- *      files to write (content differs from disk) and to remove (listed by the old manifest, produced by nothing).
- *   5. Stage the new files, the plan and the new manifest in `<dir>/.jobdef-tmp-<pid>-<rand>/`, fsynced.
+ *   4. Read the current manifest; stage each file whose content differs from disk (a different hash in the manifest
+ *      says so without reading the file) in `<dir>/.jobdef-tmp-<pid>-<rand>/`, fsynced; compute the new manifest
+ *      (whole output, or only the `--branch/--target` slice) and the files to remove (listed by the old manifest,
+ *      produced by nothing).
+ *   5. Stage the plan and the new manifest, fsynced; when nothing changed, drop the stage instead.
  *   6. COMMIT: rename the staging dir to `<dir>/.jobdef-commit`. Before it, the old output is untouched; after it,
  *      the new output is decided.
  *   7. Apply (journal.ts): remove, rename each staged file over its target (each replacement atomic), manifest last,
@@ -24,7 +26,7 @@
  * 2–8, and each recomputes from the manifest it finds, so the last one wins completely. Nothing outside the old
  * manifest's list, `.jobdef-*` entries and `manifest.json` is ever removed or replaced, and `types/` never.
  */
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { OutputFile } from "./emit/types.js";
 import {
@@ -36,8 +38,9 @@ import {
   parseManifest,
   type Slice,
   serializeManifest,
+  sha256,
 } from "./manifest.js";
-import { applyJournal, commitJournal, removeStages, stageJournal } from "./write/journal.js";
+import { applyJournal, commitJournal, createStage, finishStage, removeStages, stageFile } from "./write/journal.js";
 import { acquireLock, removeLockLeftovers } from "./write/lock.js";
 
 export interface WriteOptions {
@@ -72,21 +75,37 @@ export function writeOutput(options: WriteOptions): WriteResult {
   try {
     const recovered = recoverLocked(dir);
     const old = readManifest(dir);
-    const { manifest, remove } = nextManifest(old, files, options.compiled, options.partial, options.branchNames);
-    const manifestText = serializeManifest(manifest);
-    const contents = new Map(files.map((f) => [f.path, f.content]));
-    const same = (path: string, content: string) =>
-      readOrUndefined(join(dir, path))?.equals(Buffer.from(content, "utf8")) ?? false;
-    const written = files.filter((f) => !same(f.path, f.content)).map((f) => f.path);
-    const writtenSet = new Set(written);
-    const unchanged = files.filter((f) => !writtenSet.has(f.path)).map((f) => f.path);
-    const removed = remove.filter((p) => existsSync(join(dir, p)));
-    if (written.length || removed.length || !same(MANIFEST_NAME, manifestText)) {
-      const stage = stageJournal(dir, { write: written, remove: removed }, contents, manifestText);
-      commitJournal(dir, stage);
-      applyJournal(dir);
+    // Each file becomes bytes once, for its hash and its staging. The disk is read only where the old manifest
+    // lists the same hash (or nothing), to tell "unchanged" from a hand-edited file.
+    const stage = createStage(dir);
+    try {
+      const hashes = new Map<string, string>();
+      const written: string[] = [];
+      const unchanged: string[] = [];
+      for (const f of files) {
+        const bytes = utf8Bytes(f.content);
+        const hash = sha256(bytes);
+        hashes.set(f.path, hash);
+        const known = old.files[f.path];
+        if ((known === undefined || known === hash) && sameOnDisk(join(dir, f.path), bytes)) {
+          unchanged.push(f.path);
+          continue;
+        }
+        stageFile(stage, f.path, bytes);
+        written.push(f.path);
+      }
+      const next = nextManifest(old, files, options.compiled, options.partial, options.branchNames, hashes);
+      const manifestText = serializeManifest(next.manifest);
+      const removed = next.remove.filter((p) => existsSync(join(dir, p)));
+      if (written.length || removed.length || !sameOnDisk(join(dir, MANIFEST_NAME), Buffer.from(manifestText))) {
+        finishStage(stage, { write: written, remove: removed }, manifestText);
+        commitJournal(dir, stage);
+        applyJournal(dir);
+      }
+      return { written, unchanged, removed, manifest: next.manifest, recovered };
+    } finally {
+      rmSync(stage, { recursive: true, force: true }); // gone already once committed
     }
-    return { written, unchanged, removed, manifest, recovered };
   } finally {
     release();
   }
@@ -118,6 +137,15 @@ export function readManifest(dir: string): Manifest {
   } catch (e) {
     throw new Error(`${join(dir, MANIFEST_NAME)}: ${(e as Error).message}`);
   }
+}
+
+/** UTF-8 bytes; an ASCII string (one UTF-8 byte per character) is copied as latin1, far faster than encoding. */
+function utf8Bytes(text: string): Buffer {
+  return Buffer.byteLength(text, "utf8") === text.length ? Buffer.from(text, "latin1") : Buffer.from(text, "utf8");
+}
+
+function sameOnDisk(path: string, bytes: Buffer): boolean {
+  return readOrUndefined(path)?.equals(bytes) ?? false;
 }
 
 function readOrUndefined(path: string): Buffer | undefined {

@@ -31,11 +31,11 @@ export interface Plan {
 }
 
 /** Writes a file and flushes it to disk before returning. */
-export function writeDurable(path: string, content: string): void {
+export function writeDurable(path: string, content: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
   const fd = openSync(path, "wx");
   try {
-    const bytes = Buffer.from(content, "utf8");
+    const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
     for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
     fsyncSync(fd);
   } finally {
@@ -60,21 +60,35 @@ export function syncDir(path: string): void {
 export function stageJournal(
   dir: string,
   plan: Plan,
-  contents: ReadonlyMap<string, string>,
+  contents: ReadonlyMap<string, string | Uint8Array>,
   manifestText: string,
 ): string {
+  const stage = createStage(dir);
+  for (const p of plan.write) stageFile(stage, p, contents.get(p)!);
+  finishStage(stage, plan, manifestText);
+  return stage;
+}
+
+/** An empty staging directory (removed by the next lock holder's recovery if this process dies). */
+export function createStage(dir: string): string {
   const stage = join(dir, `${STAGE_PREFIX}${process.pid}-${Math.random().toString(36).slice(2)}`);
   mkdirSync(stage);
+  return stage;
+}
+
+/** Stages one new file, flushed; its directory entries are flushed by finishStage. */
+export function stageFile(stage: string, path: string, content: string | Uint8Array): void {
+  writeDurable(join(stage, "files", path), content);
+}
+
+/** Writes the plan and the manifest into the stage and flushes its directories: ready to commit. */
+export function finishStage(stage: string, plan: Plan, manifestText: string): void {
   const dirs = new Set<string>([stage, join(stage, "files")]);
-  for (const p of plan.write) {
-    const target = join(stage, "files", p);
-    writeDurable(target, contents.get(p)!);
-    for (let d = dirname(target); d.length > stage.length; d = dirname(d)) dirs.add(d);
-  }
+  for (const p of plan.write)
+    for (let d = dirname(join(stage, "files", p)); d.length > stage.length; d = dirname(d)) dirs.add(d);
   writeDurable(join(stage, "plan.json"), `${JSON.stringify(plan)}\n`);
   writeDurable(join(stage, MANIFEST_NAME), manifestText);
   for (const d of dirs) if (existsSync(d)) syncDir(d);
-  return stage;
 }
 
 /** The commit point: one rename(2) of the staged directory onto the (absent) journal name. */
