@@ -48,27 +48,26 @@ export function dockerWorkerPayload(p: PayloadInput): Payload {
   const checkout = `${DOCKER_HOME}/${CHECKOUT}`;
   const cache = `level-${p.level}-checkouts`;
   const scopes = [`docker-worker:cache:${cache}`];
+  // keys in code-point order (see taskcluster.ts)
   const payload: Record<string, unknown> = {
-    image: p.image ?? "taskcluster/desktop-test:latest",
-    command: withPrefix([`${DOCKER_HOME}/bin/run-task`], checkout, joinPath(checkout, p.cwd), p.command),
-    env: p.env,
-    maxRunTime: p.maxRunTime,
-    cache: { [cache]: `${DOCKER_HOME}/checkouts` },
     artifacts: Object.fromEntries(
       p.artifacts.map((a) => [
         a.name,
-        { type: a.type, path: joinPath(checkout, a.path), expires: relativeDatestamp(p.expires) },
+        { expires: relativeDatestamp(p.expires), path: joinPath(checkout, a.path), type: a.type },
       ]),
     ),
+    cache: { [cache]: `${DOCKER_HOME}/checkouts` },
   };
-  if (p.retryExitStatus.length) payload.onExitStatus = { retry: [...p.retryExitStatus] };
+  if (p.loopbackVideo) payload.capabilities = { devices: { loopbackVideo: true } };
+  payload.command = withPrefix([`${DOCKER_HOME}/bin/run-task`], checkout, joinPath(checkout, p.cwd), p.command);
+  payload.env = p.env;
   if (Object.keys(p.features).length) payload.features = { ...p.features };
+  payload.image = p.image ?? "taskcluster/desktop-test:latest";
+  payload.maxRunTime = p.maxRunTime;
+  if (p.retryExitStatus.length) payload.onExitStatus = { retry: [...p.retryExitStatus] };
   for (const [name, on] of Object.entries(p.features))
     if (on && name === "allowPtrace") scopes.push("docker-worker:feature:allowPtrace");
-  if (p.loopbackVideo) {
-    payload.capabilities = { devices: { loopbackVideo: true } };
-    scopes.push("docker-worker:capability:device:loopbackVideo");
-  }
+  if (p.loopbackVideo) scopes.push("docker-worker:capability:device:loopbackVideo");
   return { payload, scopes };
 }
 
@@ -78,29 +77,30 @@ export function genericWorkerPayload(p: PayloadInput, os: "posix" | "windows"): 
   const scopes = [`generic-worker:cache:${cache}`];
   const python3 = os === "windows" ? "c:/mozilla-build/python3/python3.exe" : "python3";
   const argv = withPrefix([python3, "run-task"], CHECKOUT, joinPath(CHECKOUT, p.cwd), p.command);
-  const payload: Record<string, unknown> = {
-    command: os === "windows" ? [windowsCommandLine(argv)] : [argv],
-    env: p.env,
-    maxRunTime: p.maxRunTime,
-    mounts: [
-      { cacheName: cache, directory: "checkouts" },
-      { file: "run-task", content: { url: p.runTaskUrl } },
-    ],
-    artifacts: p.artifacts.map((a) => ({
-      name: a.name,
-      path: joinPath(CHECKOUT, a.path),
-      type: a.type,
-      expires: relativeDatestamp(p.expires),
-    })),
-  };
-  if (p.retryExitStatus.length) payload.onExitStatus = { retry: [...p.retryExitStatus] };
   const features: Record<string, boolean> = { ...p.features };
   // v4l2loopback exists on Linux only: macOS and Windows workers have no such device to give
   if (p.loopbackVideo && p.linux) {
     features.loopbackVideo = true;
     scopes.push(`generic-worker:loopback-video:${p.taskQueueId}`);
   }
+  // keys in code-point order (see taskcluster.ts)
+  const payload: Record<string, unknown> = {
+    artifacts: p.artifacts.map((a) => ({
+      expires: relativeDatestamp(p.expires),
+      name: a.name,
+      path: joinPath(CHECKOUT, a.path),
+      type: a.type,
+    })),
+    command: os === "windows" ? [windowsCommandLine(argv)] : [argv],
+    env: p.env,
+  };
   if (Object.keys(features).length) payload.features = features;
+  payload.maxRunTime = p.maxRunTime;
+  payload.mounts = [
+    { cacheName: cache, directory: "checkouts" },
+    { content: { url: p.runTaskUrl }, file: "run-task" },
+  ];
+  if (p.retryExitStatus.length) payload.onExitStatus = { retry: [...p.retryExitStatus] };
   return { payload, scopes };
 }
 

@@ -75,57 +75,58 @@ function graphEntry(tree: Tree, branchJobs: BranchJobs, job: Job): GraphEntry {
       : genericWorkerPayload(input, platform.spec.os === "windows" ? "windows" : "posix");
   // 3. the queue's task definition
   const suiteFile = tree.suites.get(job.suite)!.file.path;
+  // keys in code-point order here and below, so canonical() has nothing to copy (it still sorts whatever is not)
   const task: Record<string, unknown> = {
-    provisionerId: worker.provisioner,
-    workerType,
-    schedulerId: `gecko-level-${level}`,
     created: relativeDatestamp("0 seconds"),
     deadline: relativeDatestamp(tree.settings.deadline),
     expires: relativeDatestamp(tree.settings.expires),
-    retries: job.spec.retry.retries ?? 5,
-    routes,
-    scopes: [...routes.map((r) => parameterReference(`queue:route:${r["parameter-reference"]}`)), ...scopes],
+    extra: {
+      chunks: { current: job.chunk, total: job.chunks },
+      treeherder: treeherderConfig(job, platform),
+      treeherderEnv: ["production", "staging"],
+    },
     metadata: {
-      name: job.label,
       description: `${job.spec.description} (${job.platform}/${job.buildType}${job.chunks > 1 ? `, chunk ${job.chunk} of ${job.chunks}` : ""}, ${branch.name})`,
+      name: job.label,
       owner: tree.settings.owner,
       source: parameterReference(`${esc(branch.spec.repository)}/file/{revision}/${esc(suiteFile)}`),
     },
-    tags: { kind: "test", label: job.label, os: platform.spec.os, "worker-implementation": worker.implementation },
     payload,
-    extra: {
-      treeherder: treeherderConfig(job, platform),
-      treeherderEnv: ["production", "staging"],
-      chunks: { current: job.chunk, total: job.chunks },
-    },
   };
   const priority = job.spec.taskcluster?.priority ?? branch.spec.priority;
   if (priority) task.priority = priority;
+  task.provisionerId = worker.provisioner;
+  task.retries = job.spec.retry.retries ?? 5;
+  task.routes = routes;
+  task.schedulerId = `gecko-level-${level}`;
+  task.scopes = [...routes.map((r) => parameterReference(`queue:route:${r["parameter-reference"]}`)), ...scopes];
+  task.tags = { kind: "test", label: job.label, os: platform.spec.os, "worker-implementation": worker.implementation };
+  task.workerType = workerType;
   const attributes: GraphEntry["attributes"] = {
-    kind: "test",
     branch: branch.name,
-    platform: job.platform,
     build_platform: platform.spec["build-platform"] ?? platform.name,
     build_type: job.buildType,
-    suite: job.suite,
     chunk: job.chunk,
-    total_chunks: job.chunks,
     ...(job.harness ? { harness: job.harness } : { generic: true }),
+    kind: "test",
+    platform: job.platform,
+    suite: job.suite,
+    total_chunks: job.chunks,
   };
-  return { label: job.label, attributes, dependencies: { build: buildLabel(tree, platform, job.buildType) }, task };
+  return { attributes, dependencies: { build: buildLabel(tree, platform, job.buildType) }, label: job.label, task };
 }
 
 function treeherderConfig(job: Job, platform: Platform): Record<string, unknown> {
   const th = job.treeherder;
   return {
-    symbol: th.symbol,
-    ...(th.group ? { groupSymbol: th.group } : {}),
-    ...(th.groupName ? { groupName: th.groupName } : {}),
-    tier: th.tier,
-    jobKind: "test",
-    machine: { platform: platform.spec.treeherder.machine },
     collection: { [job.buildType]: true },
+    ...(th.groupName ? { groupName: th.groupName } : {}),
+    ...(th.group ? { groupSymbol: th.group } : {}),
+    jobKind: "test",
     labels: [job.buildType],
+    machine: { platform: platform.spec.treeherder.machine },
+    symbol: th.symbol,
+    tier: th.tier,
   };
 }
 
