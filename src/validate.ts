@@ -45,31 +45,23 @@ export function validateTree(loaded: LoadedTree): Result<Tree> {
 
 function buildTree(loaded: LoadedTree): Tree {
   const d = loaded.defaults.value as DefaultsFile;
-  const mapOf = <S, T>(files: ReadonlyMap<string, SourceFile>, make: (name: string, file: SourceFile, spec: S) => T) =>
-    new Map([...files].map(([name, file]) => [name, make(name, file, file.value as S)]));
-  const harnesses = mapOf<HarnessFile, Harness>(loaded.harnesses, (name, file, spec) => ({
-    name,
-    file,
-    spec,
-    layer: layerOf("harness", file, ["job"], spec.job),
-  }));
-  const platforms = mapOf<PlatformFile, Platform>(loaded.platforms, (name, file, spec) => ({
-    name,
-    file,
-    spec,
-    layer: layerOf("platform", file, ["job"], spec.job),
-  }));
-  const branches = mapOf<BranchFile, Branch>(loaded.branches, (name, file, spec) => ({
-    name,
-    file,
-    spec,
-    layer: layerOf("branch", file, ["job"], spec.job),
-  }));
-  const suites = mapOf<unknown, Suite>(loaded.suites, (name, file, spec) => ({
-    name,
-    file,
-    layer: layerOf("suite", file, [], spec)!,
-  }));
+  // Harnesses, platforms and branches: a typed spec, and the file's `job` mapping as their layer.
+  const withJob = <S extends { readonly job?: unknown }>(
+    kind: "harness" | "platform" | "branch",
+    files: ReadonlyMap<string, SourceFile>,
+  ) =>
+    new Map(
+      [...files].map(([name, file]) => {
+        const spec = file.value as S;
+        return [name, { name, file, spec, layer: layerOf(kind, file, ["job"], spec.job) }];
+      }),
+    );
+  const harnesses: Map<string, Harness> = withJob<HarnessFile>("harness", loaded.harnesses);
+  const platforms: Map<string, Platform> = withJob<PlatformFile>("platform", loaded.platforms);
+  const branches: Map<string, Branch> = withJob<BranchFile>("branch", loaded.branches);
+  const suites = new Map<string, Suite>(
+    [...loaded.suites].map(([name, file]) => [name, { name, file, layer: layerOf("suite", file, [], file.value)! }]),
+  );
   return {
     root: loaded.root,
     settings: treeSettings(d, [...branches.keys()]),
