@@ -3,7 +3,7 @@
  * (each arm checked as the value itself), the list and mapping operators, and `null`. Leaves go to ajv.
  */
 import { ajvDiagnostics, kindOf } from "./ajv-errors.js";
-import { type Diagnostic, error } from "./diagnostics.js";
+import { type Code, type Diagnostic, error } from "./diagnostics.js";
 import { ATTRIBUTES, armRegex, keyedByAttribute } from "./keyed-by.js";
 import { nearest } from "./names.js";
 import { type JsonSchema, pieceValidator, schemaOf } from "./schemas.js";
@@ -14,7 +14,6 @@ export const MAP_OPS = ["$replace"] as const;
 
 /** Checks `value` (found at `path` in `file`) as a job layer. */
 export function checkJobLayer(value: unknown, file: SourceFile, path: readonly PathSegment[], out: Diagnostic[]): void {
-  const root = schemaOf("job");
   if (!isMapping(value)) {
     out.push(
       error(
@@ -25,130 +24,124 @@ export function checkJobLayer(value: unknown, file: SourceFile, path: readonly P
     );
     return;
   }
-  checkMapping(value, root, file, [...path], "job", out);
+  new LayerChecker(file, out).mapping(value, schemaOf("job"), [...path], "job");
 }
 
-function checkMapping(
-  value: Record<string, unknown>,
-  schema: JsonSchema,
-  file: SourceFile,
-  path: PathSegment[],
-  key: string,
-  out: Diagnostic[],
-): void {
-  const props = schema.properties as Record<string, JsonSchema> | undefined;
-  const extra = schema.additionalProperties;
-  for (const k of Object.keys(value)) {
-    const sub = props?.[k] ?? (isMapping(extra) ? (extra as JsonSchema) : extra === false || props ? undefined : {});
-    if (!sub) {
-      const hint = nearest(k, Object.keys(props ?? {}), 1);
-      out.push(
-        error(
-          "JD011",
-          `unknown key "${k}" in ${path.length ? formatPath(path) : `the ${file.kind} file`}${hint.length ? ` (did you mean "${hint[0]}"?)` : `; expected one of: ${Object.keys(props ?? {}).join(", ")}`}`,
-          file.positionOf([...path, k], true),
-        ),
-      );
-      continue;
+/** Walks one layer of one file; `key` names the schema piece (`job.mozharness.options`) for its compiled validator. */
+class LayerChecker {
+  constructor(
+    private readonly file: SourceFile,
+    private readonly out: Diagnostic[],
+  ) {}
+
+  private report(code: Code, message: string, path: PathSegment[], onKey = false): void {
+    this.out.push(error(code, message, this.file.positionOf(path, onKey)));
+  }
+
+  mapping(value: Record<string, unknown>, schema: JsonSchema, path: PathSegment[], key: string): void {
+    const props = schema.properties as Record<string, JsonSchema> | undefined;
+    const extra = schema.additionalProperties;
+    for (const k of Object.keys(value)) {
+      const sub = props?.[k] ?? (isMapping(extra) ? (extra as JsonSchema) : extra === false || props ? undefined : {});
+      if (!sub) {
+        const known = Object.keys(props ?? {});
+        const hint = nearest(k, known, 1);
+        const where = path.length ? formatPath(path) : `the ${this.file.kind} file`;
+        const help = hint.length ? ` (did you mean "${hint[0]}"?)` : `; expected one of: ${known.join(", ")}`;
+        this.report("JD011", `unknown key "${k}" in ${where}${help}`, [...path, k], true);
+        continue;
+      }
+      this.value(value[k], sub, [...path, k], `${key}.${props?.[k] ? k : "*"}`);
     }
-    checkValue(value[k], sub, file, [...path, k], `${key}.${props?.[k] ? k : "*"}`, out);
   }
-}
 
-function checkValue(
-  value: unknown,
-  schema: JsonSchema,
-  file: SourceFile,
-  path: PathSegment[],
-  key: string,
-  out: Diagnostic[],
-): void {
-  if (value === null) return; // deletes the key
-  const attr = keyedByAttribute(value);
-  if (attr !== undefined) {
-    checkKeyedBy(value as Record<string, unknown>, attr, schema, file, path, key, out);
-    return;
+  private value(value: unknown, schema: JsonSchema, path: PathSegment[], key: string): void {
+    if (value === null) return; // deletes the key
+    const attr = keyedByAttribute(value);
+    if (attr !== undefined) {
+      this.keyedBy(value as Record<string, unknown>, attr, schema, path, key);
+      return;
+    }
+    const op = operatorOf(value);
+    if (op === "$value") {
+      const literal = (value as { $value: unknown }).$value;
+      // A literal null: the merged job's schema decides whether the field allows it.
+      if (literal !== null) this.leaf(literal, schema, [...path, op], key);
+      return;
+    }
+    if (op) this.operator(value as Record<string, unknown>, op, schema, path, key);
+    else if (
+      schema.type === "object" &&
+      (schema.properties || isMapping(schema.additionalProperties)) &&
+      isMapping(value)
+    )
+      this.mapping(value, schema, path, key);
+    else this.leaf(value, schema, path, key);
   }
-  const op = operatorOf(value);
-  if (op === "$value") {
-    const literal = (value as { $value: unknown }).$value;
-    if (literal === null) return; // a literal null: the merged job's schema decides whether the field allows it
+
+  private leaf(value: unknown, schema: JsonSchema, path: PathSegment[], key: string): void {
     const validate = pieceValidator(schema, key);
-    if (!validate(literal)) out.push(...ajvDiagnostics(validate.errors ?? [], file, [...path, op]));
-    return;
+    if (!validate(value)) this.out.push(...ajvDiagnostics(validate.errors ?? [], this.file, path));
   }
-  if (op) {
+
+  private operator(
+    value: Record<string, unknown>,
+    op: string,
+    schema: JsonSchema,
+    path: PathSegment[],
+    key: string,
+  ): void {
     const isList = schema.type === "array";
     const isMap = schema.type === "object";
-    const allowed = isList ? LIST_OPS : isMap ? MAP_OPS : [];
-    if (!(allowed as readonly string[]).includes(op)) {
+    const allowed: readonly string[] = isList ? LIST_OPS : isMap ? MAP_OPS : [];
+    if (!allowed.includes(op)) {
       const what = isList ? "a list" : isMap ? "a mapping" : `a ${String(schema.type ?? "scalar")}`;
-      out.push(
-        error(
-          "JD032",
-          `${formatPath(path)}: ${op} cannot be used here: the field is ${what}${allowed.length ? `; use ${allowed.join(", ")}` : ""}`,
-          file.positionOf([...path, op], true),
-        ),
+      const use = allowed.length ? `; use ${allowed.join(", ")}` : "";
+      this.report(
+        "JD032",
+        `${formatPath(path)}: ${op} cannot be used here: the field is ${what}${use}`,
+        [...path, op],
+        true,
       );
       return;
     }
-    checkValue((value as Record<string, unknown>)[op], schema, file, [...path, op], key, out);
-    return;
+    this.value(value[op], schema, [...path, op], key);
   }
-  if (schema.type === "object" && (schema.properties || isMapping(schema.additionalProperties)) && isMapping(value)) {
-    checkMapping(value, schema, file, path, key, out);
-    return;
-  }
-  const validate = pieceValidator(schema, key);
-  if (!validate(value)) out.push(...ajvDiagnostics(validate.errors ?? [], file, path));
-}
 
-function checkKeyedBy(
-  value: Record<string, unknown>,
-  attr: string,
-  schema: JsonSchema,
-  file: SourceFile,
-  path: PathSegment[],
-  key: string,
-  out: Diagnostic[],
-): void {
-  const byKey = `by-${attr}`;
-  if (!(ATTRIBUTES as readonly string[]).includes(attr)) {
-    const hint = nearest(
-      byKey,
-      ATTRIBUTES.map((a) => `by-${a}`),
-      1,
-    );
-    out.push(
-      error(
-        "JD023",
-        `${formatPath(path)}: unknown keyed-by attribute "${byKey}"${hint.length ? ` (did you mean "${hint[0]}"?)` : ""}; attributes are ${ATTRIBUTES.map((a) => `by-${a}`).join(", ")}`,
-        file.positionOf([...path, byKey], true),
-      ),
-    );
-    return;
-  }
-  const arms = value[byKey];
-  if (!isMapping(arms) || Object.keys(arms).length === 0) {
-    out.push(
-      error(
-        "JD010",
-        `${formatPath([...path, byKey])}: expected a non-empty mapping of patterns to values`,
-        file.positionOf([...path, byKey]),
-      ),
-    );
-    return;
-  }
-  for (const arm of Object.keys(arms)) {
-    if (arm !== "default" && armRegex(arm) === null)
-      out.push(
-        error(
+  private keyedBy(
+    value: Record<string, unknown>,
+    attr: string,
+    schema: JsonSchema,
+    path: PathSegment[],
+    key: string,
+  ): void {
+    const byKey = `by-${attr}`;
+    const attributes = ATTRIBUTES.map((a) => `by-${a}`);
+    if (!(ATTRIBUTES as readonly string[]).includes(attr)) {
+      const hint = nearest(byKey, attributes, 1);
+      const help = hint.length ? ` (did you mean "${hint[0]}"?)` : "";
+      const message = `${formatPath(path)}: unknown keyed-by attribute "${byKey}"${help}; attributes are ${attributes.join(", ")}`;
+      this.report("JD023", message, [...path, byKey], true);
+      return;
+    }
+    const arms = value[byKey];
+    if (!isMapping(arms) || Object.keys(arms).length === 0) {
+      this.report("JD010", `${formatPath([...path, byKey])}: expected a non-empty mapping of patterns to values`, [
+        ...path,
+        byKey,
+      ]);
+      return;
+    }
+    for (const arm of Object.keys(arms)) {
+      if (arm !== "default" && armRegex(arm) === null)
+        this.report(
           "JD021",
           `${formatPath([...path, byKey])}: "${arm}" is not a valid regular expression`,
-          file.positionOf([...path, byKey, arm], true),
-        ),
-      );
-    checkValue(arms[arm], schema, file, [...path, byKey, arm], key, out);
+          [...path, byKey, arm],
+          true,
+        );
+      this.value(arms[arm], schema, [...path, byKey, arm], key);
+    }
   }
 }
 
