@@ -59,7 +59,15 @@ export function expandTree(
 
 type MergeResult = ReturnType<typeof mergeLayers>;
 type PrefixCache = Map<string, MergeResult>;
-const SHARED_KINDS: ReadonlySet<string> = new Set(["defaults", "harness", "platform"]);
+const SHARED_KINDS: ReadonlySet<string> = new Set(["built-in", "defaults", "harness", "platform"]);
+
+/** Below defaults.yml, taskgraph's defaults: a tree need not repeat them, and `explain` names them. */
+export const BUILT_IN_LAYER: Layer = {
+  kind: "built-in",
+  file: undefined,
+  path: [],
+  value: { chunks: 1, "max-run-time": 3600, retry: { retries: 5 } },
+};
 
 /**
  * The full merge of a job. Its leading defaults, harness and platform layers are the same for every suite, so their
@@ -213,7 +221,7 @@ function expandBranch(
   return { branch, platforms, jobs };
 }
 
-/** The merge order of SPEC §2: defaults → harness → platform → suite → branch → --set. */
+/** The merge order of SPEC §2: (built-in →) defaults → harness → platform → suite → branch → --set. */
 export function layersFor(
   tree: Tree,
   suite: Suite,
@@ -223,7 +231,7 @@ export function layersFor(
   overrides: readonly Layer[],
 ): Layer[] {
   const h = harness ? tree.harnesses.get(harness)?.layer : undefined;
-  return [tree.defaults.layer, h, platform.layer, suite.layer, branch.layer, ...overrides].filter(
+  return [BUILT_IN_LAYER, tree.defaults.layer, h, platform.layer, suite.layer, branch.layer, ...overrides].filter(
     (l): l is Layer => l !== undefined,
   );
 }
@@ -304,9 +312,14 @@ export function originAt(prov: Readonly<Record<string, ProvenanceNode>>, path: r
 function mergedJobErrors(errors: ErrorObject[], merged: Merged, suite: Suite, ctx: JobContext): Diagnostic[] {
   const where = `${ctx.platform}/${ctx["build-type"]} on ${ctx.branch}`;
   const locate = (path: PathSegment[]) => originAt(merged.provenance, path.map(String)) ?? suite.file.positionOf(path);
-  return ajvDiagnostics(errors, locate).map((d) => ({
-    ...d,
-    code: d.code === "JD034" ? d.code : "JD035",
-    message: `suite ${suite.name} (${where}): ${d.message}`,
-  }));
+  return ajvDiagnostics(errors, locate)
+    .map((d) => ({
+      ...d,
+      message: d.message.replace(" in (top level)", " in the merged job"),
+    }))
+    .map((d) => ({
+      ...d,
+      code: d.code === "JD034" ? d.code : "JD035",
+      message: `suite ${suite.name} (${where}): ${d.message}`,
+    }));
 }

@@ -63,7 +63,7 @@ function note(o: Origin | undefined): string {
   if (!o) return "";
   const v = originView(o);
   const at = (x: OriginView) =>
-    x.layer === "command-line" ? (x.file ?? "--set") : x.file ? `${x.file}:${x.line}` : "?";
+    x.layer === "command-line" ? (x.file ?? "--set") : x.file ? `${x.file}:${x.line}` : "jobdef";
   let s = `  # ${at(v)} (${v.layer})`;
   if (v.overrode) s += `, overrode ${inline(v.overrode.value)} from ${at(v.overrode)} (${v.overrode.layer})`;
   return s;

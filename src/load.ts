@@ -1,5 +1,5 @@
 /** Stage 1, load: read the configs tree and parse every file once, keeping source positions. */
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { isAlias, isCollection, isPair, LineCounter, parseDocument, visit } from "yaml";
 import { type Diagnostic, error, fail, ok, type Result } from "./diagnostics.js";
@@ -37,7 +37,16 @@ export function loadTree(root: string): Result<LoadedTree> {
   const read = (abs: string, kind: FileKind, name: string) =>
     readSource(abs, relPath(root, abs), kind, name, realRoot, diagnostics);
 
-  const defaults = read(join(configs, "defaults.yml"), "defaults", "defaults");
+  const defaultsPath = join(configs, "defaults.yml");
+  const defaults = existsSync(defaultsPath) ? read(defaultsPath, "defaults", "defaults") : undefined;
+  if (!existsSync(defaultsPath))
+    diagnostics.push(
+      error("JD009", "missing configs/defaults.yml: tree settings and the job defaults every job starts from", {
+        file: "configs/defaults.yml",
+        line: 1,
+        column: 1,
+      }),
+    );
   const maps = {} as Record<FileKind, Map<string, SourceFile>>;
   for (const [kind, dir] of DIRS) {
     const files = new Map<string, SourceFile>();

@@ -2,7 +2,7 @@
 import type { BranchFile, DefaultsFile, HarnessFile, PlatformFile } from "../generated/types/index.js";
 import type { PathSegment, SourceFile } from "./source.js";
 
-export type LayerKind = "defaults" | "harness" | "platform" | "suite" | "branch" | "command-line";
+export type LayerKind = "built-in" | "defaults" | "harness" | "platform" | "suite" | "branch" | "command-line";
 export const TARGETS = ["mozharness", "mach", "buildbot", "taskcluster"] as const;
 export type TargetName = (typeof TARGETS)[number];
 

@@ -398,7 +398,17 @@ test("layer engine: provenance records what a value overrode", () => {
     line: 6,
     column: 17,
     value: 3600,
+    overrode: { layer: "built-in", file: null, line: null, column: null, value: 3600 },
   });
+});
+
+test("layer engine: chunks, max-run-time and retries default to taskgraph's values below defaults.yml", () => {
+  const root = writeTree({ "configs/defaults.yml": "tree: {checked-in: {branches: [central]}}\n" });
+  const job = jobsOf(root).jobs.find((j) => j.label === "test-linux64/opt-plain-1")!;
+  assert.equal(valueAt(job, "max-run-time"), 3600);
+  assert.deepEqual(valueAt(job, "retry"), { retries: 5 });
+  const sub = fieldOf(job, "max-run-time")!;
+  assert.equal(provenanceList(sub.value, sub.prov, "max-run-time")["max-run-time"].layer, "built-in");
 });
 
 test("layer engine: labels and Treeherder symbols clash", () => {

@@ -237,3 +237,11 @@ test("validate: YAML 1.2 core schema keeps no/on/yes as strings", () => {
   const env = (r.value.suites.get("plain")!.layer.value as { env: unknown }).env;
   assert.deepEqual(env, { A: "no", B: "on", C: "yes" });
 });
+
+test("validate: a missing defaults.yml is named, not an I/O error", () => {
+  const r = loadValidTree(writeTree({ "configs/defaults.yml": null }));
+  assert.equal(r.ok, false);
+  assert.deepEqual(!r.ok && r.diagnostics.map((d) => [d.code, d.file, d.line, d.column]), [
+    ["JD009", "configs/defaults.yml", 1, 1],
+  ]);
+});
