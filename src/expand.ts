@@ -132,6 +132,7 @@ function expandBranch(
   const jobs: Job[] = [];
   const labels = new Map<string, Job>();
   const symbols = new Map<string, Job>();
+  const clashes = new Clashes();
   const mergedJob = fileValidator("job");
 
   for (const platform of platforms) {
@@ -189,18 +190,16 @@ function expandBranch(
             merged,
           );
           const clash = labels.get(job.label);
-          if (clash) diagnostics.push(clashError("JD040", `label ${job.label}`, job, clash));
+          if (clash) clashes.add("JD040", `label ${job.label}`, job, clash);
           else labels.set(job.label, job);
           const symKey = `${platform.name}/${buildType} ${job.treeherder.fullSymbol}`;
           const symClash = symbols.get(symKey);
           if (symClash)
-            diagnostics.push(
-              clashError(
-                "JD041",
-                `Treeherder symbol ${job.treeherder.fullSymbol} on ${platform.name}/${buildType}`,
-                job,
-                symClash,
-              ),
+            clashes.add(
+              "JD041",
+              `Treeherder symbol ${job.treeherder.fullSymbol} on ${platform.name}/${buildType}`,
+              job,
+              symClash,
             );
           else symbols.set(symKey, job);
           jobs.push(job);
@@ -218,6 +217,7 @@ function expandBranch(
       }
     }
   }
+  diagnostics.push(...clashes.diagnostics());
   return { branch, platforms, jobs };
 }
 
@@ -285,6 +285,24 @@ function makeJob(
     merged,
     treeherder: { group, symbol, fullSymbol, groupName, tier: th.tier ?? 1 },
   };
+}
+
+/** Clashes between two suites, one diagnostic per pair and kind: the first clash, and how many jobs share it. */
+class Clashes {
+  private readonly byPair = new Map<string, { first: Diagnostic; count: number }>();
+
+  add(code: "JD040" | "JD041", what: string, job: Job, other: Job): void {
+    const key = `${code}\0${job.suite}\0${other.suite}`;
+    const seen = this.byPair.get(key);
+    if (seen) seen.count++;
+    else this.byPair.set(key, { first: clashError(code, what, job, other), count: 1 });
+  }
+
+  diagnostics(): Diagnostic[] {
+    return [...this.byPair.values()].map(({ first, count }) =>
+      count > 1 ? { ...first, message: `${first.message} (and ${count - 1} more jobs of these two suites)` } : first,
+    );
+  }
 }
 
 function clashError(code: "JD040" | "JD041", what: string, job: Job, other: Job): Diagnostic {
