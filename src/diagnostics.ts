@@ -60,6 +60,8 @@ export const CODES = {
   JD061: "unknown label",
   JD062: "bad revision or root",
   JD063: "cannot write the output directory",
+  JD064: "cannot import",
+  JD065: "imported with a loss: review the draft",
 } as const;
 
 export type Code = keyof typeof CODES;
