@@ -8,11 +8,15 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, normalize } from "node:path";
-import { test } from "node:test";
+import { after, test } from "node:test";
 import { compile } from "../src/compile.js";
 import { LIMITS } from "../src/limits.js";
 import { loadTree } from "../src/load.js";
 import { BASE, CORPUS } from "./corpus/make-tree.js";
+import { PythonChecker } from "./python/python-checker.js";
+
+const python = new PythonChecker();
+after(() => python.close());
 
 const PWNED = "/tmp/jobdef-pwned";
 
@@ -134,7 +138,7 @@ test("path-like values never steer where compile writes", () => {
   }
 });
 
-test("strings made to break out of Python or a shell stay exact strings, and no code runs", () => {
+test("strings made to break out of Python or a shell stay exact strings, and no code runs", async () => {
   rmSync(PWNED, { force: true });
   const suite = readFileSync(join(CORPUS, "accepted/escape-strings/configs/suites/escapes.yml"), "utf8");
   const t = tree({ "suites/escapes.yml": suite });
@@ -151,32 +155,21 @@ test("strings made to break out of Python or a shell stay exact strings, and no 
       evil.some((s) => s.includes("\0")) && evil.some((s) => s.includes('"""')) && evil.some((s) => s.includes("\\\n")),
     );
 
-    // python3 executes every twin in a fresh namespace; each must equal its JSON sibling and hold every string.
-    const out = join(t.root, "generated");
-    const twins = r.value.files.filter((f) => f.path.endsWith(".py"));
-    assert.ok(twins.length > 0, "no Python twins were emitted");
-    for (const f of r.value.files) {
-      mkdirSync(dirname(join(out, f.path)), { recursive: true });
-      writeFileSync(join(out, f.path), f.content);
-    }
-    const script = [
-      "import json, sys",
-      "found = set()",
-      "def walk(v):",
-      "    if isinstance(v, str): found.add(v)",
-      "    elif isinstance(v, dict): [walk(k) or walk(x) for k, x in v.items()]",
-      "    elif isinstance(v, list): [walk(x) for x in v]",
-      "for py in sys.argv[1:]:",
-      "    ns = {}",
-      "    exec(compile(open(py, encoding='ascii').read(), py, 'exec'), ns)",
-      "    sibling = py[:-3] + '.json'",
-      "    assert ns['config'] == json.load(open(sibling, encoding='utf-8')), py",
-      "    walk(ns['config'])",
-      "json.dump(sorted(found), sys.stdout)",
-    ].join("\n");
-    const py = spawnSync("python3", ["-c", script, ...twins.map((f) => join(out, f.path))], { encoding: "utf8" });
-    assert.equal(py.status, 0, py.stderr);
-    const strings = new Set(JSON.parse(py.stdout) as string[]);
+    // python3 executes every twin (test/python/harness_check.py): each is literal-only and equals its JSON sibling,
+    // types included, so the strings of the JSON twins are exactly the strings Python reads.
+    const twins = await python.checkTwins(r.value.files);
+    assert.ok(twins.checked > 0, "no Python twins were emitted");
+    assert.deepEqual(twins.failures, []);
+    const strings = new Set<string>();
+    const walk = (v: unknown): void => {
+      if (typeof v === "string") strings.add(v);
+      else if (v && typeof v === "object")
+        for (const [k, x] of Object.entries(v)) {
+          walk(k);
+          walk(x);
+        }
+    };
+    for (const f of r.value.files) if (f.path.endsWith(".json")) walk(JSON.parse(f.content));
     for (const s of job.spec.mozharness!.options!) assert.ok(strings.has(s), `twins lost ${JSON.stringify(s)}`);
     assert.equal(existsSync(PWNED), false, "a string ran as code");
 

@@ -34,6 +34,24 @@ export class PythonChecker {
     });
   }
 
+  /**
+   * Checks every `.py` output that has a `.json` sibling (literal-only, `config` equal to the JSON value, types
+   * included); returns how many were checked and the failures as `path: error`.
+   */
+  async checkTwins(
+    files: readonly { path: string; content: string }[],
+  ): Promise<{ checked: number; failures: string[] }> {
+    const byPath = new Map(files.map((f) => [f.path, f.content]));
+    const twins = files.filter((f) => f.path.endsWith(".py") && byPath.has(f.path.replace(/\.py$/, ".json")));
+    const replies = await Promise.all(
+      twins.map((f) =>
+        this.request("twin", { name: f.path, py: f.content, json: byPath.get(f.path.replace(/\.py$/, ".json")) }),
+      ),
+    );
+    const failures = replies.flatMap((r, i) => (r.ok ? [] : [`${twins[i]!.path}: ${r.error}`]));
+    return { checked: twins.length, failures };
+  }
+
   close(): void {
     this.child.stdin.end();
   }
