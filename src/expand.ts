@@ -6,7 +6,7 @@ import { type Diagnostic, error, type Related } from "./diagnostics.js";
 import { type Attribute, type JobContext, keyedByAttribute } from "./keyed-by.js";
 import { LIMITS } from "./limits.js";
 import { isOrigin, type Merged, mergeLayers, mergeOnto, type ProvenanceNode } from "./merge.js";
-import type { Branch, Layer, Platform, Suite, Tree } from "./model.js";
+import { type Branch, buildTypesOn, type Layer, type Platform, type Suite, type Tree } from "./model.js";
 import { fullMatch, jobLabel, splitSymbol, treeherderSymbol } from "./names.js";
 import { type ErrorObject, fileValidator } from "./schemas.js";
 import type { PathSegment } from "./source.js";
@@ -136,9 +136,7 @@ function expandBranch(
   const mergedJob = fileValidator("job");
 
   for (const platform of platforms) {
-    const buildTypes = platform.spec["build-types"].filter(
-      (t) => !branch.spec["build-types"] || branch.spec["build-types"].includes(t),
-    );
+    const buildTypes = buildTypesOn(platform, branch);
     for (const buildType of buildTypes) {
       for (const suite of suites) {
         const ctx: Partial<Record<Attribute, string>> = {

@@ -70,3 +70,21 @@ export function layerOf(
 ): Layer | undefined {
   return value && typeof value === "object" ? { kind, file, path, value: value as Record<string, unknown> } : undefined;
 }
+
+/** The build a platform's tests run against: its `build-platform`, or the platform's own name. */
+export function buildPlatformOf(platform: Platform): string {
+  return platform.spec["build-platform"] ?? platform.name;
+}
+
+/** The label of the build task a platform's tests of one build type depend on (tree setting `build-label`). */
+export function buildLabelOf(tree: Tree, platform: Platform, buildType: string): string {
+  return tree.settings.buildLabel
+    .replaceAll("{platform}", buildPlatformOf(platform))
+    .replaceAll("{build-type}", buildType);
+}
+
+/** The build types a branch tests a platform in: the platform's own, restricted by the branch's `build-types`. */
+export function buildTypesOn(platform: Platform, branch: Branch): string[] {
+  const only = branch.spec["build-types"];
+  return platform.spec["build-types"].filter((t) => !only || only.includes(t));
+}

@@ -5,7 +5,7 @@
  * first key is the `$generated` banner: consumers skip keys starting with `$`.
  */
 import type { BranchJobs, Job } from "../expand.js";
-import type { Platform, Tree } from "../model.js";
+import { buildLabelOf, buildPlatformOf, type Platform, type Tree } from "../model.js";
 import { mozharnessInvocation } from "./mozharness-args.js";
 import { toJsonEntries } from "./serialize.js";
 import { genericChunkEnv, MOZHARNESS_DIR, mozharnessCommand } from "./taskcluster-command.js";
@@ -37,13 +37,6 @@ export function emitTaskcluster({ tree, branch }: EmitInput): OutputFile[] {
   const entries = branch.jobs.map((job): [string, Job] => [job.label, job]);
   const content = toJsonEntries(entries, (job) => graphEntry(tree, branch, job));
   return [{ path: `taskcluster/${branch.branch.name}.json`, content }];
-}
-
-/** The label of the build task a job tests (tree setting `build-label`). */
-export function buildLabel(tree: Tree, platform: Platform, buildType: string): string {
-  return tree.settings.buildLabel
-    .replaceAll("{platform}", platform.spec["build-platform"] ?? platform.name)
-    .replaceAll("{build-type}", buildType);
 }
 
 /** Index namespaces split on dots, so dots inside a name become underscores. */
@@ -104,7 +97,7 @@ function graphEntry(tree: Tree, branchJobs: BranchJobs, job: Job): GraphEntry {
   task.workerType = workerType;
   const attributes: GraphEntry["attributes"] = {
     branch: branch.name,
-    build_platform: platform.spec["build-platform"] ?? platform.name,
+    build_platform: buildPlatformOf(platform),
     build_type: job.buildType,
     chunk: job.chunk,
     ...(job.harness ? { harness: job.harness } : { generic: true }),
@@ -113,7 +106,7 @@ function graphEntry(tree: Tree, branchJobs: BranchJobs, job: Job): GraphEntry {
     suite: job.suite,
     total_chunks: job.chunks,
   };
-  return { attributes, dependencies: { build: buildLabel(tree, platform, job.buildType) }, label: job.label, task };
+  return { attributes, dependencies: { build: buildLabelOf(tree, platform, job.buildType) }, label: job.label, task };
 }
 
 function treeherderConfig(job: Job, platform: Platform): Record<string, unknown> {

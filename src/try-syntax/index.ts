@@ -7,7 +7,7 @@ import { selectTryJobs, type TrySelection } from "./select.js";
 
 export { restrictGraph } from "./graph.js";
 export { type Choice, parseTrySyntax, type TryRequest } from "./parse.js";
-export { buildLabelOf, selectTryJobs, type TrySelection } from "./select.js";
+export { selectTryJobs, type TrySelection } from "./select.js";
 export { TRY_FILE } from "./tokens.js";
 
 /** Parse and select in one step. */

@@ -1,7 +1,7 @@
 /** Try syntax, selection: resolve a parsed request against the expanded jobs of a try branch. */
 import { type Diagnostic, fail, ok, type Result } from "../diagnostics.js";
 import type { BranchJobs, Job } from "../expand.js";
-import type { Platform, Tree } from "../model.js";
+import { buildLabelOf, buildPlatformOf, buildTypesOn, type Tree } from "../model.js";
 import { nearest } from "../names.js";
 import type { Choice, PlatformFilter, TestItem, TryRequest } from "./parse.js";
 import { type Token, tryError, tryWarning } from "./tokens.js";
@@ -47,7 +47,7 @@ export function selectTryJobs(request: TryRequest, tree: Tree, branch: BranchJob
   // 3. the selected builds, and the test jobs on them
   const chosen = branch.platforms.filter((p) => platforms.has(p.name));
   const builds = chosen.flatMap((p) =>
-    buildTypesOf(p, branch)
+    buildTypesOn(p, branch.branch)
       .filter((t) => buildTypes.has(t))
       .map((t) => buildLabelOf(tree, p, t)),
   );
@@ -64,17 +64,6 @@ export function selectTryJobs(request: TryRequest, tree: Tree, branch: BranchJob
   );
 }
 
-/** The build task label a platform's tests depend on (`tree.build-label`, with the platform's build platform). */
-export function buildLabelOf(tree: Tree, platform: Platform, buildType: string): string {
-  const buildPlatform = platform.spec["build-platform"] ?? platform.name;
-  return tree.settings.buildLabel.replaceAll("{platform}", buildPlatform).replaceAll("{build-type}", buildType);
-}
-
-function buildTypesOf(p: Platform, branch: BranchJobs): string[] {
-  const only = branch.branch.spec["build-types"];
-  return p.spec["build-types"].filter((t) => !only || only.includes(t));
-}
-
 /** `-p` names a platform of the branch, or a build platform (`linux` selects every platform tested on the linux build). */
 function resolvePlatforms(
   choice: Choice<Token> | undefined,
@@ -88,7 +77,7 @@ function resolvePlatforms(
   const out = new Set<string>();
   for (const token of choice.items) {
     const byName = onBranch.filter((p) => p.name === token.text);
-    const matched = byName.length ? byName : onBranch.filter((p) => p.spec["build-platform"] === token.text);
+    const matched = byName.length ? byName : onBranch.filter((p) => buildPlatformOf(p) === token.text);
     if (matched.length) {
       for (const p of matched) out.add(p.name);
       continue;
@@ -97,7 +86,7 @@ function resolvePlatforms(
       errors.push(tryError(`platform "${token.text}" does not run on branch ${branch.branch.name}`, token));
       continue;
     }
-    const known = new Set(onBranch.flatMap((p) => [p.name, p.spec["build-platform"] ?? p.name]));
+    const known = new Set(onBranch.flatMap((p) => [p.name, buildPlatformOf(p)]));
     errors.push(tryError(`unknown platform "${token.text}"${hint(token.text, known)}`, token));
   }
   return out;
