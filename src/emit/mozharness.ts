@@ -6,8 +6,9 @@ import type { Diagnostic } from "../diagnostics.js";
 import { error } from "../diagnostics.js";
 import { type Job, originAt } from "../expand.js";
 import { resolveHarness } from "../harness-spec.js";
-import { deepEqual, resolveKeyedBy, setOwn } from "../merge.js";
-import type { Platform, Tree } from "../model.js";
+import { deepEqual, mergeLayers } from "../merge.js";
+import type { Layer, LayerKind, Platform, Tree } from "../model.js";
+import type { SourceFile } from "../source.js";
 import { mozharnessSuiteName } from "./mozharness-args.js";
 import { toPythonModule } from "./python.js";
 import { byCodePoint, toJson } from "./serialize.js";
@@ -47,30 +48,23 @@ export function mozharnessConfig(
   return config;
 }
 
+/**
+ * Defaults' `mozharness.settings` under the platform's, merged as two layers by the job layer engine: keyed-by
+ * values resolved for the platform, mappings merged deeply, lists replaced, the `$` operators and `null` as in jobs.
+ */
 function platformSettings(tree: Tree, branch: string, platform: Platform, report: (d: Diagnostic) => void): Config {
   const ctx = { platform: platform.name, os: platform.spec.os, branch };
-  const resolve = (value: unknown, file: Tree["defaults"]["file"]) => {
-    const r = resolveKeyedBy(value, ctx, file, ["mozharness", "settings"]);
-    r.diagnostics.forEach(report);
-    return (r.value ?? {}) as Config;
-  };
-  const defaults = resolve(tree.defaults.spec.mozharness?.settings, tree.defaults.file);
-  const own = resolve(platform.spec.mozharness?.settings, platform.file);
-  return mergeSettings(defaults, own) as Config;
-}
-
-/**
- * Deep merge of plain mappings into fresh objects, the higher value winning and lists replacing. Unlike deepmerge,
- * it keeps keys such as `constructor` or `__proto__` (as own data, never as a prototype) instead of dropping them.
- */
-function mergeSettings(low: unknown, high: unknown): unknown {
-  const isMap = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-  if (!isMap(high)) return high === undefined ? low : high;
-  const out: Record<string, unknown> = {};
-  const base = isMap(low) ? low : {};
-  for (const k of Object.keys(base)) setOwn(out, k, mergeSettings(undefined, base[k]));
-  for (const k of Object.keys(high)) setOwn(out, k, mergeSettings(Object.hasOwn(out, k) ? out[k] : undefined, high[k]));
-  return out;
+  const layer = (kind: LayerKind, file: SourceFile, settings: unknown): Layer[] =>
+    settings === undefined ? [] : [{ kind, file, path: ["mozharness"], value: { settings } }];
+  const { merged, diagnostics } = mergeLayers(
+    [
+      ...layer("defaults", tree.defaults.file, tree.defaults.spec.mozharness?.settings),
+      ...layer("platform", platform.file, platform.spec.mozharness?.settings),
+    ],
+    ctx,
+  );
+  diagnostics.forEach(report);
+  return (merged.value.settings ?? {}) as Config;
 }
 
 function harnessRunners(
