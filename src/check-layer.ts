@@ -8,6 +8,7 @@ import { ATTRIBUTES, armRegex, keyedByAttribute } from "./keyed-by.js";
 import { nearest } from "./names.js";
 import { type JsonSchema, pieceValidator, schemaOf } from "./schemas.js";
 import { formatPath, type PathSegment, type SourceFile } from "./source.js";
+import { isMapping } from "./values.js";
 
 export const LIST_OPS = ["$append", "$prepend", "$remove"] as const;
 export const MAP_OPS = ["$replace"] as const;
@@ -150,8 +151,4 @@ export function operatorOf(value: unknown): string | undefined {
   if (!isMapping(value)) return undefined;
   const keys = Object.keys(value);
   return keys.length === 1 && keys[0].startsWith("$") ? keys[0] : undefined;
-}
-
-export function isMapping(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }

@@ -2,9 +2,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createTwoFilesPatch } from "diff";
-import { byCodePoint } from "./emit/serialize.js";
 import type { OutputFile } from "./emit/types.js";
 import { INTERNAL_PREFIX, TYPES_DIR } from "./manifest.js";
+import { byCodePoint } from "./values.js";
 
 export interface CheckResult {
   /** On disk with other content than compile would write. */

@@ -6,6 +6,7 @@ import { type BranchJobs, expandTree } from "./expand.js";
 import { loadTree } from "./load.js";
 import type { Layer, TargetName, Tree } from "./model.js";
 import { validateTree } from "./validate.js";
+import { byCodePoint } from "./values.js";
 
 export interface CompileOptions {
   readonly root: string;
@@ -79,7 +80,7 @@ export function compile(options: CompileOptions): Result<Compiled> {
     expanded.value.flatMap((branch) => targets.flatMap((t) => EMITTERS[t]({ tree: tree.value, branch, report }))),
   );
   if (emitted.some((d) => d.severity === "error")) return fail(sortDiagnostics(emitted));
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  files.sort((a, b) => byCodePoint(a.path, b.path));
   return ok({ tree: tree.value, branches: expanded.value, targets, files }, [
     ...tree.warnings,
     ...sortDiagnostics(emitted),

@@ -1,4 +1,5 @@
 /** Diagnostics are data: collected by every stage, sorted and printed only by the CLI. */
+import { byCodePoint } from "./values.js";
 
 export type Severity = "error" | "warning";
 
@@ -89,16 +90,12 @@ export function sortDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
   }
   return out.sort(
     (a, b) =>
-      cmp(a.file ?? "", b.file ?? "") ||
+      byCodePoint(a.file ?? "", b.file ?? "") ||
       (a.line ?? 0) - (b.line ?? 0) ||
       (a.column ?? 0) - (b.column ?? 0) ||
-      cmp(a.code, b.code) ||
-      cmp(a.message, b.message),
+      byCodePoint(a.code, b.code) ||
+      byCodePoint(a.message, b.message),
   );
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Thrown through a stage only to stop at the first fatal diagnostic; caught by the stage's caller. */

@@ -10,6 +10,7 @@ import { type Branch, buildTypesOn, type Layer, type Platform, type Suite, type 
 import { fullMatch, jobLabel, splitSymbol, treeherderSymbol } from "./names.js";
 import { type ErrorObject, fileValidator } from "./schemas.js";
 import type { PathSegment } from "./source.js";
+import { byCodePoint } from "./values.js";
 
 /** One job: a (branch, platform, build type, suite, chunk). Chunks of one suite share `spec` and `provenance`. */
 export interface Job {
@@ -114,7 +115,7 @@ function branchPlatforms(tree: Tree, branch: Branch): Platform[] {
   const res = branch.spec.platforms.map((p) => fullMatch(p));
   return [...tree.platforms.values()]
     .filter((p) => res.some((re) => re.test(p.name)))
-    .sort((a, b) => (a.name < b.name ? -1 : 1));
+    .sort((a, b) => byCodePoint(a.name, b.name));
 }
 
 function expandBranch(
@@ -128,7 +129,7 @@ function expandBranch(
   const excluded = (branch.spec["exclude-suites"] ?? []).map((p) => fullMatch(p));
   const suites = [...tree.suites.values()]
     .filter((s) => !excluded.some((re) => re.test(s.name)))
-    .sort((a, b) => (a.name < b.name ? -1 : 1));
+    .sort((a, b) => byCodePoint(a.name, b.name));
   const jobs: Job[] = [];
   const labels = new Map<string, Job>();
   const symbols = new Map<string, Job>();

@@ -1,8 +1,8 @@
 /** A merged job with the provenance of every leaf, as annotated YAML or as data (what `jobdef explain` shows). */
 import { stringify } from "yaml";
-import { byCodePoint } from "./emit/serialize.js";
 import type { Job } from "./expand.js";
 import { isOrigin, type Origin, type ProvenanceNode } from "./merge.js";
+import { byCodePoint } from "./values.js";
 
 export interface OriginView {
   readonly layer: string;

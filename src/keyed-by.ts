@@ -21,20 +21,13 @@ export type ArmChoice =
   | { readonly kind: "none"; readonly tried: readonly string[] }
   | { readonly kind: "ambiguous"; readonly matches: readonly string[] };
 
-const regexCache = new Map<string, RegExp | null>();
-
-/** Compiled full-match regex of an arm key, or null when it is not a valid pattern. */
+/** The full-match regex of an arm key (compiled once, by `fullMatch`), or null when it is not a valid pattern. */
 export function armRegex(key: string): RegExp | null {
-  let re = regexCache.get(key);
-  if (re === undefined) {
-    try {
-      re = fullMatch(key);
-    } catch {
-      re = null;
-    }
-    regexCache.set(key, re);
+  try {
+    return fullMatch(key);
+  } catch {
+    return null;
   }
-  return re;
 }
 
 /** Exact key first; else every key fully matching as a regex (two or more: ambiguous); else `default`. */

@@ -6,6 +6,7 @@ import { type Diagnostic, error, fail, ok, type Result } from "./diagnostics.js"
 import { LIMITS } from "./limits.js";
 import { NAME_RE } from "./names.js";
 import { type FileKind, SourceFile } from "./source.js";
+import { isMapping } from "./values.js";
 
 export interface LoadedTree {
   readonly root: string;
@@ -218,10 +219,6 @@ export function parseSource(
     return undefined;
   }
   return new SourceFile(path, kind, name, text, value, doc, lines);
-}
-
-function isMapping(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 function yamlMessage(code: string, message: string, source: string): string {

@@ -4,9 +4,10 @@
  * more. No timestamps: the manifest is as deterministic as the files it lists.
  */
 import { createHash } from "node:crypto";
-import { byCodePoint, toJson } from "./emit/serialize.js";
+import { toJson } from "./emit/serialize.js";
 import type { OutputFile } from "./emit/types.js";
 import { TARGETS, type TargetName } from "./model.js";
+import { byCodePoint, isMapping } from "./values.js";
 
 export const MANIFEST_NAME = "manifest.json";
 /** Never compile output: written by `npm run generate`, left alone by compile, check and diff. */
@@ -43,8 +44,7 @@ export function serializeManifest(m: Manifest): string {
 /** Parses a manifest; throws an Error naming the problem when the text is not one. */
 export function parseManifest(text: string): Manifest {
   const data = JSON.parse(text) as Partial<Manifest>;
-  const isMap = (v: unknown) => v !== null && typeof v === "object" && !Array.isArray(v);
-  if (!isMap(data) || !isMap(data.covers) || !isMap(data.files))
+  if (!isMapping(data) || !isMapping(data.covers) || !isMapping(data.files))
     throw new Error("not a jobdef manifest (expected {covers, files})");
   for (const [p, h] of Object.entries(data.files as object)) {
     if (typeof h !== "string" || !/^[0-9a-f]{64}$/.test(h) || !isSafePath(p))

@@ -5,11 +5,12 @@
  * mutates its inputs.
  */
 
-import { isMapping, operatorOf } from "./check-layer.js";
+import { operatorOf } from "./check-layer.js";
 import { type Code, type Diagnostic, error, type Related } from "./diagnostics.js";
 import { type Attribute, chooseArm, type JobContext, keyedByAttribute } from "./keyed-by.js";
 import type { Layer, LayerKind } from "./model.js";
 import { formatPath, type PathSegment, type SourceFile } from "./source.js";
+import { isMapping } from "./values.js";
 
 const ORIGIN: unique symbol = Symbol("origin");
 

@@ -1,5 +1,6 @@
 /** Names of suites, platforms, branches and harnesses, and the label and symbol rules of SPEC §2. */
 import { distance } from "fastest-levenshtein";
+import { byCodePoint } from "./values.js";
 
 export const NAME_RE = /^[a-z0-9][a-z0-9._-]*$/;
 
@@ -25,7 +26,7 @@ export function treeherderSymbol(group: string | undefined, symbol: string, chun
 export function nearest(word: string, candidates: Iterable<string>, count = 3): string[] {
   const scored: [number, string][] = [];
   for (const c of candidates) scored.push([distance(word, c), c]);
-  scored.sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : 1));
+  scored.sort((a, b) => a[0] - b[0] || byCodePoint(a[1], b[1]));
   const limit = Math.max(2, Math.ceil(word.length / 2));
   return scored
     .filter(([d]) => d <= limit)

@@ -1,11 +1,11 @@
 /** `jobdef diff`, library side: per branch, the jobs added, removed and changed, and per target the output entries. */
 import { isDeepStrictEqual } from "node:util";
 import type { Compiled } from "../compile.js";
-import { byCodePoint } from "../emit/serialize.js";
 import type { OutputFile } from "../emit/types.js";
 import type { Job } from "../expand.js";
 import { provenanceList } from "../explain-job.js";
 import { ownerOf } from "../manifest.js";
+import { byCodePoint } from "../values.js";
 
 export interface Change {
   /** Dotted path of the field; "." for the whole value. */

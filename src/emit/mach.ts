@@ -10,7 +10,8 @@ import type { Diagnostic } from "../diagnostics.js";
 import { error } from "../diagnostics.js";
 import { type Job, originAt } from "../expand.js";
 import { deepEqual } from "../merge.js";
-import { byCodePoint, toJson } from "./serialize.js";
+import { byCodePoint } from "../values.js";
+import { toJson } from "./serialize.js";
 import { taskRegex } from "./task-regex.js";
 import type { Emitter } from "./types.js";
 

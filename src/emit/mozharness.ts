@@ -9,9 +9,10 @@ import { resolveHarness } from "../harness-spec.js";
 import { deepEqual, mergeLayers } from "../merge.js";
 import type { Layer, LayerKind, Platform, Tree } from "../model.js";
 import type { SourceFile } from "../source.js";
+import { byCodePoint } from "../values.js";
 import { mozharnessSuiteName } from "./mozharness-args.js";
 import { toPythonModule } from "./python.js";
-import { byCodePoint, toJson } from "./serialize.js";
+import { toJson } from "./serialize.js";
 import type { Emitter } from "./types.js";
 
 type Config = Record<string, unknown>;

@@ -1,5 +1,5 @@
 /** Anchored regular expressions matching exactly the job labels of one suite (valid in Python `re` and JavaScript). */
-import { byCodePoint } from "./serialize.js";
+import { byCodePoint } from "../values.js";
 
 /** Escapes every regular-expression metacharacter (`-` and `/` need none outside a class, and `\\-` is an error in JS's `u` mode). */
 export function escapeRegex(s: string): string {

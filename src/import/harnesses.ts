@@ -1,4 +1,6 @@
 /** Harness files, platform settings and defaults from a mozharness repository config and an in-tree config. */
+
+import { byCodePoint } from "../values.js";
 import type { Draft, Note } from "./draft.js";
 import type { InTreeConfig, MozharnessConfig } from "./inputs.js";
 
@@ -72,5 +74,5 @@ export function mozharnessSettings(moz: MozharnessConfig, inTree?: InTreeConfig)
 }
 
 function sortKeys(o: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => byCodePoint(a, b)));
 }

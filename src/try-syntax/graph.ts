@@ -1,4 +1,5 @@
 /** Try syntax, graph: the TaskCluster graph restricted to the selected tasks and what they depend on. */
+import { byCodePoint } from "../values.js";
 
 /** One task of `taskcluster/<branch>.json`: label → {label, attributes, dependencies, task}. */
 export interface GraphTask {
@@ -38,7 +39,7 @@ export function restrictGraph(
   }
   const selected = new Set(labels);
   const graph: Record<string, GraphTask> = {};
-  for (const label of [...keep].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const label of [...keep].sort(byCodePoint)) {
     const task = full[label];
     graph[label] =
       rebuild > 1 && selected.has(label)

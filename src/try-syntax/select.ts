@@ -3,6 +3,7 @@ import { type Diagnostic, fail, ok, type Result } from "../diagnostics.js";
 import type { BranchJobs, Job } from "../expand.js";
 import { buildLabelOf, buildPlatformOf, buildTypesOn, type Tree } from "../model.js";
 import { nearest } from "../names.js";
+import { byCodePoint } from "../values.js";
 import type { Choice, PlatformFilter, TestItem, TryRequest } from "./parse.js";
 import { type Token, tryError, tryWarning } from "./tokens.js";
 
@@ -177,5 +178,5 @@ function warning(message: string): Diagnostic {
 }
 
 function sorted(list: readonly string[]): string[] {
-  return [...new Set(list)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...new Set(list)].sort(byCodePoint);
 }
