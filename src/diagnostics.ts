@@ -97,10 +97,3 @@ export function sortDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
       byCodePoint(a.message, b.message),
   );
 }
-
-/** Thrown through a stage only to stop at the first fatal diagnostic; caught by the stage's caller. */
-export class DiagnosticError extends Error {
-  constructor(readonly diagnostics: readonly Diagnostic[]) {
-    super(diagnostics[0]?.message ?? "diagnostics");
-  }
-}

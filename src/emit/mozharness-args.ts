@@ -19,9 +19,14 @@ export interface MozharnessInvocation {
   readonly extraArgs: readonly string[];
 }
 
-/** Path, relative to the tree root, of the generated mozharness config a job's command loads. */
+/** The mozharness config of a branch's platform, relative to the generated directory, without extension. */
+export function mozharnessConfigFile(branch: string, platform: string): string {
+  return `mozharness/${branch}/${platform}`;
+}
+
+/** Path, relative to the tree root, of the generated mozharness config a job's command loads (the JSON twin). */
 export function generatedConfigPath(tree: Tree, branch: string, platform: string): string {
-  return `${tree.settings.generatedDir}/mozharness/${branch}/${platform}.json`;
+  return `${tree.settings.generatedDir}/${mozharnessConfigFile(branch, platform)}.json`;
 }
 
 /** The key of the job's suite in `all_<harness>_suites`. */

@@ -10,7 +10,7 @@ import { deepEqual, mergeLayers } from "../merge.js";
 import type { Layer, LayerKind, Platform, Tree } from "../model.js";
 import type { SourceFile } from "../source.js";
 import { byCodePoint } from "../values.js";
-import { mozharnessSuiteName } from "./mozharness-args.js";
+import { mozharnessConfigFile, mozharnessSuiteName } from "./mozharness-args.js";
 import { toPythonModule } from "./python.js";
 import { toJson } from "./serialize.js";
 import type { Emitter } from "./types.js";
@@ -24,7 +24,7 @@ export const emitMozharness: Emitter = ({ tree, branch, report }) =>
   branch.platforms.flatMap((platform) => {
     const jobs = branch.jobs.filter((j) => j.platform === platform.name && j.harness !== undefined);
     const config = mozharnessConfig(tree, branch.branch.name, platform, jobs, report);
-    const base = `mozharness/${branch.branch.name}/${platform.name}`;
+    const base = mozharnessConfigFile(branch.branch.name, platform.name);
     return [
       { path: `${base}.json`, content: toJson(config) },
       { path: `${base}.py`, content: toPythonModule(config) },
