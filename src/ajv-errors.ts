@@ -12,6 +12,8 @@ export function ajvDiagnostics(
   errors: readonly ErrorObject[],
   locate: SourceFile | ((path: PathSegment[], onKey?: boolean) => Position),
   base: readonly PathSegment[] = [],
+  /** What the empty path is called in messages. */
+  root = typeof locate === "function" ? "the top level" : `the ${locate.kind} file`,
 ): Diagnostic[] {
   const at = typeof locate === "function" ? locate : (p: PathSegment[], k?: boolean) => locate.positionOf(p, k);
   const alternatives = new Set(
@@ -22,7 +24,7 @@ export function ajvDiagnostics(
     const inAlternative = /\/(oneOf|anyOf)\/\d+\//.test(e.schemaPath) && alternatives.has(e.instancePath);
     if (inAlternative) continue;
     const path = [...base, ...pointerSegments(e.instancePath)];
-    const d = describe(e, path);
+    const d = describe(e, path, root);
     out.push(error(d.code, d.message, at(d.path, d.onKey)));
   }
   return out;
@@ -31,8 +33,9 @@ export function ajvDiagnostics(
 function describe(
   e: ErrorObject,
   path: PathSegment[],
+  root: string,
 ): { code: Code; message: string; path: PathSegment[]; onKey?: boolean } {
-  const where = formatPath(path);
+  const where = formatPath(path, root);
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case "additionalProperties": {

@@ -47,7 +47,7 @@ class LayerChecker {
       if (!sub) {
         const known = Object.keys(props ?? {});
         const hint = nearest(k, known, 1);
-        const where = path.length ? formatPath(path) : `the ${this.file.kind} file`;
+        const where = formatPath(path, `the ${this.file.kind} file`);
         const help = hint.length ? ` (did you mean "${hint[0]}"?)` : `; expected one of: ${known.join(", ")}`;
         this.report("JD011", `unknown key "${k}" in ${where}${help}`, [...path, k], true);
         continue;

@@ -329,14 +329,9 @@ export function originAt(prov: Readonly<Record<string, ProvenanceNode>>, path: r
 function mergedJobErrors(errors: ErrorObject[], merged: Merged, suite: Suite, ctx: JobContext): Diagnostic[] {
   const where = `${ctx.platform}/${ctx["build-type"]} on ${ctx.branch}`;
   const locate = (path: PathSegment[]) => originAt(merged.provenance, path.map(String)) ?? suite.file.positionOf(path);
-  return ajvDiagnostics(errors, locate)
-    .map((d) => ({
-      ...d,
-      message: d.message.replace(" in (top level)", " in the merged job"),
-    }))
-    .map((d) => ({
-      ...d,
-      code: d.code === "JD034" ? d.code : "JD035",
-      message: `suite ${suite.name} (${where}): ${d.message}`,
-    }));
+  return ajvDiagnostics(errors, locate, [], "the merged job").map((d) => ({
+    ...d,
+    code: d.code === "JD034" ? d.code : "JD035",
+    message: `suite ${suite.name} (${where}): ${d.message}`,
+  }));
 }

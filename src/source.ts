@@ -86,8 +86,8 @@ export function pathKey(path: readonly PathSegment[]): string {
 }
 
 /** `a.b[2]` for messages. */
-export function formatPath(path: readonly PathSegment[]): string {
+export function formatPath(path: readonly PathSegment[], root = "the top level"): string {
   let out = "";
   for (const seg of path) out += typeof seg === "number" ? `[${seg}]` : out ? `.${seg}` : seg;
-  return out || "(top level)";
+  return out || root;
 }
