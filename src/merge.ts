@@ -319,10 +319,12 @@ export function mergeOnto(
   return { merged: { value, provenance }, diagnostics: m.diagnostics };
 }
 
-/** Fresh mappings and lists all the way down (the merge fills mappings in place); origins and scalars shared. */
+/**
+ * Fresh mappings all the way down: the merge fills mappings in place, but never a list (every list operation builds
+ * a new one), so lists, origins and scalars are shared.
+ */
 function copyMappings(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(copyMappings);
-  if (v === null || typeof v !== "object" || isOrigin(v as ProvenanceNode)) return v;
+  if (!isMapping(v) || isOrigin(v as ProvenanceNode)) return v;
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(v)) setOwn(out, k, copyMappings((v as Record<string, unknown>)[k]));
   return out;

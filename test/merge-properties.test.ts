@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { stringify } from "yaml";
 import { canonical } from "../src/emit/serialize.js";
 import { parseSource } from "../src/load.js";
-import { mergeLayers } from "../src/merge.js";
+import { mergeLayers, mergeOnto } from "../src/merge.js";
 import type { Layer } from "../src/model.js";
 
 const key = fc.constantFrom("a", "b", "c", "d", "env", "options", "__proto__", "constructor");
@@ -90,6 +90,26 @@ test("merge property: inputs are never mutated, and two runs agree", () => {
       assert.equal(merged(layers), first);
       assert.equal(({} as Record<string, unknown>).polluted, undefined);
       assert.equal(Object.getPrototypeOf({}), Object.prototype);
+    }),
+    RUNS,
+  );
+});
+
+test("merge property: continuing a shared prefix equals one merge, and leaves the prefix untouched", () => {
+  fc.assert(
+    fc.property(layerValue, layerValue, layerValue, (a, b, c) => {
+      const layers = [layer(a), layer(b), layer(c)];
+      const prefix = mergeLayers(layers.slice(0, 1), ctx);
+      fc.pre(prefix.diagnostics.length === 0);
+      const before = JSON.stringify(canonical(prefix.merged.value));
+      const continued = mergeOnto(prefix.merged, layers.slice(1), ctx);
+      const whole = mergeLayers(layers, ctx);
+      assert.equal(
+        JSON.stringify(canonical({ value: continued.merged.value, errors: continued.diagnostics.map((d) => d.code) })),
+        merged(layers),
+      );
+      assert.deepEqual(continued.merged.value, whole.merged.value);
+      assert.equal(JSON.stringify(canonical(prefix.merged.value)), before);
     }),
     RUNS,
   );
