@@ -39,8 +39,9 @@ export function loadTree(root: string): Result<LoadedTree> {
     readSource(abs, relPath(root, abs), kind, name, realRoot, diagnostics);
 
   const defaultsPath = join(configs, "defaults.yml");
-  const defaults = existsSync(defaultsPath) ? read(defaultsPath, "defaults", "defaults") : undefined;
-  if (!existsSync(defaultsPath))
+  const hasDefaults = existsSync(defaultsPath);
+  const defaults = hasDefaults ? read(defaultsPath, "defaults", "defaults") : undefined;
+  if (!hasDefaults)
     diagnostics.push(
       error("JD009", "missing configs/defaults.yml: tree settings and the job defaults every job starts from", {
         file: "configs/defaults.yml",
