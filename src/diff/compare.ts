@@ -5,7 +5,8 @@ import type { OutputFile } from "../emit/types.js";
 import type { Job } from "../expand.js";
 import { provenanceList } from "../explain-job.js";
 import { ownerOf } from "../manifest.js";
-import { byCodePoint } from "../values.js";
+import type { Merged } from "../merge.js";
+import { byCodePoint, isMapping } from "../values.js";
 
 export interface Change {
   /** Dotted path of the field; "." for the whole value. */
@@ -50,12 +51,10 @@ export interface DiffReport {
   readonly branches: readonly BranchDiff[];
 }
 
-const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
-
 /** Leaf-level differences between two JSON-like values; lists are compared whole. */
 export function changesOf(a: unknown, b: unknown, path = "", out: Change[] = []): Change[] {
   const at = (k: string) => (path ? `${path}.${k}` : k);
-  if (isMap(a) && isMap(b)) {
+  if (isMapping(a) && isMapping(b)) {
     for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort(byCodePoint)) {
       if (!Object.hasOwn(a, k)) out.push({ path: at(k), kind: "added", new: b[k] });
       else if (!Object.hasOwn(b, k)) out.push({ path: at(k), kind: "removed", old: a[k] });
@@ -65,8 +64,8 @@ export function changesOf(a: unknown, b: unknown, path = "", out: Change[] = [])
   return out;
 }
 
-function located(changes: Change[], job: Job): Change[] {
-  const prov = provenanceList(job.merged.value, job.merged.provenance);
+function located(changes: Change[], merged: Merged): Change[] {
+  const prov = provenanceList(merged.value, merged.provenance);
   return changes.map((c) => {
     if (c.kind === "removed") return c;
     let p = c.path;
@@ -118,6 +117,23 @@ function filesByBranch(c: Compiled | undefined, branches: readonly string[]): Ma
   return out;
 }
 
+const changesByPair = new WeakMap<Merged, WeakMap<Merged, Change[]>>();
+
+/** The changes of a job's merged value, located on the new side; chunks of a suite share them, so once per suite. */
+function jobChanges(x: Job, y: Job): Change[] {
+  let byNew = changesByPair.get(x.merged);
+  if (!byNew) {
+    byNew = new WeakMap();
+    changesByPair.set(x.merged, byNew);
+  }
+  let changes = byNew.get(y.merged);
+  if (!changes) {
+    changes = located(changesOf(x.merged.value, y.merged.value), y.merged);
+    byNew.set(y.merged, changes);
+  }
+  return changes;
+}
+
 /** Compares two compiles (all branches, all targets of each side). */
 export function compareCompiled(base: Compiled, head: Compiled, labels: { base: string; head: string }): DiffReport {
   const jobsA = new Map(base.branches.map((b) => [b.branch.name, new Map(b.jobs.map((j) => [j.label, j]))]));
@@ -128,9 +144,7 @@ export function compareCompiled(base: Compiled, head: Compiled, labels: { base: 
   const branches: BranchDiff[] = [];
   for (const branch of [...names, ...(filesA.has("(shared)") || filesB.has("(shared)") ? ["(shared)"] : [])]) {
     const none = new Map<string, Job>();
-    const jobs = diffEntries(jobsA.get(branch) ?? none, jobsB.get(branch) ?? none, (x, y) =>
-      located(changesOf(x.merged.value, y.merged.value), y),
-    );
+    const jobs = diffEntries(jobsA.get(branch) ?? none, jobsB.get(branch) ?? none, jobChanges);
     const fa = filesA.get(branch) ?? new Map<string, OutputFile>();
     const fb = filesB.get(branch) ?? new Map<string, OutputFile>();
     const paths = [...new Set([...fa.keys(), ...fb.keys()])].sort(byCodePoint);
