@@ -101,7 +101,7 @@ test("two compiles give identical bytes", () => {
   assert.equal(compileFixture().file.content, compileFixture().file.content);
 });
 
-test("harness tasks run the shared mozharness invocation, then blobber and the build's packages", () => {
+test("harness tasks run the shared mozharness invocation (one argument order for every scheduler), then the build's packages", () => {
   const { graph, jobs, tree } = compileFixture("try");
   const job = jobs.find((j) => j.label === "test-linux64/opt-mochitest-plain-3") as Job;
   const task = graph[job.label]!.task;
@@ -123,18 +123,18 @@ test("harness tasks run the shared mozharness invocation, then blobber and the b
     "generated/mozharness/try/linux64.json",
     "--mochitest-suite",
     "plain-chunked",
+    "--e10s",
+    "--download-symbols",
+    "ondemand",
+    "--blob-upload-branch",
+    "try",
     "--total-chunks",
     "3",
     "--this-chunk",
     "3",
-    "--e10s",
   ]);
   assert.deepEqual(command.slice(at + 1), [
     ...argv,
-    "--blob-upload-branch",
-    "try",
-    "--download-symbols",
-    "ondemand",
     "--installer-url",
     { "task-reference": "https://queue.taskcluster.net/v1/task/<build>/artifacts/public/build/target.tar.bz2" },
     "--test-packages-url",

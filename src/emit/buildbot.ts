@@ -10,7 +10,6 @@ import type { Platform, Tree } from "../model.js";
 import { generatedConfigPath, isChunked, mozharnessInvocation } from "./mozharness-args.js";
 import { toPythonModule } from "./python.js";
 import { toJson } from "./serialize.js";
-import { downloadSymbolsArgs } from "./taskcluster-command.js";
 import type { EmitInput, OutputFile } from "./types.js";
 
 type SuiteEntry = [string, Record<string, unknown>];
@@ -70,7 +69,8 @@ function suiteEntry(tree: Tree, job: Job): SuiteEntry {
     Object.assign(entry, {
       use_mozharness: true,
       script_path: inv.script,
-      extra_args: [...inv.suiteArgs, ...inv.extraArgs, ...downloadSymbolsArgs(job)],
+      // mozharnessArgv's order: the loader appends --blob-upload-branch (from blob_upload) and the chunk
+      extra_args: [...inv.suiteArgs, ...inv.extraArgs, ...inv.symbolsArgs],
       blob_upload: job.spec.mozharness?.["blob-upload"] ?? false,
     });
     // buildbot-configs chunks whenever totalChunks is set; say so when mozharness disagrees

@@ -13,10 +13,14 @@ export interface MozharnessInvocation {
   readonly configFiles: readonly string[];
   /** Selects the suite: `[--mochitest-suite, plain-chunked]`; empty for harnesses with a script of their own. */
   readonly suiteArgs: readonly string[];
-  /** `[--total-chunks, N, --this-chunk, i]` when the job is chunked, else empty. */
-  readonly chunkArgs: readonly string[];
   /** The suite's extra arguments. */
   readonly extraArgs: readonly string[];
+  /** `--download-symbols <how>` when the suite sets it. */
+  readonly symbolsArgs: readonly string[];
+  /** `--blob-upload-branch <branch>` when the suite uploads through blobber (buildbot: its `blob_upload` key). */
+  readonly blobUploadArgs: readonly string[];
+  /** `[--total-chunks, N, --this-chunk, i]` when the job is chunked, else empty (buildbot: added per builder). */
+  readonly chunkArgs: readonly string[];
 }
 
 /** The mozharness config of a branch's platform, relative to the generated directory, without extension. */
@@ -44,6 +48,7 @@ export function mozharnessInvocation(tree: Tree, job: Job): MozharnessInvocation
   if (!job.harness) throw new Error(`job ${job.label} is generic: it has no mozharness invocation`);
   const platform = tree.platforms.get(job.platform)!;
   const { suiteArg } = resolveHarness(tree, job.harness, job.platform, job.branch).harness;
+  const symbols = job.spec.mozharness?.["download-symbols"];
   return {
     script: job.spec.mozharness?.script ?? "scripts/desktop_unittest.py",
     configFiles: [
@@ -51,12 +56,24 @@ export function mozharnessInvocation(tree: Tree, job: Job): MozharnessInvocation
       generatedConfigPath(tree, job.branch, job.platform),
     ],
     suiteArgs: suiteArg ? [suiteArg, mozharnessSuiteName(job)] : [],
-    chunkArgs: isChunked(job) ? ["--total-chunks", String(job.chunks), "--this-chunk", String(job.chunk)] : [],
     extraArgs: job.spec.mozharness?.["extra-args"] ?? [],
+    symbolsArgs: symbols === undefined || symbols === false ? [] : ["--download-symbols", String(symbols)],
+    blobUploadArgs: job.spec.mozharness?.["blob-upload"] ? ["--blob-upload-branch", job.branch] : [],
+    chunkArgs: isChunked(job) ? ["--total-chunks", String(job.chunks), "--this-chunk", String(job.chunk)] : [],
   };
 }
 
-/** The arguments after the script: `--cfg` per config file, the suite, the chunk, the extra arguments. */
+/**
+ * The arguments after the script, in the one order every scheduler uses: `--cfg` per config file, the suite, the
+ * extra arguments, symbols, blob upload, and the chunk last (buildbot's loader can only add those two per builder).
+ */
 export function mozharnessArgv(inv: MozharnessInvocation): string[] {
-  return [...inv.configFiles.flatMap((c) => ["--cfg", c]), ...inv.suiteArgs, ...inv.chunkArgs, ...inv.extraArgs];
+  return [
+    ...inv.configFiles.flatMap((c) => ["--cfg", c]),
+    ...inv.suiteArgs,
+    ...inv.extraArgs,
+    ...inv.symbolsArgs,
+    ...inv.blobUploadArgs,
+    ...inv.chunkArgs,
+  ];
 }

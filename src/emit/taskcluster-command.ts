@@ -28,17 +28,6 @@ export function buildArtifact(name: string): TaskReference {
   return taskReference(`${QUEUE_URL}/<build>/artifacts/public/build/${escapeTaskReference(name)}`);
 }
 
-/** `--blob-upload-branch <branch>` when the suite uploads through blobber (buildbot adds it for `blob_upload`). */
-export function blobUploadArgs(job: Job): string[] {
-  return job.spec.mozharness?.["blob-upload"] ? ["--blob-upload-branch", job.branch] : [];
-}
-
-/** `--download-symbols <how>` when the suite sets it. */
-export function downloadSymbolsArgs(job: Job): string[] {
-  const how = job.spec.mozharness?.["download-symbols"];
-  return how === undefined || how === false ? [] : ["--download-symbols", String(how)];
-}
-
 /** The mozharness command of a harness job, run from the checkout root. */
 export function mozharnessCommand(tree: Tree, job: Job, python: string): Arg[] {
   const inv = mozharnessInvocation(tree, job);
@@ -48,8 +37,6 @@ export function mozharnessCommand(tree: Tree, job: Job, python: string): Arg[] {
     "-u",
     `${MOZHARNESS_DIR}/${inv.script}`,
     ...mozharnessArgv(inv),
-    ...blobUploadArgs(job),
-    ...downloadSymbolsArgs(job),
     "--installer-url",
     buildArtifact(INSTALLER[os] ?? "target.tar.bz2"),
     "--test-packages-url",
