@@ -56,6 +56,7 @@ export const CODES = {
   JD042: "conflicting mozharness suite definitions",
   JD043: "too many jobs",
   JD044: "conflicting mach suite definitions",
+  JD045: "two suites give one buildbot builder name",
   JD050: "bad --set argument",
   JD060: "bad try syntax",
   JD061: "unknown label",

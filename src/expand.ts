@@ -2,7 +2,7 @@
 
 import type { MergedJob } from "../generated/types/index.js";
 import { ajvDiagnostics } from "./ajv-errors.js";
-import { type Diagnostic, error, type Related } from "./diagnostics.js";
+import { type Code, type Diagnostic, error, type Position, type Related } from "./diagnostics.js";
 import { type Attribute, type JobContext, keyedByAttribute } from "./keyed-by.js";
 import { LIMITS } from "./limits.js";
 import { isOrigin, type Merged, mergeLayers, mergeOnto, type ProvenanceNode } from "./merge.js";
@@ -133,7 +133,7 @@ function expandBranch(
   const jobs: Job[] = [];
   const labels = new Map<string, Job>();
   const symbols = new Map<string, Job>();
-  const clashes = new Clashes();
+  const clashes = new Clashes(tree);
   const mergedJob = fileValidator("job");
 
   for (const platform of platforms) {
@@ -189,7 +189,7 @@ function expandBranch(
             merged,
           );
           const clash = labels.get(job.label);
-          if (clash) clashes.add("JD040", `label ${job.label}`, job, clash);
+          if (clash) clashes.add("JD040", `label ${job.label}`, job, clash, SYMBOL_PATHS);
           else labels.set(job.label, job);
           const symKey = `${platform.name}/${buildType} ${job.treeherder.fullSymbol}`;
           const symClash = symbols.get(symKey);
@@ -199,6 +199,7 @@ function expandBranch(
               `Treeherder symbol ${job.treeherder.fullSymbol} on ${platform.name}/${buildType}`,
               job,
               symClash,
+              SYMBOL_PATHS,
             );
           else symbols.set(symKey, job);
           jobs.push(job);
@@ -286,15 +287,26 @@ function makeJob(
   };
 }
 
-/** Clashes between two suites, one diagnostic per pair and kind: the first clash, and how many jobs share it. */
-class Clashes {
+/**
+ * Clashes between two suites (labels, Treeherder symbols, builder names): one diagnostic per pair of suites and kind,
+ * the first clash, and how many jobs share it. `paths` are the job fields to point at, first found wins.
+ */
+export class Clashes {
   private readonly byPair = new Map<string, { first: Diagnostic; count: number }>();
+  constructor(private readonly tree: Tree) {}
 
-  add(code: "JD040" | "JD041", what: string, job: Job, other: Job): void {
+  add(code: Code, what: string, job: Job, other: Job, paths: readonly (readonly string[])[]): void {
     const key = `${code}\0${job.suite}\0${other.suite}`;
     const seen = this.byPair.get(key);
-    if (seen) seen.count++;
-    else this.byPair.set(key, { first: clashError(code, what, job, other), count: 1 });
+    if (seen) {
+      seen.count++;
+      return;
+    }
+    const related: Related[] = [
+      { ...jobPosition(this.tree, other, ...paths), message: `also from suite ${other.suite} (${other.label})` },
+    ];
+    const message = `${what} is produced by suite ${job.suite} and suite ${other.suite}`;
+    this.byPair.set(key, { first: error(code, message, jobPosition(this.tree, job, ...paths), related), count: 1 });
   }
 
   diagnostics(): Diagnostic[] {
@@ -304,15 +316,15 @@ class Clashes {
   }
 }
 
-function clashError(code: "JD040" | "JD041", what: string, job: Job, other: Job): Diagnostic {
-  const at = (j: Job) =>
-    originAt(j.merged.provenance, ["treeherder", "symbol"]) ?? {
-      file: `configs/suites/${j.suite}.yml`,
-      line: 1,
-      column: 1,
-    };
-  const related: Related[] = [{ ...at(other), message: `also from suite ${other.suite} (${other.label})` }];
-  return error(code, `${what} is produced by suite ${job.suite} and suite ${other.suite}`, at(job), related);
+const SYMBOL_PATHS = [["treeherder", "symbol"]] as const;
+
+/** Where a job's value came from: the first of `paths` some layer set, else the top of the suite's file. */
+export function jobPosition(tree: Tree, job: Job, ...paths: readonly (readonly string[])[]): Position {
+  for (const path of paths) {
+    const at = originAt(job.merged.provenance, path);
+    if (at) return at;
+  }
+  return tree.suites.get(job.suite)!.file.positionOf([]);
 }
 
 /** Position of the leaf at `path` of a merged job, through its provenance. */

@@ -12,7 +12,7 @@ import { test } from "node:test";
 import { compile } from "../src/compile.js";
 import { mozharnessInvocation } from "../src/emit/mozharness-args.js";
 import { materialize, taskIdFromSeed } from "../src/materialize.js";
-import { REPO } from "./helpers/tree.js";
+import { REPO, writeTree } from "./helpers/tree.js";
 import { decodeWindowsLine } from "./helpers/windows-command-line.js";
 
 const ROOT = join(REPO, "test", "fixtures", "scheduler");
@@ -168,4 +168,21 @@ test("the loader makes one builder per job, passing the arguments the TaskCluste
   assert.ok(names.includes("linux64 central debug test mochitest-3"), names.join("\n"));
   assert.ok(names.includes("win32 central opt test lint-2"));
   assert.deepEqual([...new Set(specs.map((s) => s.worker))].sort(), ["macosx64", "ubuntu64_vm", "win7-ix"]);
+});
+
+test("two suites that give one builder name are refused at compile (JD045), at the buildbot name that set it", () => {
+  const root = writeTree({
+    "configs/suites/other.yml":
+      "description: o\nharness: mochitest\ntreeherder: {symbol: 'M(o)'}\nbuildbot:\n  name: plain-1\n",
+  });
+  const r = compile({ root, targets: ["buildbot"] });
+  assert.equal(r.ok, false);
+  const d = !r.ok ? r.diagnostics.filter((x) => x.code === "JD045") : [];
+  assert.equal(d.length, 1, JSON.stringify(!r.ok && r.diagnostics));
+  const places = [d[0]!, ...(d[0]!.related ?? [])].map((p) => `${p.file}:${p.line}:${p.column}`);
+  assert.ok(places.includes("configs/suites/other.yml:5:9"), places.join(" "));
+  assert.match(
+    d[0]!.message,
+    /buildbot builder plain-1 on .* is produced by suite (other|plain) and suite (plain|other)/,
+  );
 });

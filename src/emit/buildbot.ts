@@ -5,7 +5,8 @@
  * loader (`integrations/buildbot/jobdef_buildbot.py`) adds `--total-chunks N --this-chunk i` per builder, and
  * `blob_upload` becomes `--blob-upload-branch <branch>`; every other argument is in `extra_args`.
  */
-import type { BranchJobs, Job } from "../expand.js";
+import type { Diagnostic } from "../diagnostics.js";
+import { type BranchJobs, Clashes, type Job } from "../expand.js";
 import type { Platform, Tree } from "../model.js";
 import { generatedConfigPath, isChunked, mozharnessInvocation } from "./mozharness-args.js";
 import { toPythonModule } from "./python.js";
@@ -15,8 +16,9 @@ import type { EmitInput, OutputFile } from "./types.js";
 type SuiteEntry = [string, Record<string, unknown>];
 
 /** Emits the branch's buildbot suite lists, as JSON and as a Python twin. */
-export function emitBuildbot({ tree, branch }: EmitInput): OutputFile[] {
+export function emitBuildbot({ tree, branch, report }: EmitInput): OutputFile[] {
   const value = buildbotConfig(tree, branch);
+  builderNameClashes(tree, branch).forEach(report);
   const name = branch.branch.name;
   return [
     { path: `buildbot/${name}.json`, content: toJson(value) },
@@ -78,7 +80,32 @@ function suiteEntry(tree: Tree, job: Job): SuiteEntry {
     const env = definedStrings(job.spec.env);
     if (Object.keys(env).length) entry.env = env;
   }
-  return [job.spec.buildbot?.name ?? job.suite, entry];
+  return [builderSuiteName(job), entry];
+}
+
+/** The name of a job's suite in buildbot's lists; its builders are `<name>` or `<name>-<chunk>`. */
+function builderSuiteName(job: Job): string {
+  return job.spec.buildbot?.name ?? job.suite;
+}
+
+/**
+ * Two suites giving one builder name on a platform and build type (the same `buildbot.name`, or `x-1` beside a
+ * chunked `x`): a buildbot master refuses the config, so compile refuses it first.
+ */
+function builderNameClashes(tree: Tree, branch: BranchJobs): Diagnostic[] {
+  const clashes = new Clashes(tree);
+  const seen = new Map<string, Job>();
+  for (const job of branch.jobs) {
+    const name = `${builderSuiteName(job)}${job.chunks > 1 ? `-${job.chunk}` : ""}`;
+    const key = `${job.platform}/${job.buildType} ${name}`;
+    const other = seen.get(key);
+    if (!other) seen.set(key, job);
+    else if (other.suite !== job.suite)
+      clashes.add("JD045", `buildbot builder ${name} on ${job.platform}/${job.buildType}`, job, other, [
+        ["buildbot", "name"],
+      ]);
+  }
+  return clashes.diagnostics();
 }
 
 function definedStrings(o: Readonly<Record<string, string | undefined>> | undefined): Record<string, string> {

@@ -8,8 +8,9 @@
  */
 import type { Diagnostic } from "../diagnostics.js";
 import { error } from "../diagnostics.js";
-import { type Job, originAt } from "../expand.js";
+import { type Job, jobPosition } from "../expand.js";
 import { deepEqual } from "../merge.js";
+import type { Tree } from "../model.js";
 import { byCodePoint } from "../values.js";
 import { toJson } from "./serialize.js";
 import { taskRegex } from "./task-regex.js";
@@ -27,17 +28,18 @@ interface MachEntry {
 }
 
 /** Emits `mach/<branch>/<platform>.json` for every platform the branch runs. */
-export const emitMach: Emitter = ({ branch, report }) =>
+export const emitMach: Emitter = ({ tree, branch, report }) =>
   branch.platforms.map((platform) => {
     const jobs = branch.jobs.filter((j) => j.platform === platform.name);
     return {
       path: `mach/${branch.branch.name}/${platform.name}.json`,
-      content: toJson(machSuites(platform.name, jobs, report)),
+      content: toJson(machSuites(tree, platform.name, jobs, report)),
     };
   });
 
 /** The mach entries of one platform's jobs, by suite name. */
 export function machSuites(
+  tree: Tree,
   platform: string,
   jobs: readonly Job[],
   report: (d: Diagnostic) => void,
@@ -51,7 +53,7 @@ export function machSuites(
     const command = machCommand(first!);
     for (const job of rest) {
       const other = machCommand(job);
-      if (!deepEqual(command, other)) report(conflict(suite, platform, job, other, first!, command));
+      if (!deepEqual(command, other)) report(conflict(tree, suite, platform, job, other, first!, command));
     }
     const chunks = new Map(perBuildType.map((j) => [j.buildType, j.chunks]));
     const counts = new Set(chunks.values());
@@ -93,6 +95,7 @@ function differingPath(a: MachFields, b: MachFields): string[] {
 }
 
 function conflict(
+  tree: Tree,
   suite: string,
   platform: string,
   job: Job,
@@ -101,9 +104,7 @@ function conflict(
   otherEntry: MachFields,
 ): Diagnostic {
   const path = differingPath(entry, otherEntry);
-  const at = (j: Job) =>
-    originAt(j.merged.provenance, path) ??
-    originAt(j.merged.provenance, path.slice(0, 2)) ?? { file: `configs/suites/${j.suite}.yml`, line: 1, column: 1 };
+  const at = (j: Job) => jobPosition(tree, j, path, path.slice(0, 2));
   return error(
     "JD044",
     `mach suite ${suite} on ${platform}: ${path.join(".")} of ${job.buildType} is ${JSON.stringify(valueAt(entry, path))} but of ${other.buildType} ${JSON.stringify(valueAt(otherEntry, path))}; ` +

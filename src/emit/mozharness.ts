@@ -4,9 +4,9 @@
  */
 import type { Diagnostic } from "../diagnostics.js";
 import { error } from "../diagnostics.js";
-import { type Job, originAt } from "../expand.js";
+import { type Job, jobPosition } from "../expand.js";
 import { resolveHarness } from "../harness-spec.js";
-import { deepEqual, mergeLayers } from "../merge.js";
+import { deepEqual, mergeLayers, setOwn } from "../merge.js";
 import type { Layer, LayerKind, Platform, Tree } from "../model.js";
 import type { SourceFile } from "../source.js";
 import { byCodePoint } from "../values.js";
@@ -45,7 +45,7 @@ export function mozharnessConfig(
   config.minimum_tests_zip_dirs = [...(tree.defaults.spec.mozharness?.["minimum-tests-zip-dirs"] ?? [])];
   Object.assign(config, harnessRunners(tree, branch, platform, new Set(jobs.map((j) => j.harness!)), report));
   // 3. one entry per mozharness suite name of the platform's jobs
-  Object.assign(config, suiteLists(platform.name, jobs, report));
+  Object.assign(config, suiteLists(tree, platform.name, jobs, report));
   return config;
 }
 
@@ -103,7 +103,7 @@ function suiteEntry(job: Job): SuiteEntry {
   return env && Object.keys(env).length ? { options, env: { ...env } } : options;
 }
 
-function suiteLists(platform: string, jobs: readonly Job[], report: (d: Diagnostic) => void): Config {
+function suiteLists(tree: Tree, platform: string, jobs: readonly Job[], report: (d: Diagnostic) => void): Config {
   const lists: Record<string, Record<string, SuiteEntry>> = {};
   const firstJob = new Map<string, Job>();
   // Chunks of one suite share their spec: look at each (build type, suite) once.
@@ -116,15 +116,16 @@ function suiteLists(platform: string, jobs: readonly Job[], report: (d: Diagnost
     const other = firstJob.get(`${key}\0${name}`);
     if (!other) {
       firstJob.set(`${key}\0${name}`, job);
-      Object.defineProperty(list, name, { value: entry, enumerable: true, writable: true, configurable: true });
+      setOwn(list, name, entry);
     } else if (!deepEqual(list[name], entry)) {
-      report(conflict(platform, key, name, job, entry, other, list[name]));
+      report(conflict(tree, platform, key, name, job, entry, other, list[name]));
     }
   }
   return lists;
 }
 
 function conflict(
+  tree: Tree,
   platform: string,
   key: string,
   name: string,
@@ -134,13 +135,7 @@ function conflict(
   otherEntry: SuiteEntry,
 ): Diagnostic {
   const at = (j: Job) =>
-    originAt(j.merged.provenance, ["mozharness", "options"]) ??
-    originAt(j.merged.provenance, ["mozharness", "env"]) ??
-    originAt(j.merged.provenance, ["mozharness", "suite-name"]) ?? {
-      file: `configs/suites/${j.suite}.yml`,
-      line: 1,
-      column: 1,
-    };
+    jobPosition(tree, j, ["mozharness", "options"], ["mozharness", "env"], ["mozharness", "suite-name"]);
   return error(
     "JD042",
     `${key}["${name}"] on ${platform}: ${job.label} needs ${JSON.stringify(entry)} but ${other.label} needs ${JSON.stringify(otherEntry)}; ` +
