@@ -8,6 +8,7 @@ import { toJson } from "./emit/serialize.js";
 import type { OutputFile } from "./emit/types.js";
 import { TARGETS, type TargetName } from "./model.js";
 import { byCodePoint, isMapping } from "./values.js";
+import { OutputDirError } from "./write/output-error.js";
 
 export const MANIFEST_NAME = "manifest.json";
 /** Never compile output: written by `npm run generate`, left alone by compile, check and diff. */
@@ -41,14 +42,21 @@ export function serializeManifest(m: Manifest): string {
   return toJson({ covers, files: { ...m.files } });
 }
 
-/** Parses a manifest; throws an Error naming the problem when the text is not one. */
+/** Parses a manifest; throws an OutputDirError naming the problem when the text is not one. */
 export function parseManifest(text: string): Manifest {
-  const data = JSON.parse(text) as Partial<Manifest>;
+  let data: Partial<Manifest>;
+  try {
+    data = JSON.parse(text) as Partial<Manifest>;
+  } catch (e) {
+    throw new OutputDirError(
+      `not JSON (${(e as Error).message}); after a merge conflict, delete it and run jobdef compile`,
+    );
+  }
   if (!isMapping(data) || !isMapping(data.covers) || !isMapping(data.files))
-    throw new Error("not a jobdef manifest (expected {covers, files})");
+    throw new OutputDirError("not a jobdef manifest (expected {covers, files})");
   for (const [p, h] of Object.entries(data.files as object)) {
     if (typeof h !== "string" || !/^[0-9a-f]{64}$/.test(h) || !isSafePath(p))
-      throw new Error(`bad manifest entry ${JSON.stringify(p)}`);
+      throw new OutputDirError(`bad manifest entry ${JSON.stringify(p)}`);
   }
   return { covers: data.covers as Manifest["covers"], files: data.files as Manifest["files"] };
 }

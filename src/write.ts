@@ -42,6 +42,7 @@ import {
 } from "./manifest.js";
 import { applyJournal, commitJournal, createStage, finishStage, removeStages, stageFile } from "./write/journal.js";
 import { acquireLock, removeLockLeftovers } from "./write/lock.js";
+import { OutputDirError } from "./write/output-error.js";
 
 export interface WriteOptions {
   /** The generated directory (created when missing). */
@@ -135,7 +136,7 @@ export function readManifest(dir: string): Manifest {
   try {
     return parseManifest(bytes.toString("utf8"));
   } catch (e) {
-    throw new Error(`${join(dir, MANIFEST_NAME)}: ${(e as Error).message}`);
+    throw new OutputDirError(`${join(dir, MANIFEST_NAME)}: ${(e as Error).message}`);
   }
 }
 

@@ -1,5 +1,7 @@
 /** The real bin/jobdef as a child process: stdout, stderr and exit codes. */
 import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 import { runCli, writeTree } from "./helpers/tree.js";
 
@@ -132,8 +134,27 @@ test("cli: explain an unknown label suggests the nearest three", () => {
 
 test("cli: an output directory the file system refuses is a diagnostic, not an internal error", () => {
   const root = writeTree();
-  const r = runCli(["compile", "--root", root, "--out", `${root}/configs/defaults.yml/generated`]);
-  assert.equal(r.code, 1);
-  assert.match(r.stderr, /error JD063: cannot write .*ENOTDIR/);
-  assert.doesNotMatch(r.stderr, /internal error/);
+  const below = `${root}/configs/defaults.yml/generated`;
+  const r = runCli(["compile", "--root", root, "--out", below]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /error JD063: cannot use .*ENOTDIR/);
+  const json = runCli(["compile", "--root", root, "--out", below, "--format", "json"]);
+  assert.equal(JSON.parse(json.stderr)[0].code, "JD063");
+  const check = runCli(["check", "--root", root, "--out", below]);
+  assert.equal(check.code, 1, check.stderr);
+  assert.match(check.stdout, /^missing /m);
+  for (const x of [r, json, check]) assert.doesNotMatch(x.stderr, /internal error/);
+});
+
+test("cli: a manifest left broken by a merge conflict: compile says what to do, check lists it as stale", () => {
+  const root = writeTree();
+  assert.equal(runCli(["compile", "--root", root]).code, 0);
+  writeFileSync(join(root, "generated", "manifest.json"), "<<<<<<< HEAD\n{}\n=======\n{}\n>>>>>>> other\n");
+  const compile = runCli(["compile", "--root", root]);
+  assert.equal(compile.code, 1, compile.stderr);
+  assert.match(compile.stderr, /error JD063: cannot use .*manifest\.json: not JSON .*delete it and run jobdef compile/);
+  const check = runCli(["check", "--root", root]);
+  assert.equal(check.code, 1, check.stderr);
+  assert.match(check.stdout, /^stale +.*manifest\.json$/m);
+  for (const x of [compile, check]) assert.doesNotMatch(x.stderr, /internal error/);
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
-import { type CommonOptions, rootOf, stageTimer, unwrap, withCommon } from "./common.js";
+import { type CommonOptions, displayDir, inOutputDir, rootOf, stageTimer, unwrap, withCommon } from "./common.js";
 import { EXIT, ExitError } from "./errors.js";
 
 interface CheckOptions extends CommonOptions {
@@ -29,11 +29,12 @@ export function register(program: Command): void {
       // What the tree checks in: compile's defaults (the tree settings' branches and targets), no --set.
       const c = unwrap(compile({ root, onStage: stageTimer(o) }), o);
       const dir = o.out ? resolve(o.out) : join(root, c.tree.settings.generatedDir);
-      if (recoverOutput(dir)) process.stderr.write("jobdef check: finished an interrupted compile first\n");
+      if (inOutputDir(dir, o, () => recoverOutput(dir)))
+        process.stderr.write("jobdef check: finished an interrupted compile first\n");
       const manifest = manifestOf(c.files, { branches: c.branches.map((b) => b.branch.name), targets: c.targets });
       const expected = [...c.files, { path: MANIFEST_NAME, content: serializeManifest(manifest) }];
-      const r = checkOutput(dir, expected);
-      const shown = (await import("./compile.js")).displayDir(dir);
+      const r = inOutputDir(dir, o, () => checkOutput(dir, expected));
+      const shown = displayDir(dir);
       const differing = r.stale.length + r.missing.length + r.extra.length;
       if (!differing) {
         process.stderr.write(`jobdef check: ${shown}/ is up to date (${r.upToDate} files)\n`);

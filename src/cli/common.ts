@@ -1,7 +1,8 @@
 /** Options and helpers every command shares. */
-import { resolve } from "node:path";
+import { isAbsolute, relative, resolve } from "node:path";
 import { type Command, Option } from "commander";
-import type { Diagnostic, Result } from "../diagnostics.js";
+import { type Diagnostic, error, type Result } from "../diagnostics.js";
+import { isOutputDirProblem } from "../write/output-error.js";
 import { EXIT, ExitError } from "./errors.js";
 import { type Format, formatDiagnostics, summary } from "./report.js";
 
@@ -44,6 +45,23 @@ export function unwrap<T>(r: Result<T>, o: CommonOptions): T {
   return r.value;
 }
 
+/** Runs `use` on the output directory; a problem the user fixes there is a JD063 diagnostic, not an internal error. */
+export function inOutputDir<T>(dir: string, o: CommonOptions, use: () => T): T {
+  try {
+    return use();
+  } catch (e) {
+    if (!isOutputDirProblem(e)) throw e;
+    report([error("JD063", `cannot use ${dir}: ${(e as Error).message}`)], o);
+    throw new ExitError(EXIT.diagnostics);
+  }
+}
+
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+/** The generated directory as the user would type it: relative to the current directory when inside it. */
+export function displayDir(dir: string): string {
+  const rel = relative(process.cwd(), dir);
+  return rel === "" ? "." : rel.startsWith("..") || isAbsolute(rel) ? dir : rel;
 }

@@ -1,8 +1,17 @@
-import { isAbsolute, join, relative, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { TARGETS, type TargetName } from "../model.js";
-import { type CommonOptions, collect, rootOf, stageTimer, unwrap, withCommon } from "./common.js";
-import { EXIT, ExitError, UsageError } from "./errors.js";
+import {
+  type CommonOptions,
+  collect,
+  displayDir,
+  inOutputDir,
+  rootOf,
+  stageTimer,
+  unwrap,
+  withCommon,
+} from "./common.js";
+import { UsageError } from "./errors.js";
 
 interface CompileOptions extends CommonOptions {
   out?: string;
@@ -12,19 +21,6 @@ interface CompileOptions extends CommonOptions {
   quiet?: boolean;
   verbose?: boolean;
 }
-
-const FS_ERRORS = new Set([
-  "ENOTDIR",
-  "EACCES",
-  "EPERM",
-  "EROFS",
-  "ENOSPC",
-  "EEXIST",
-  "EISDIR",
-  "EDQUOT",
-  "ENAMETOOLONG",
-  "ELOOP",
-]);
 
 export function register(program: Command): void {
   withCommon(program.command("compile"))
@@ -46,28 +42,20 @@ export function register(program: Command): void {
       const start = performance.now();
       const { compile } = await import("../compile.js");
       const { writeOutput } = await import("../write.js");
-      const { LockTimeoutError } = await import("../write/lock.js");
       const overrides = unwrap((await import("../set-overrides.js")).parseSetOverrides(o.set), o);
       const root = rootOf(o);
       const c = unwrap(compile({ root, branches: o.branch, targets: o.target, overrides, onStage: stageTimer(o) }), o);
       const dir = o.out ? resolve(o.out) : join(root, c.tree.settings.generatedDir);
       const writeStart = performance.now();
-      let r: import("../write.js").WriteResult;
-      try {
-        r = writeOutput({
+      const r = inOutputDir(dir, o, () =>
+        writeOutput({
           dir,
           files: c.files,
           compiled: { branches: c.branches.map((b) => b.branch.name), targets: c.targets },
           partial: o.branch.length > 0 || o.target.length > 0,
           branchNames: c.tree.branches.keys(),
-        });
-      } catch (e) {
-        // The file system refusing (a path below a file, no permission, a full disk) is the user's to fix, not a bug.
-        const code = (e as NodeJS.ErrnoException).code;
-        if (!(e instanceof LockTimeoutError) && !(code && FS_ERRORS.has(code))) throw e;
-        process.stderr.write(`jobdef compile: error JD063: cannot write ${dir}: ${(e as Error).message}\n`);
-        throw new ExitError(EXIT.diagnostics);
-      }
+        }),
+      );
       stageTimer(o)?.("write", performance.now() - writeStart);
       if (o.quiet) return;
       if (o.verbose) {
@@ -85,10 +73,4 @@ export function register(program: Command): void {
         `jobdef compile: ${shown}/: ${r.written.length} written, ${r.unchanged.length} unchanged, ${r.removed.length} removed; jobs: ${jobs || "none"}; ${secs} s${r.recovered ? " (finished an interrupted compile first)" : ""}\n`,
       );
     });
-}
-
-/** The generated directory as the user would type it: relative to the current directory when inside it. */
-export function displayDir(dir: string): string {
-  const rel = relative(process.cwd(), dir);
-  return rel === "" ? "." : rel.startsWith("..") || isAbsolute(rel) ? dir : rel;
 }

@@ -20,6 +20,7 @@ import {
 } from "node:fs";
 import { dirname, join } from "node:path";
 import { INTERNAL_PREFIX, isSafePath, MANIFEST_NAME } from "../manifest.js";
+import { OutputDirError } from "./output-error.js";
 
 export const COMMIT_NAME = `${INTERNAL_PREFIX}commit`;
 const STAGE_PREFIX = `${INTERNAL_PREFIX}tmp-`;
@@ -103,7 +104,7 @@ export function applyJournal(dir: string): boolean {
   if (!existsSync(journal)) return false;
   const plan = JSON.parse(readFileSync(join(journal, "plan.json"), "utf8")) as Plan;
   if (![...plan.write, ...plan.remove].every(isSafePath))
-    throw new Error(`${journal}/plan.json lists a path outside the generated files`);
+    throw new OutputDirError(`${journal}/plan.json lists a path outside the generated files`);
   const touched = new Set<string>();
   for (const p of plan.remove) {
     try {

@@ -3,11 +3,12 @@ import { linkSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, wr
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { INTERNAL_PREFIX } from "../manifest.js";
+import { OutputDirError } from "./output-error.js";
 
 export const LOCK_NAME = `${INTERNAL_PREFIX}lock`;
 
 /** The lock stayed held by a live process for longer than the timeout. */
-export class LockTimeoutError extends Error {}
+export class LockTimeoutError extends OutputDirError {}
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 function sleep(ms: number): void {

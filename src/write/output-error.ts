@@ -1,0 +1,20 @@
+/** The output directory cannot be used as it is (a broken manifest or journal, a lock held too long): the user's to fix. */
+export class OutputDirError extends Error {}
+
+const FS_REFUSALS = new Set([
+  "ENOTDIR",
+  "EACCES",
+  "EPERM",
+  "EROFS",
+  "ENOSPC",
+  "EEXIST",
+  "EISDIR",
+  "EDQUOT",
+  "ENAMETOOLONG",
+  "ELOOP",
+]);
+
+/** An error a user fixes (the file system refusing, a broken output directory), as opposed to a bug in jobdef. */
+export function isOutputDirProblem(e: unknown): boolean {
+  return e instanceof OutputDirError || FS_REFUSALS.has(String((e as NodeJS.ErrnoException)?.code));
+}
