@@ -10,8 +10,8 @@ import { byCodePoint } from "./values.js";
 
 export interface CompileOptions {
   readonly root: string;
-  /** Branches to compile; the tree's checked-in branches when absent. */
-  readonly branches?: readonly string[];
+  /** Branches to compile: names, or "all"; the tree's checked-in branches when absent. */
+  readonly branches?: readonly string[] | "all";
   /** Targets to emit; the tree's checked-in targets when absent. */
   readonly targets?: readonly TargetName[];
   /** `--set` layers, already parsed. */
@@ -46,7 +46,7 @@ export function loadValidTree(root: string, options: { onStage?: (s: string, ms:
 /** Expand jobs for the given branches (what `list`, `explain` and `try` need). */
 export function expandJobs(
   tree: Tree,
-  options: Pick<CompileOptions, "branches" | "overrides" | "onStage">,
+  options: Pick<CompileOptions, "overrides" | "onStage"> & { readonly branches?: readonly string[] },
 ): Result<BranchJobs[]> {
   const unknown = (options.branches ?? []).filter((b) => !tree.branches.has(b));
   if (unknown.length)
@@ -68,7 +68,12 @@ export function expandJobs(
 export function compile(options: CompileOptions): Result<Compiled> {
   const tree = loadValidTree(options.root, options);
   if (!tree.ok) return tree;
-  const branchNames = options.branches?.length ? options.branches : tree.value.settings.checkedIn.branches;
+  const branchNames =
+    options.branches === "all"
+      ? [...tree.value.branches.keys()].sort(byCodePoint)
+      : options.branches?.length
+        ? options.branches
+        : tree.value.settings.checkedIn.branches;
   // 3. merge layers and expand chunks, per branch
   const expanded = expandJobs(tree.value, { ...options, branches: branchNames });
   if (!expanded.ok) return expanded;

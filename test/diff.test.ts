@@ -108,3 +108,29 @@ test("a bad revision is a clear diagnostic, exit 1, no stack trace", () => {
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   }
 });
+
+test("a side with errors: diagnostics name that side's files, so the source line shown is its own", () => {
+  const other = writeTree({
+    "configs/suites/plain.yml": "description: x\nharness: mochitest\ntreeherder: {symbol: X}\nchunk: 2\n",
+  });
+  const dir = runCli(["diff", other, "--root", root, "--format", "json"]);
+  assert.equal(dir.code, 1, dir.stderr);
+  const [d] = JSON.parse(dir.stderr);
+  assert.equal(join(root, d.file), join(other, "configs/suites/plain.yml"));
+  assert.deepEqual([d.code, d.line, d.column], ["JD011", 4, 1]);
+  const text = runCli(["diff", other, "--root", root]);
+  assert.match(text.stderr, /^ {5}4 \| chunk: 2$/m);
+  rmSync(other, { recursive: true, force: true });
+
+  const plain = join(root, "configs/suites/plain.yml");
+  const good = readFileSync(plain, "utf8");
+  writeFileSync(plain, `${good}chunk: 2\n`);
+  git("commit", "-q", "-am", "broken");
+  try {
+    const rev = runCli(["diff", "HEAD", "HEAD~1", "--root", root, "--format", "json"]);
+    assert.equal(rev.code, 1, rev.stderr);
+    assert.equal(JSON.parse(rev.stderr)[0].file, "HEAD:configs/suites/plain.yml");
+  } finally {
+    git("reset", "-q", "--hard", "HEAD~1");
+  }
+});

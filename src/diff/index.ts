@@ -1,26 +1,31 @@
 /** `jobdef diff`: compile two config roots (every branch, every target) and compare them. */
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { type Compiled, compile } from "../compile.js";
-import { fail, ok, type Result } from "../diagnostics.js";
+import { type Diagnostic, fail, ok, type Result } from "../diagnostics.js";
 import { TARGETS } from "../model.js";
 import { compareCompiled, type DiffReport } from "./compare.js";
-import { openSide } from "./revision.js";
+import { openSide, type Side } from "./revision.js";
 
 export type { DiffReport } from "./compare.js";
 export { renderDiff } from "./render.js";
 
-/** Every branch of the tree at `root` (a branch is a file under configs/branches/), every target, in memory. */
+/** Every branch and every target of the tree at `root`, in memory. */
 export function compileAll(root: string): Result<Compiled> {
-  let names: string[] = [];
-  try {
-    names = readdirSync(join(root, "configs", "branches"))
-      .filter((n) => n.endsWith(".yml"))
-      .map((n) => n.slice(0, -4));
-  } catch {
-    // no branches directory: compile reports it
-  }
-  return compile({ root, branches: names.sort(), targets: [...TARGETS] });
+  return compile({ root, branches: "all", targets: [...TARGETS] });
+}
+
+/**
+ * A side's diagnostics, placed for the CLI, which reads source lines relative to `--root`: a directory side's files
+ * relative to `root`, a revision's as git's `<rev>:<path>` (its checkout is gone by the time they are printed).
+ */
+function placed(list: readonly Diagnostic[], side: Side, root: string): Diagnostic[] {
+  const where = (file: string | undefined) =>
+    file === undefined ? file : side.revision ? `${side.label}:${file}` : relative(root, join(side.root, file));
+  return list.map((d) => ({
+    ...d,
+    file: where(d.file),
+    ...(d.related ? { related: d.related.map((r) => ({ ...r, file: where(r.file) ?? r.file })) } : {}),
+  }));
 }
 
 /** Diffs BASE against HEAD (directories or git revisions of the repository holding `root`; HEAD: `root` itself). */
@@ -32,12 +37,12 @@ export function diffRevisions(base: string, head: string | undefined, root: stri
     if (!b.ok) return b;
     try {
       const ca = compileAll(a.value.root);
-      if (!ca.ok) return fail(ca.diagnostics.map((d) => ({ ...d, message: `${a.value.label}: ${d.message}` })));
+      if (!ca.ok) return fail(placed(ca.diagnostics, a.value, root));
       const cb = compileAll(b.value.root);
-      if (!cb.ok) return fail(cb.diagnostics.map((d) => ({ ...d, message: `${b.value.label}: ${d.message}` })));
+      if (!cb.ok) return fail(placed(cb.diagnostics, b.value, root));
       return ok(compareCompiled(ca.value, cb.value, { base: a.value.label, head: b.value.label }), [
-        ...ca.warnings,
-        ...cb.warnings,
+        ...placed(ca.warnings, a.value, root),
+        ...placed(cb.warnings, b.value, root),
       ]);
     } finally {
       b.value.cleanup();

@@ -13,6 +13,8 @@ export interface Side {
   readonly root: string;
   /** What the user named, for the report. */
   readonly label: string;
+  /** Read from git (a temporary checkout), not a directory of the user's. */
+  readonly revision: boolean;
   readonly cleanup: () => void;
 }
 
@@ -32,9 +34,10 @@ function git(cwd: string, args: string[], input?: Buffer): Buffer | undefined {
 
 /** `spec` as a config root: an existing directory, else a git revision of the repository holding `root`. */
 export function openSide(spec: string | undefined, root: string): Result<Side> {
-  if (spec === undefined) return ok({ root, label: "working tree", cleanup: () => {} });
+  if (spec === undefined) return ok({ root, label: "working tree", revision: false, cleanup: () => {} });
   const asDir = resolve(spec);
-  if (existsSync(asDir) && statSync(asDir).isDirectory()) return ok({ root: asDir, label: spec, cleanup: () => {} });
+  if (existsSync(asDir) && statSync(asDir).isDirectory())
+    return ok({ root: asDir, label: spec, revision: false, cleanup: () => {} });
   const top = git(root, ["rev-parse", "--show-toplevel"])?.toString().trim();
   if (!top)
     return fail([
@@ -63,7 +66,7 @@ export function openSide(spec: string | undefined, root: string): Result<Side> {
     cleanup();
     throw e;
   }
-  return ok({ root: tmp, label: spec, cleanup });
+  return ok({ root: tmp, label: spec, revision: true, cleanup });
 }
 
 /** Writes every blob under `dir` at `commit` into `out`, paths made relative to `prefix`; returns how many. */
