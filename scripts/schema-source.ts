@@ -235,20 +235,25 @@ function jobProperties(d: Defs, opts: { layer: boolean }): Record<string, Schema
     ),
     "max-run-time": K("max-run-time", int("Max run time", "Seconds before the job is killed.", 1, 86400)),
     retry: L(
-      object("Retry policy", "When a failed job is run again automatically.", {
-        retries: K(
-          "retry-retries",
-          int("Retries", "How often the queue re-runs a task that failed for infrastructure reasons.", 0, 49),
-        ),
-        "on-exit-status": K(
-          "retry-on-exit-status",
-          list("Retry on exit status", "Exit codes of the job that ask for a retry (mozharness uses 4).", {
-            type: "integer",
-            minimum: 0,
-            maximum: 255,
-          }),
-        ),
-      }),
+      object(
+        "Retry policy",
+        "When a failed job is run again automatically.",
+        {
+          retries: K(
+            "retry-retries",
+            int("Retries", "How often the queue re-runs a task that failed for infrastructure reasons.", 0, 49),
+          ),
+          "on-exit-status": K(
+            "retry-on-exit-status",
+            list("Retry on exit status", "Exit codes of the job that ask for a retry (mozharness uses 4).", {
+              type: "integer",
+              minimum: 0,
+              maximum: 255,
+            }),
+          ),
+        },
+        opts.layer ? [] : ["retries"],
+      ),
     ),
     env: K("env", stringMap("Environment", "Variables set for the job, in every scheduler.")),
     mozharness: L(

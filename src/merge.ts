@@ -10,7 +10,7 @@ import { type Code, type Diagnostic, error, type Related } from "./diagnostics.j
 import { type Attribute, chooseArm, type JobContext, keyedByAttribute } from "./keyed-by.js";
 import type { Layer, LayerKind } from "./model.js";
 import { formatPath, type PathSegment, type SourceFile } from "./source.js";
-import { isMapping } from "./values.js";
+import { isMapping, setOwn } from "./values.js";
 
 const ORIGIN: unique symbol = Symbol("origin");
 
@@ -43,13 +43,6 @@ export interface Merged {
 /** Origins are branded: a user mapping with keys `layer` and `path` is still a mapping. */
 export function isOrigin(n: ProvenanceNode | undefined): n is Origin {
   return n !== undefined && (n as Origin)[ORIGIN] === true;
-}
-
-/** Sets an own property, even one named `__proto__`: no input key can reach a prototype. */
-export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === "__proto__")
-    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  else target[key] = value;
 }
 
 /** Origins are made per merged leaf: a class (one hidden class, brand on the prototype) keeps that cheap. */

@@ -2,8 +2,8 @@
 import { checkJobLayer } from "./check-layer.js";
 import { type Diagnostic, error, fail, ok, type Result } from "./diagnostics.js";
 import { parseSource } from "./load.js";
-import { setOwn } from "./merge.js";
 import type { Layer } from "./model.js";
+import { setOwn } from "./values.js";
 
 /** One layer per argument, in order, so a later `--set` wins over an earlier one. */
 export function parseSetOverrides(args: readonly string[]): Result<Layer[]> {

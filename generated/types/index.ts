@@ -686,7 +686,7 @@ export interface MergedJob_RunOn {
  * When a failed job is run again automatically.
  */
 export interface MergedJob_RetryPolicy {
-  readonly retries?: MergedJob_Retries
+  readonly retries: MergedJob_Retries
   readonly "on-exit-status"?: MergedJob_RetryOnExitStatus
 }
 

@@ -8,7 +8,8 @@
 import type { Diagnostic } from "../diagnostics.js";
 import { type BranchJobs, Clashes, type Job } from "../expand.js";
 import type { Platform, Tree } from "../model.js";
-import { generatedConfigPath, isChunked, mozharnessInvocation } from "./mozharness-args.js";
+import { definedEntries } from "../values.js";
+import { isChunked, mozharnessConfigFiles, mozharnessInvocation } from "./mozharness-args.js";
 import { toPythonModule } from "./python.js";
 import { toJson } from "./serialize.js";
 import type { EmitInput, OutputFile } from "./types.js";
@@ -40,10 +41,7 @@ function platformConfig(tree: Tree, branchJobs: BranchJobs, platform: Platform):
     slave_platform: platform.spec.buildbot?.["slave-platform"] ?? platform.name,
     build_types: buildTypes,
     suite_config: {
-      config_files: [
-        ...(platform.spec.mozharness?.["config-files"] ?? []),
-        generatedConfigPath(tree, branchJobs.branch.name, platform.name),
-      ],
+      config_files: mozharnessConfigFiles(tree, branchJobs.branch.name, platform.name),
     },
   };
   for (const bt of buildTypes)
@@ -63,7 +61,7 @@ function suiteEntry(tree: Tree, job: Job): SuiteEntry {
       cwd: generic.cwd ?? ".",
       blob_upload: false,
     });
-    const env = { ...definedStrings(job.spec.env), ...definedStrings(generic.env) };
+    const env = { ...definedEntries(job.spec.env), ...definedEntries(generic.env) };
     // with totalChunks, the loader adds THIS_CHUNK and TOTAL_CHUNKS per builder, as TaskCluster sets them
     if (Object.keys(env).length) entry.env = env;
   } else {
@@ -77,7 +75,7 @@ function suiteEntry(tree: Tree, job: Job): SuiteEntry {
     });
     // buildbot-configs chunks whenever totalChunks is set; say so when mozharness disagrees
     if (isChunked(job) !== job.chunks > 1) entry.chunk_args = isChunked(job);
-    const env = definedStrings(job.spec.env);
+    const env = definedEntries(job.spec.env);
     if (Object.keys(env).length) entry.env = env;
   }
   return [builderSuiteName(job), entry];
@@ -106,8 +104,4 @@ function builderNameClashes(tree: Tree, branch: BranchJobs): Diagnostic[] {
       ]);
   }
   return clashes.diagnostics();
-}
-
-function definedStrings(o: Readonly<Record<string, string | undefined>> | undefined): Record<string, string> {
-  return Object.fromEntries(Object.entries(o ?? {}).filter((e): e is [string, string] => e[1] !== undefined));
 }

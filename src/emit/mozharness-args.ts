@@ -33,6 +33,14 @@ export function generatedConfigPath(tree: Tree, branch: string, platform: string
   return `${tree.settings.generatedDir}/${mozharnessConfigFile(branch, platform)}.json`;
 }
 
+/** `--cfg` files of a branch's platform, in load order: the platform's own, then the generated config. */
+export function mozharnessConfigFiles(tree: Tree, branch: string, platform: string): string[] {
+  return [
+    ...(tree.platforms.get(platform)?.spec.mozharness?.["config-files"] ?? []),
+    generatedConfigPath(tree, branch, platform),
+  ];
+}
+
 /** The key of the job's suite in `all_<harness>_suites`. */
 export function mozharnessSuiteName(job: Job): string {
   return job.spec.mozharness?.["suite-name"] ?? job.suite;
@@ -46,15 +54,11 @@ export function isChunked(job: Job): boolean {
 /** The invocation of a harness job (generic jobs run their own command instead). */
 export function mozharnessInvocation(tree: Tree, job: Job): MozharnessInvocation {
   if (!job.harness) throw new Error(`job ${job.label} is generic: it has no mozharness invocation`);
-  const platform = tree.platforms.get(job.platform)!;
   const { suiteArg } = resolveHarness(tree, job.harness, job.platform, job.branch).harness;
   const symbols = job.spec.mozharness?.["download-symbols"];
   return {
     script: job.spec.mozharness?.script ?? "scripts/desktop_unittest.py",
-    configFiles: [
-      ...(platform.spec.mozharness?.["config-files"] ?? []),
-      generatedConfigPath(tree, job.branch, job.platform),
-    ],
+    configFiles: mozharnessConfigFiles(tree, job.branch, job.platform),
     suiteArgs: suiteArg ? [suiteArg, mozharnessSuiteName(job)] : [],
     extraArgs: job.spec.mozharness?.["extra-args"] ?? [],
     symbolsArgs: symbols === undefined || symbols === false ? [] : ["--download-symbols", String(symbols)],

@@ -5,8 +5,7 @@
  * string: the Windows payload quotes the argv itself (`taskcluster-payload.ts`).
  */
 import type { Job } from "../expand.js";
-import type { Tree } from "../model.js";
-import { mozharnessArgv, mozharnessInvocation } from "./mozharness-args.js";
+import { type MozharnessInvocation, mozharnessArgv } from "./mozharness-args.js";
 import { escapeTaskReference, type TaskReference, taskReference } from "./taskcluster-refs.js";
 
 /** One argument: literal, or a URL naming the build task. */
@@ -28,10 +27,8 @@ export function buildArtifact(name: string): TaskReference {
   return taskReference(`${QUEUE_URL}/<build>/artifacts/public/build/${escapeTaskReference(name)}`);
 }
 
-/** The mozharness command of a harness job, run from the checkout root. */
-export function mozharnessCommand(tree: Tree, job: Job, python: string): Arg[] {
-  const inv = mozharnessInvocation(tree, job);
-  const os = tree.platforms.get(job.platform)!.spec.os;
+/** The mozharness command of a harness job on an OS, run from the checkout root. */
+export function mozharnessCommand(inv: MozharnessInvocation, os: string, python: string): Arg[] {
   return [
     python,
     "-u",

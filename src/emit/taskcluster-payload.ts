@@ -132,11 +132,6 @@ export function windowsCommandLine(argv: readonly Arg[]): Str {
   return taskReference(segments.map((s) => (s.token ? s.text : escapeTaskReference(s.text))).join(""));
 }
 
-/** An argument quoted so the C runtime reads it back unchanged, then escaped for cmd.exe. */
-export function quoteForCmd(arg: string): string {
-  return cmdEscape(`"${crtQuoteBody(arg, true)}"`);
-}
-
 /** Inside a double-quoted C runtime argument: backslashes before a quote (or the closing one) doubled, quotes escaped. */
 function crtQuoteBody(text: string, last: boolean): string {
   if (!text.includes('"') && !text.endsWith("\\")) return text; // nothing to double or escape (most arguments)

@@ -6,6 +6,7 @@
  */
 import type { BranchJobs, Job } from "../expand.js";
 import { buildLabelOf, buildPlatformOf, type Platform, type Tree } from "../model.js";
+import { definedEntries } from "../values.js";
 import { mozharnessInvocation } from "./mozharness-args.js";
 import { toJsonEntries } from "./serialize.js";
 import { genericChunkEnv, MOZHARNESS_DIR, mozharnessCommand } from "./taskcluster-command.js";
@@ -89,7 +90,7 @@ function graphEntry(tree: Tree, branchJobs: BranchJobs, job: Job): GraphEntry {
   const priority = job.spec.taskcluster?.priority ?? branch.spec.priority;
   if (priority) task.priority = priority;
   task.provisionerId = worker.provisioner;
-  task.retries = job.spec.retry.retries ?? 5;
+  task.retries = job.spec.retry.retries;
   task.routes = routes;
   task.schedulerId = `gecko-level-${level}`;
   task.scopes = [...routes.map((r) => parameterReference(`queue:route:${r["parameter-reference"]}`)), ...scopes];
@@ -135,7 +136,7 @@ function payloadInput(
   const common = {
     maxRunTime: job.spec["max-run-time"],
     retryExitStatus: job.spec.retry["on-exit-status"] ?? [],
-    features: definedBooleans(job.spec.taskcluster?.features),
+    features: definedEntries(job.spec.taskcluster?.features),
     loopbackVideo: job.spec.taskcluster?.["loopback-video"] ?? false,
     linux: platform.spec.os === "linux" || platform.spec.os === "android",
     image: platform.spec.worker.image,
@@ -157,7 +158,7 @@ function payloadInput(
       ...common,
       command: generic.command,
       cwd: generic.cwd ?? "",
-      env: { ...definedStrings(job.spec.env), ...definedStrings(generic.env), ...genericChunkEnv(job), ...checkoutEnv },
+      env: { ...definedEntries(job.spec.env), ...definedEntries(generic.env), ...genericChunkEnv(job), ...checkoutEnv },
       artifacts: (generic.artifacts ?? []).map((a) => ({
         name: a.name,
         path: `${generic.cwd ?? "."}/${a.path}`,
@@ -172,25 +173,17 @@ function payloadInput(
   return {
     ...common,
     command: mozharnessCommand(
-      tree,
-      job,
+      inv,
+      platform.spec.os,
       platform.spec.os === "windows" ? "c:/mozilla-build/python27/python.exe" : "python2.7",
     ),
     cwd: "",
     env: {
-      ...definedStrings(job.spec.env),
+      ...definedEntries(job.spec.env),
       MOZHARNESS_SCRIPT: `${MOZHARNESS_DIR}/${inv.script}`,
       MOZHARNESS_CONFIG: inv.configFiles.join(" "),
       ...checkoutEnv,
     },
     artifacts,
   };
-}
-
-function definedStrings(o: Readonly<Record<string, string | undefined>> | undefined): Record<string, string> {
-  return Object.fromEntries(Object.entries(o ?? {}).filter((e): e is [string, string] => e[1] !== undefined));
-}
-
-function definedBooleans(o: Readonly<Record<string, boolean | undefined>> | undefined): Record<string, boolean> {
-  return Object.fromEntries(Object.entries(o ?? {}).filter((e): e is [string, boolean] => e[1] !== undefined));
 }

@@ -4,6 +4,7 @@
  */
 import { dirname, join, relative, sep } from "node:path";
 import { type Diagnostic, error, fail, ok, type Result } from "../diagnostics.js";
+import { splitSymbol } from "../names.js";
 import { type Draft, draftPath } from "./draft.js";
 import { draftDefaults, draftHarnesses, knownHarnesses, mozharnessSettings } from "./harnesses.js";
 import { type BuildbotEntry, type InputText, readBuildbot, readInTree, readMozharness } from "./inputs.js";
@@ -60,7 +61,7 @@ export function importConfigs(inputs: ImportInputs, options: ImportOptions): Res
   const settings = mozharnessSettings(moz.value, inTree?.value);
   const groups = Object.fromEntries(
     Object.entries(KNOWN_GROUPS).filter(([g]) =>
-      suites.drafts.some((d) => String((d.value.treeherder as { symbol: string }).symbol).startsWith(`${g}(`)),
+      suites.drafts.some((d) => splitSymbol(String((d.value.treeherder as { symbol: string }).symbol)).group === g),
     ),
   );
   const drafts: Draft[] = [

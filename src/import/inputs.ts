@@ -1,5 +1,6 @@
 /** Reads the 2015 config formats `jobdef import` drafts from, checking each has the shape it needs. */
 import { type Diagnostic, error } from "../diagnostics.js";
+import { isMapping } from "../values.js";
 
 export interface InputText {
   /** The path shown in diagnostics. */
@@ -43,7 +44,6 @@ export interface BuildbotEntry {
 }
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === "string");
 
 class ShapeError extends Error {}
@@ -64,7 +64,7 @@ function parse(
     return { diagnostic: error("JD064", `cannot import ${kind}: not JSON (${(e as Error).message})`, at(input)) };
   }
   try {
-    expect(isObj(json), "the file must hold a JSON object");
+    expect(isMapping(json), "the file must hold a JSON object");
     return { value: read(json) };
   } catch (e) {
     if (!(e instanceof ShapeError)) throw e;
@@ -76,16 +76,16 @@ const at = (input: InputText) => ({ file: input.path, line: 1, column: 1 });
 
 function stringMap<T>(v: unknown, key: string, check: (x: unknown) => x is T, what: string): Record<string, T> {
   if (v === undefined) return {};
-  expect(isObj(v), `${key} must be a mapping`);
+  expect(isMapping(v), `${key} must be a mapping`);
   for (const [k, x] of Object.entries(v)) expect(check(x), `${key}.${k} must be ${what}`);
   return v as Record<string, T>;
 }
 
 const isSuiteOptions = (x: unknown): x is SuiteOptions =>
   isStrings(x) ||
-  (isObj(x) &&
+  (isMapping(x) &&
     isStrings(x.options) &&
-    (x.env === undefined || (isObj(x.env) && Object.values(x.env).every((e) => typeof e === "string"))));
+    (x.env === undefined || (isMapping(x.env) && Object.values(x.env).every((e) => typeof e === "string"))));
 
 const EMITTED = /^(run_file_names|specific_tests_zip_dirs|minimum_tests_zip_dirs|suite_definitions|all_.+_suites)$/;
 
@@ -122,9 +122,9 @@ export function readInTree(input: InputText): { value?: InTreeConfig; diagnostic
     const old = Object.keys(o).filter((k) => /^[a-z0-9]+_options$/.test(k));
     expect(o.suite_definitions !== undefined || old.length > 0, "neither suite_definitions nor <harness>_options keys");
     if (o.suite_definitions !== undefined) {
-      expect(isObj(o.suite_definitions), "suite_definitions must be a mapping");
+      expect(isMapping(o.suite_definitions), "suite_definitions must be a mapping");
       for (const [h, d] of Object.entries(o.suite_definitions)) {
-        expect(isObj(d), `suite_definitions.${h} must be a mapping`);
+        expect(isMapping(d), `suite_definitions.${h} must be a mapping`);
         expect(
           d.options === undefined || isStrings(d.options),
           `suite_definitions.${h}.options must be a list of strings`,
@@ -164,7 +164,7 @@ export function readBuildbot(input: InputText): { value?: Map<string, BuildbotEn
         list,
         entries.map((e, i) => {
           expect(
-            Array.isArray(e) && e.length === 2 && typeof e[0] === "string" && isObj(e[1]),
+            Array.isArray(e) && e.length === 2 && typeof e[0] === "string" && isMapping(e[1]),
             `${list}[${i}] must be a [buildername, {settings}] pair`,
           );
           const s = e[1] as Obj;
