@@ -2,8 +2,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { type Diagnostic, error } from "../diagnostics.js";
+import { report } from "./common.js";
 import { EXIT, ExitError } from "./errors.js";
-import { type Format, formatDiagnostics, summary } from "./report.js";
+import type { Format } from "./report.js";
 
 interface ImportOptions {
   mozharness: string;
@@ -64,7 +65,7 @@ export function register(program: Command): void {
       };
       const r = importConfigs(inputs, { outDir, schemasDir: join(PACKAGE_ROOT, "schemas") });
       if (!r.ok) stop(r.diagnostics, o);
-      print(r.warnings, o);
+      report(r.warnings, { root: ".", format: o.format });
       const existing = r.value.files.filter((f) => existsSync(join(outDir, f.path)));
       if (existing.length && !o.force)
         stop(
@@ -98,13 +99,8 @@ function readInput(path: string, o: ImportOptions): { path: string; text: string
   }
 }
 
-function print(list: readonly Diagnostic[], o: ImportOptions): void {
-  if (!list.length) return;
-  process.stderr.write(formatDiagnostics(list, o.format, process.cwd()));
-  if (o.format === "text") process.stderr.write(summary(list));
-}
-
+/** Diagnostics of import print like every command's; paths in them are as the user gave them (root: cwd). */
 function stop(list: readonly Diagnostic[], o: ImportOptions): never {
-  print(list, o);
+  report(list, { root: ".", format: o.format });
   throw new ExitError(EXIT.diagnostics);
 }
