@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { type CommonOptions, collect, report, rootOf, stageTimer, unwrap, withCommon } from "./common.js";
-import { EXIT, ExitError } from "./errors.js";
+import { error, fail } from "../diagnostics.js";
+import { type CommonOptions, collect, rootOf, stageTimer, unwrap, withCommon } from "./common.js";
 
 interface ExplainOptions extends CommonOptions {
   branch?: string;
@@ -35,22 +35,14 @@ export function register(program: Command): void {
           expanded.jobs.map((j) => j.label),
           3,
         );
-        report(
-          [
-            {
-              code: "JD061",
-              severity: "error",
-              message: `no job ${label} on branch ${branch}${hints.length ? `; nearest: ${hints.join(", ")}` : ""}`,
-            },
-          ],
-          o,
-        );
-        throw new ExitError(EXIT.diagnostics);
+        const nearestText = hints.length ? `; nearest: ${hints.join(", ")}` : "";
+        unwrap(fail([error("JD061", `no job ${label} on branch ${branch}${nearestText}`)]), o);
+        return;
       }
       const sub = fieldOf(job, field);
       if (!sub) {
-        report([{ code: "JD061", severity: "error", message: `${label} has no field ${field}` }], o);
-        throw new ExitError(EXIT.diagnostics);
+        unwrap(fail([error("JD061", `${label} has no field ${field}`)]), o);
+        return;
       }
       if (o.json) {
         const data = {
@@ -64,11 +56,9 @@ export function register(program: Command): void {
         return;
       }
       const head = `# ${label} on ${branch} (chunk ${job.chunk} of ${job.chunks})\n`;
-      process.stdout.write(
-        head +
-          (field
-            ? `${field}:${/\n/.test(annotatedYaml(sub.value, sub.prov, "  ")) && typeof sub.value === "object" ? `\n${annotatedYaml(sub.value, sub.prov, "  ")}` : ` ${annotatedYaml(sub.value, sub.prov)}`}`
-            : annotatedYaml(sub.value, sub.prov)),
-      );
+      // a field's subtree is indented under its name; a scalar (or the whole job) follows directly
+      const block = field && typeof sub.value === "object" && sub.value !== null;
+      const yaml = annotatedYaml(sub.value, sub.prov, block ? "  " : "");
+      process.stdout.write(head + (field ? `${field}:${block ? `\n${yaml}` : ` ${yaml}`}` : yaml));
     });
 }

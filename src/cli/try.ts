@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { error, fail } from "../diagnostics.js";
 import type { Tree } from "../model.js";
 import { type CommonOptions, rootOf, stageTimer, unwrap, withCommon } from "./common.js";
 import { UsageError } from "./errors.js";
@@ -67,19 +68,8 @@ export function register(program: Command): void {
         const { graph, missing } = restrictGraph(tasks, selection.labels, selection.rebuild);
         if (missing.length) {
           const list = missing.slice(0, 5).join(", ");
-          unwrap(
-            {
-              ok: false,
-              diagnostics: [
-                {
-                  code: "JD061",
-                  severity: "error",
-                  message: `${missing.length} selected jobs have no task in ${path}: ${list}${missing.length > 5 ? ", ..." : ""}`,
-                },
-              ],
-            },
-            o,
-          );
+          const more = missing.length > 5 ? ", ..." : "";
+          unwrap(fail([error("JD061", `${missing.length} selected jobs have no task in ${path}: ${list}${more}`)]), o);
         }
         const { canonical } = await import("../emit/serialize.js");
         process.stdout.write(`${JSON.stringify(canonical(graph), null, 2)}\n`);
