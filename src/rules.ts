@@ -3,9 +3,15 @@ import { type Diagnostic, error } from "./diagnostics.js";
 import { ATTRIBUTES, keyedByAttribute } from "./keyed-by.js";
 import type { Layer, Tree } from "./model.js";
 import { fullMatch, nearest } from "./names.js";
+import { schemaOf } from "./schemas.js";
 import { formatPath, type PathSegment, type SourceFile } from "./source.js";
 
 type Rule = (tree: Tree) => Diagnostic[];
+
+/** Every build type some platform is tested in. */
+function allBuildTypes(tree: Tree): string[] {
+  return [...new Set([...tree.platforms.values()].flatMap((p) => p.spec["build-types"]))];
+}
 
 function allLayers(tree: Tree): Layer[] {
   const out: Layer[] = [];
@@ -108,7 +114,7 @@ const runOnRulesSelectSomething: Rule = (tree) => {
   const platforms = [...tree.platforms.keys()];
   const branches = [...tree.branches.keys()];
   const tags = [...new Set([...tree.platforms.values()].flatMap((p) => p.spec.tags ?? []))];
-  const buildTypes = [...new Set([...tree.platforms.values()].flatMap((p) => p.spec["build-types"]))];
+  const buildTypes = allBuildTypes(tree);
   const out: Diagnostic[] = [];
   for (const layer of allLayers(tree)) {
     const file = layer.file!;
@@ -160,8 +166,8 @@ const keyedByArmsMatchSomething: Rule = (tree) => {
     branch: [...tree.branches.keys()],
     suite: [...tree.suites.keys()],
     harness: [...tree.harnesses.keys()],
-    os: ["linux", "macosx", "windows", "android"],
-    "build-type": [...new Set([...tree.platforms.values()].flatMap((p) => p.spec["build-types"]))],
+    os: (schemaOf("platform").properties as { os: { enum: string[] } }).os.enum,
+    "build-type": allBuildTypes(tree),
   };
   const out: Diagnostic[] = [];
   const walk = (file: SourceFile, value: unknown, path: PathSegment[]) => {

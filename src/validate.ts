@@ -11,6 +11,7 @@ import {
   layerOf,
   type Platform,
   type Suite,
+  TARGETS,
   type Tree,
   type TreeSettings,
 } from "./model.js";
@@ -78,7 +79,7 @@ function treeSettings(d: DefaultsFile, branchNames: string[]): TreeSettings {
   return {
     checkedIn: {
       branches: t["checked-in"]?.branches ?? branchNames,
-      targets: t["checked-in"]?.targets ?? ["mozharness", "mach", "buildbot", "taskcluster"],
+      targets: t["checked-in"]?.targets ?? [...TARGETS],
     },
     generatedDir: t["generated-dir"] ?? "generated",
     owner: t.owner ?? "nobody@example.com",

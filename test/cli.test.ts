@@ -68,6 +68,13 @@ test("cli: --format json and --format github", () => {
   assert.match(gh.stderr, /^::error file=configs\/suites\/plain\.yml,line=4,col=1,title=JD011::unknown key "chunk"/m);
 });
 
+test("cli: validate --format json: one JSON array on stderr, even when empty; nothing on stdout", () => {
+  const r = runCli(["validate", "--root", writeTree(), "--format", "json"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, "");
+  assert.deepEqual(JSON.parse(r.stderr), []);
+});
+
 test("cli: a missing configs directory is a diagnostic", () => {
   const r = runCli(["validate", "--root", "/nonexistent-jobdef-root"]);
   assert.equal(r.code, 1);
