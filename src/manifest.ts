@@ -25,7 +25,7 @@ export interface Manifest {
 
 export const EMPTY_MANIFEST: Manifest = { covers: {}, files: {} };
 
-/** What part of the output a compile writes: `undefined` means all of it (the manifest is replaced). */
+/** The branches and targets a compile writes (whether it replaces the whole output is `partial`'s say). */
 export interface Slice {
   readonly branches: readonly string[];
   readonly targets: readonly TargetName[];

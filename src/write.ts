@@ -75,7 +75,8 @@ export function writeOutput(options: WriteOptions): WriteResult {
   const release = acquireLock(dir, options.lockTimeoutMs);
   try {
     const recovered = recoverLocked(dir);
-    const old = readManifest(dir);
+    const oldBytes = readOrUndefined(join(dir, MANIFEST_NAME));
+    const old = manifestFrom(dir, oldBytes);
     // Each file becomes bytes once, for its hash and its staging. The disk is read only where the old manifest
     // lists the same hash (or nothing), to tell "unchanged" from a hand-edited file.
     const stage = createStage(dir);
@@ -98,7 +99,7 @@ export function writeOutput(options: WriteOptions): WriteResult {
       const next = nextManifest(old, files, options.compiled, options.partial, options.branchNames, hashes);
       const manifestText = serializeManifest(next.manifest);
       const removed = next.remove.filter((p) => existsSync(join(dir, p)));
-      if (written.length || removed.length || !sameOnDisk(join(dir, MANIFEST_NAME), Buffer.from(manifestText))) {
+      if (written.length || removed.length || !oldBytes?.equals(Buffer.from(manifestText))) {
         finishStage(stage, { write: written, remove: removed }, manifestText);
         commitJournal(dir, stage);
         applyJournal(dir);
@@ -131,7 +132,10 @@ function recoverLocked(dir: string): boolean {
 
 /** The manifest in `dir`, or an empty one when there is none yet. */
 export function readManifest(dir: string): Manifest {
-  const bytes = readOrUndefined(join(dir, MANIFEST_NAME));
+  return manifestFrom(dir, readOrUndefined(join(dir, MANIFEST_NAME)));
+}
+
+function manifestFrom(dir: string, bytes: Buffer | undefined): Manifest {
   if (bytes === undefined) return EMPTY_MANIFEST;
   try {
     return parseManifest(bytes.toString("utf8"));

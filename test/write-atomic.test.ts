@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { listFiles } from "../src/check.js";
 import { MANIFEST_NAME, parseManifest, sha256 } from "../src/manifest.js";
-import { COMMIT_NAME, commitJournal, stageJournal } from "../src/write/journal.js";
+import { COMMIT_NAME, commitJournal, createStage, finishStage, stageFile } from "../src/write/journal.js";
 import { LOCK_NAME, LockTimeoutError } from "../src/write/lock.js";
 import { readManifest, recoverOutput, writeOutput } from "../src/write.js";
 import { BIN, writeTree } from "./helpers/tree.js";
@@ -25,6 +25,19 @@ function assertMatchesManifest(dir: string, unlisted: string[] = []): string {
   for (const [p, h] of Object.entries(m.files))
     assert.equal(sha256(readFileSync(join(dir, p))), h, `${p} does not match the manifest`);
   return text;
+}
+
+/** A staged transaction writing `content` to every path of the plan, as writeOutput stages one. */
+function stagedJournal(
+  dir: string,
+  plan: { write: string[]; remove: string[] },
+  content: string,
+  manifestText: string,
+): string {
+  const stage = createStage(dir);
+  for (const p of plan.write) stageFile(stage, p, Buffer.from(content));
+  finishStage(stage, plan, manifestText);
+  return stage;
 }
 
 function deadPid(): number {
@@ -92,12 +105,7 @@ test("recovery: a stale lock is broken, staging is discarded, a committed journa
   const manifestText = `${JSON.stringify({ covers: { central: ["mach"] }, files: { "mach/central/b.json": sha256("new\n") } })}\n`;
   commitJournal(
     dir,
-    stageJournal(
-      dir,
-      { write: ["mach/central/b.json"], remove: ["mach/central/a.json"] },
-      new Map([["mach/central/b.json", "new\n"]]),
-      manifestText,
-    ),
+    stagedJournal(dir, { write: ["mach/central/b.json"], remove: ["mach/central/a.json"] }, "new\n", manifestText),
   );
   assert.equal(existsSync(join(dir, COMMIT_NAME)), true);
   assert.equal(recoverOutput(dir), true);

@@ -57,19 +57,6 @@ export function syncDir(path: string): void {
   }
 }
 
-/** Stages the new state in a fresh `<dir>/.jobdef-tmp-<pid>-<rand>` and returns its path (not yet committed). */
-export function stageJournal(
-  dir: string,
-  plan: Plan,
-  contents: ReadonlyMap<string, string | Uint8Array>,
-  manifestText: string,
-): string {
-  const stage = createStage(dir);
-  for (const p of plan.write) stageFile(stage, p, contents.get(p)!);
-  finishStage(stage, plan, manifestText);
-  return stage;
-}
-
 /** An empty staging directory (removed by the next lock holder's recovery if this process dies). */
 export function createStage(dir: string): string {
   const stage = join(dir, `${STAGE_PREFIX}${process.pid}-${Math.random().toString(36).slice(2)}`);
