@@ -1,6 +1,5 @@
 import type { Command } from "commander";
-import { error, fail } from "../diagnostics.js";
-import type { Tree } from "../model.js";
+import { type Diagnostic, error, fail } from "../diagnostics.js";
 import { type CommonOptions, rootOf, stageTimer, unwrap, withCommon } from "./common.js";
 import { UsageError } from "./errors.js";
 
@@ -37,33 +36,25 @@ export function register(program: Command): void {
       (await import("./report.js")).provideSource(TRY_FILE, message);
       // 1. the syntax alone, before the tree is read
       const request = unwrap(parseTrySyntax(message), o);
-      // 2. the branch's jobs; with --graph, from the same compile that emits the TaskCluster graph
-      const { compile, loadValidTree, expandJobs } = await import("../compile.js");
-      let tree: Tree;
-      let files: readonly { path: string; content: string }[] = [];
-      let branchJobs: Parameters<typeof selectTryJobs>[2];
-      if (o.graph) {
-        const compiled = unwrap(
-          compile({ root: rootOf(o), branches: [o.branch], targets: ["taskcluster"], onStage: stageTimer(o) }),
-          o,
-        );
-        ({ tree, files } = compiled);
-        branchJobs = compiled.branches[0];
-      } else {
-        tree = unwrap(loadValidTree(rootOf(o), { onStage: stageTimer(o) }), o);
-        branchJobs = unwrap(expandJobs(tree, { branches: [o.branch], onStage: stageTimer(o) }), o)[0];
-      }
-      if (!branchJobs.branch.spec["try-syntax"])
+      // 2. the branch's jobs, once the branch is known to take try syntax
+      const { loadValidTree, expandJobs } = await import("../compile.js");
+      const tree = unwrap(loadValidTree(rootOf(o), { onStage: stageTimer(o) }), o);
+      if (tree.branches.has(o.branch) && !tree.branches.get(o.branch)!.spec["try-syntax"])
         throw new UsageError(`--branch ${o.branch}: the branch does not take try syntax (it lacks try-syntax: true)`);
+      const [branchJobs] = unwrap(expandJobs(tree, { branches: [o.branch], onStage: stageTimer(o) }), o);
       // 3. selection, then the chosen output
       const selection = unwrap(selectTryJobs(request, tree, branchJobs), o);
       process.stderr.write(
         `jobdef: ${selection.labels.length} jobs on ${selection.builds.length} builds; rebuild: ${selection.rebuild}\n`,
       );
       if (o.graph) {
-        const path = `taskcluster/${o.branch}.json`;
-        const file = files.find((f) => f.path === path);
-        const full = file ? (JSON.parse(file.content) as Record<string, never>) : {};
+        // the TaskCluster emitter on the jobs already expanded: what `compile --target taskcluster` writes
+        const { EMITTERS } = await import("../emit/index.js");
+        const emitted: Diagnostic[] = [];
+        const [file] = EMITTERS.taskcluster({ tree, branch: branchJobs, report: (d) => emitted.push(d) });
+        if (emitted.some((d) => d.severity === "error")) unwrap(fail(emitted), o);
+        const path = file.path;
+        const full = JSON.parse(file.content) as Record<string, never>;
         const tasks = Object.fromEntries(Object.entries(full).filter(([k]) => !k.startsWith("$")));
         const { graph, missing } = restrictGraph(tasks, selection.labels, selection.rebuild);
         if (missing.length) {
