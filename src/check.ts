@@ -1,9 +1,9 @@
 /** `jobdef check`: compares the generated directory on disk with what compile would write. Reads only. */
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { createTwoFilesPatch } from "diff";
-import type { OutputFile } from "./emit/types.js";
-import { INTERNAL_PREFIX, TYPES_DIR } from "./manifest.js";
+import { digestFile, type OutputFile, textFile } from "./emit/output-file.js";
+import { INTERNAL_PREFIX, MANIFEST_NAME, manifestOf, type Slice, serializeManifest, TYPES_DIR } from "./manifest.js";
 import { byCodePoint } from "./values.js";
 
 export interface CheckResult {
@@ -14,20 +14,33 @@ export interface CheckResult {
   /** On disk under the generated directory, written by nothing (`types/` and jobdef's `.jobdef-*` aside). */
   readonly extra: readonly string[];
   readonly upToDate: number;
+  /** The manifest compile would write. */
+  readonly manifest: OutputFile;
 }
 
-/** Compares `expected` (every file compile writes, manifest included) with `dir`. */
-export function checkOutput(dir: string, expected: readonly OutputFile[]): CheckResult {
+/**
+ * Compares `dir` with what a compile of `compiled` writes: the `files` and their manifest. Each file is produced
+ * once, streamed through its hash and a comparison with the disk.
+ */
+export function checkOutput(dir: string, files: readonly OutputFile[], compiled: Slice): CheckResult {
   const onDisk = new Set(listFiles(dir));
   const stale: string[] = [];
   const missing: string[] = [];
+  const hashes = new Map<string, string>();
   let upToDate = 0;
-  for (const f of expected) {
-    if (!onDisk.delete(f.path)) missing.push(f.path);
-    else if (!readFileSync(join(dir, f.path)).equals(Buffer.from(f.content, "utf8"))) stale.push(f.path);
+  const compare = (f: OutputFile) => {
+    const present = onDisk.delete(f.path);
+    const { hash, same } = digestFile(f, undefined, present ? join(dir, f.path) : undefined);
+    hashes.set(f.path, hash);
+    if (!present) missing.push(f.path);
+    else if (!same) stale.push(f.path);
     else upToDate++;
-  }
+  };
+  for (const f of files) compare(f);
+  const manifest = textFile(MANIFEST_NAME, serializeManifest(manifestOf(files, compiled, hashes)));
+  compare(manifest);
   return {
+    manifest,
     stale: stale.sort(byCodePoint),
     missing: missing.sort(byCodePoint),
     extra: [...onDisk].sort(byCodePoint),

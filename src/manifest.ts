@@ -4,8 +4,8 @@
  * more. No timestamps: the manifest is as deterministic as the files it lists.
  */
 import { createHash } from "node:crypto";
+import { digestFile, type OutputFile } from "./emit/output-file.js";
 import { toJson } from "./emit/serialize.js";
-import type { OutputFile } from "./emit/types.js";
 import { TARGETS, type TargetName } from "./model.js";
 import { byCodePoint, isMapping } from "./values.js";
 import { OutputDirError } from "./write/output-error.js";
@@ -111,7 +111,7 @@ export function nextManifest(
   hashes?: ReadonlyMap<string, string>,
 ): { manifest: Manifest; remove: string[] } {
   const names = new Set([...branchNames, ...Object.keys(old.covers), ...compiled.branches]);
-  const produced = new Map(files.map((f) => [f.path, hashes?.get(f.path) ?? sha256(f.content)]));
+  const produced = new Map(files.map((f) => [f.path, hashes?.get(f.path) ?? digestFile(f).hash]));
   const keep = (p: string) => produced.has(p) || (partial && !inSlice(p, compiled, names));
   const remove = Object.keys(old.files)
     .filter((p) => !keep(p))
@@ -127,6 +127,10 @@ export function nextManifest(
 }
 
 /** The manifest of a whole compile: `covers` is every compiled branch × every compiled target. */
-export function manifestOf(files: readonly OutputFile[], compiled: Slice): Manifest {
-  return nextManifest(EMPTY_MANIFEST, files, compiled, false).manifest;
+export function manifestOf(
+  files: readonly OutputFile[],
+  compiled: Slice,
+  hashes?: ReadonlyMap<string, string>,
+): Manifest {
+  return nextManifest(EMPTY_MANIFEST, files, compiled, false, [], hashes).manifest;
 }

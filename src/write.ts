@@ -5,11 +5,12 @@
  * symlink nor replaced as a whole; and POSIX has no atomic rename of several paths. So the output is a small
  * transaction whose state is defined by one rename(2):
  *
- *   1. Compile in memory (no lock: that is the slow part, and concurrent compiles may overlap there).
+ *   1. Compile in memory (no lock: load, validation and expansion are the slow part, and concurrent compiles may
+ *      overlap there). A large file (a task graph) stays a producer, run in step 4, so it is never whole in memory.
  *   2. Take `<dir>/.jobdef-lock` (lock.ts: created complete via link(2), broken when its pid is dead).
  *   3. Recover: finish a committed journal left by a killed compile, delete staging dirs of killed compiles.
- *   4. Read the current manifest; stage each file whose content differs from disk (a different hash in the manifest
- *      says so without reading the file) in `<dir>/.jobdef-tmp-<pid>-<rand>/`, fsynced; compute the new manifest
+ *   4. Read the current manifest; stream each file into `<dir>/.jobdef-tmp-<pid>-<rand>/`, hashing it and comparing
+ *      it with the disk as it goes; keep it (fsynced) where it differs, else unlink it; compute the new manifest
  *      (whole output, or only the `--branch/--target` slice) and the files to remove (listed by the old manifest,
  *      produced by nothing).
  *   5. Stage the plan and the new manifest, fsynced; when nothing changed, drop the stage instead.
@@ -28,7 +29,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { OutputFile } from "./emit/types.js";
+import { digestFile, type OutputFile } from "./emit/output-file.js";
 import {
   EMPTY_MANIFEST,
   isSafePath,
@@ -38,9 +39,8 @@ import {
   parseManifest,
   type Slice,
   serializeManifest,
-  sha256,
 } from "./manifest.js";
-import { applyJournal, commitJournal, createStage, finishStage, removeStages, stageFile } from "./write/journal.js";
+import { applyJournal, commitJournal, createStage, finishStage, removeStages, stageStreamed } from "./write/journal.js";
 import { acquireLock, removeLockLeftovers } from "./write/lock.js";
 import { OutputDirError } from "./write/output-error.js";
 
@@ -77,24 +77,22 @@ export function writeOutput(options: WriteOptions): WriteResult {
     const recovered = recoverLocked(dir);
     const oldBytes = readOrUndefined(join(dir, MANIFEST_NAME));
     const old = manifestFrom(dir, oldBytes);
-    // Each file becomes bytes once, for its hash and its staging. The disk is read only where the old manifest
-    // lists the same hash (or nothing), to tell "unchanged" from a hand-edited file.
+    // Each file is produced once, streamed into its staging file, its hash and a comparison with the file on disk;
+    // it stays staged unless the disk holds the same bytes and the old manifest the same hash (or nothing), which
+    // tells "unchanged" from a hand-edited file.
     const stage = createStage(dir);
     try {
       const hashes = new Map<string, string>();
       const written: string[] = [];
       const unchanged: string[] = [];
       for (const f of files) {
-        const bytes = utf8Bytes(f.content);
-        const hash = sha256(bytes);
-        hashes.set(f.path, hash);
-        const known = old.files[f.path];
-        if ((known === undefined || known === hash) && sameOnDisk(join(dir, f.path), bytes)) {
-          unchanged.push(f.path);
-          continue;
-        }
-        stageFile(stage, f.path, bytes);
-        written.push(f.path);
+        const changed = stageStreamed(stage, f.path, (sink) => {
+          const { hash, same } = digestFile(f, sink, join(dir, f.path));
+          hashes.set(f.path, hash);
+          const known = old.files[f.path];
+          return !((known === undefined || known === hash) && same);
+        });
+        (changed ? written : unchanged).push(f.path);
       }
       const next = nextManifest(old, files, options.compiled, options.partial, options.branchNames, hashes);
       const manifestText = serializeManifest(next.manifest);
@@ -142,15 +140,6 @@ function manifestFrom(dir: string, bytes: Buffer | undefined): Manifest {
   } catch (e) {
     throw new OutputDirError(`${join(dir, MANIFEST_NAME)}: ${(e as Error).message}`);
   }
-}
-
-/** UTF-8 bytes; an ASCII string (one UTF-8 byte per character) is copied as latin1, far faster than encoding. */
-function utf8Bytes(text: string): Buffer {
-  return Buffer.byteLength(text, "utf8") === text.length ? Buffer.from(text, "latin1") : Buffer.from(text, "utf8");
-}
-
-function sameOnDisk(path: string, bytes: Buffer): boolean {
-  return readOrUndefined(path)?.equals(bytes) ?? false;
 }
 
 function readOrUndefined(path: string): Buffer | undefined {

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { join } from "node:path";
 import { test } from "node:test";
 import { listFiles } from "../src/check.js";
+import { textFile } from "../src/emit/output-file.js";
 import { MANIFEST_NAME, parseManifest, sha256 } from "../src/manifest.js";
 import { COMMIT_NAME, commitJournal, createStage, finishStage, stageFile } from "../src/write/journal.js";
 import { LOCK_NAME, LockTimeoutError } from "../src/write/lock.js";
@@ -50,10 +51,7 @@ test("writeOutput writes files and manifest, skips unchanged, removes what nothi
   mkdirSync(join(dir, "types"), { recursive: true });
   writeFileSync(join(dir, "types", "index.ts"), "// not ours\n");
   writeFileSync(join(dir, "README"), "not listed by any manifest\n");
-  const files = [
-    { path: "mach/central/linux64.json", content: "{}\n" },
-    { path: "taskcluster/central.json", content: '{"a": 1}\n' },
-  ];
+  const files = [textFile("mach/central/linux64.json", "{}\n"), textFile("taskcluster/central.json", '{"a": 1}\n')];
   const first = writeOutput({ dir, files, compiled: ALL, partial: false });
   assert.deepEqual(first.written, ["mach/central/linux64.json", "taskcluster/central.json"]);
   assertMatchesManifest(dir, ["README"]);
@@ -68,7 +66,7 @@ test("writeOutput writes files and manifest, skips unchanged, removes what nothi
   // A partial write replaces only its slice.
   const beta = writeOutput({
     dir,
-    files: [{ path: "mach/beta/linux64.json", content: "[]\n" }],
+    files: [textFile("mach/beta/linux64.json", "[]\n")],
     compiled: { branches: ["beta"], targets: ["mach"] },
     partial: true,
   });
@@ -89,7 +87,7 @@ test("emitters cannot write outside the generated files", () => {
   const dir = join(writeTree(), "generated");
   for (const path of ["../x", "types/index.ts", "manifest.json", ".jobdef-lock", "/abs"]) {
     assert.throws(
-      () => writeOutput({ dir, files: [{ path, content: "" }], compiled: ALL, partial: false }),
+      () => writeOutput({ dir, files: [textFile(path, "")], compiled: ALL, partial: false }),
       /not a generated file/,
     );
   }
@@ -98,7 +96,7 @@ test("emitters cannot write outside the generated files", () => {
 
 test("recovery: a stale lock is broken, staging is discarded, a committed journal is finished", () => {
   const dir = join(writeTree(), "generated");
-  writeOutput({ dir, files: [{ path: "mach/central/a.json", content: "old\n" }], compiled: ALL, partial: false });
+  writeOutput({ dir, files: [textFile("mach/central/a.json", "old\n")], compiled: ALL, partial: false });
   writeFileSync(join(dir, LOCK_NAME), `${deadPid()}\n`);
   mkdirSync(join(dir, ".jobdef-tmp-1-x", "files"), { recursive: true });
   // Killed right after its commit point: the journal is there, nothing applied yet.

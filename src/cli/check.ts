@@ -23,7 +23,6 @@ export function register(program: Command): void {
     .action(async (o: CheckOptions) => {
       const { compile } = await import("../compile.js");
       const { checkOutput, unifiedDiff } = await import("../check.js");
-      const { manifestOf, MANIFEST_NAME, serializeManifest } = await import("../manifest.js");
       const { recoverOutput } = await import("../write.js");
       const root = rootOf(o);
       // What the tree checks in: compile's defaults (the tree settings' branches and targets), no --set.
@@ -31,9 +30,8 @@ export function register(program: Command): void {
       const dir = o.out ? resolve(o.out) : join(root, c.tree.settings.generatedDir);
       if (inOutputDir(dir, o, () => recoverOutput(dir)))
         process.stderr.write("jobdef check: finished an interrupted compile first\n");
-      const manifest = manifestOf(c.files, { branches: c.branches.map((b) => b.branch.name), targets: c.targets });
-      const expected = [...c.files, { path: MANIFEST_NAME, content: serializeManifest(manifest) }];
-      const r = inOutputDir(dir, o, () => checkOutput(dir, expected));
+      const compiled = { branches: c.branches.map((b) => b.branch.name), targets: c.targets };
+      const r = inOutputDir(dir, o, () => checkOutput(dir, c.files, compiled));
       const shown = displayDir(dir);
       const differing = r.stale.length + r.missing.length + r.extra.length;
       if (!differing) {
@@ -48,11 +46,11 @@ export function register(program: Command): void {
       ] as const) {
         for (const p of list) out.push(`${kind.padEnd(8)}${shown}/${p}\n`);
       }
-      const byPath = new Map(expected.map((f) => [f.path, f.content]));
+      const byPath = new Map([...c.files, r.manifest].map((f) => [f.path, f]));
       const limit = Math.max(0, Number(o.diffs) || 0);
       for (const p of [...r.stale, ...r.missing, ...r.extra].slice(0, limit)) {
         const onDisk = r.missing.includes(p) ? undefined : readFileSync(join(dir, p), "utf8");
-        out.push(`\n${unifiedDiff(`${shown}/${p}`, onDisk, byPath.get(p))}`);
+        out.push(`\n${unifiedDiff(`${shown}/${p}`, onDisk, byPath.get(p)?.content)}`);
       }
       process.stdout.write(out.join(""));
       process.stderr.write(

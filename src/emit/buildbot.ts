@@ -10,6 +10,7 @@ import { type BranchJobs, Clashes, type Job } from "../expand.js";
 import type { Platform, Tree } from "../model.js";
 import { definedEntries } from "../values.js";
 import { isChunked, mozharnessConfigFiles, mozharnessInvocation } from "./mozharness-args.js";
+import { textFile } from "./output-file.js";
 import { toPythonModule } from "./python.js";
 import { toJson } from "./serialize.js";
 import type { EmitInput, OutputFile } from "./types.js";
@@ -21,10 +22,7 @@ export function emitBuildbot({ tree, branch, report }: EmitInput): OutputFile[] 
   const value = buildbotConfig(tree, branch);
   builderNameClashes(tree, branch).forEach(report);
   const name = branch.branch.name;
-  return [
-    { path: `buildbot/${name}.json`, content: toJson(value) },
-    { path: `buildbot/${name}.py`, content: toPythonModule(value) },
-  ];
+  return [textFile(`buildbot/${name}.json`, toJson(value)), textFile(`buildbot/${name}.py`, toPythonModule(value))];
 }
 
 /** The branch's buildbot config value. */

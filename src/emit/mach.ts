@@ -12,6 +12,7 @@ import { type Job, jobPosition } from "../expand.js";
 import { deepEqual } from "../merge.js";
 import type { Tree } from "../model.js";
 import { byCodePoint } from "../values.js";
+import { textFile } from "./output-file.js";
 import { toJson } from "./serialize.js";
 import { taskRegex } from "./task-regex.js";
 import type { Emitter } from "./types.js";
@@ -31,10 +32,10 @@ interface MachEntry {
 export const emitMach: Emitter = ({ tree, branch, report }) =>
   branch.platforms.map((platform) => {
     const jobs = branch.jobs.filter((j) => j.platform === platform.name);
-    return {
-      path: `mach/${branch.branch.name}/${platform.name}.json`,
-      content: toJson(machSuites(tree, platform.name, jobs, report)),
-    };
+    return textFile(
+      `mach/${branch.branch.name}/${platform.name}.json`,
+      toJson(machSuites(tree, platform.name, jobs, report)),
+    );
   });
 
 /** The mach entries of one platform's jobs, by suite name. */

@@ -8,7 +8,8 @@ import type { BranchJobs, Job } from "../expand.js";
 import { buildLabelOf, buildPlatformOf, type Platform, type Tree } from "../model.js";
 import { definedEntries } from "../values.js";
 import { mozharnessInvocation } from "./mozharness-args.js";
-import { toJsonEntries } from "./serialize.js";
+import { streamedFile } from "./output-file.js";
+import { writeJsonEntries } from "./serialize.js";
 import { genericChunkEnv, MOZHARNESS_DIR, mozharnessCommand } from "./taskcluster-command.js";
 import {
   type ArtifactSpec,
@@ -36,8 +37,11 @@ export interface GraphEntry {
 export function emitTaskcluster({ tree, branch }: EmitInput): OutputFile[] {
   // one entry at a time: a large graph never has all its task definitions alive at once
   const entries = branch.jobs.map((job): [string, Job] => [job.label, job]);
-  const content = toJsonEntries(entries, (job) => graphEntry(tree, branch, job));
-  return [{ path: `taskcluster/${branch.branch.name}.json`, content }];
+  return [
+    streamedFile(`taskcluster/${branch.branch.name}.json`, (out) =>
+      writeJsonEntries(out, entries, (job) => graphEntry(tree, branch, job)),
+    ),
+  ];
 }
 
 /** Index namespaces split on dots, so dots inside a name become underscores. */

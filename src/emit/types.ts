@@ -3,11 +3,9 @@ import type { Diagnostic } from "../diagnostics.js";
 import type { BranchJobs } from "../expand.js";
 import type { Tree } from "../model.js";
 
-/** One output file, its path relative to the generated directory. */
-export interface OutputFile {
-  readonly path: string;
-  readonly content: string;
-}
+import type { OutputFile } from "./output-file.js";
+
+export type { OutputFile } from "./output-file.js";
 
 export interface EmitInput {
   readonly tree: Tree;

@@ -19,6 +19,7 @@ import {
   writeSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
+import type { ByteSink } from "../emit/output-file.js";
 import { INTERNAL_PREFIX, isSafePath, MANIFEST_NAME } from "../manifest.js";
 import { OutputDirError } from "./output-error.js";
 
@@ -33,15 +34,30 @@ export interface Plan {
 
 /** Writes a file and flushes it to disk before returning. */
 export function writeDurable(path: string, content: string | Uint8Array): void {
+  writeStreamed(path, (sink) => {
+    sink(typeof content === "string" ? Buffer.from(content, "utf8") : content);
+    return true;
+  });
+}
+
+/**
+ * Creates a file from a stream of bytes: `write` sends them to its sink and then says whether the file is kept
+ * (flushed to disk) or dropped (unlinked). Returns that answer.
+ */
+function writeStreamed(path: string, write: (sink: ByteSink) => boolean): boolean {
   mkdirSync(dirname(path), { recursive: true });
   const fd = openSync(path, "wx");
+  let keep = false;
   try {
-    const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
-    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
-    fsyncSync(fd);
+    keep = write((bytes) => {
+      for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
+    });
+    if (keep) fsyncSync(fd);
   } finally {
     closeSync(fd);
+    if (!keep) unlinkSync(path);
   }
+  return keep;
 }
 
 /** Flushes a directory's entries (renames, creations); a no-op where directories can't be fsynced. */
@@ -67,6 +83,11 @@ export function createStage(dir: string): string {
 /** Stages one new file, flushed; its directory entries are flushed by finishStage. */
 export function stageFile(stage: string, path: string, content: string | Uint8Array): void {
   writeDurable(join(stage, "files", path), content);
+}
+
+/** Stages a file from a stream of bytes, kept only when `write` answers true (else the content was unchanged). */
+export function stageStreamed(stage: string, path: string, write: (sink: ByteSink) => boolean): boolean {
+  return writeStreamed(join(stage, "files", path), write);
 }
 
 /** Writes the plan and the manifest into the stage and flushes its directories: ready to commit. */
