@@ -30,7 +30,7 @@ export function checkOutput(dir: string, files: readonly OutputFile[], compiled:
   let upToDate = 0;
   const compare = (f: OutputFile) => {
     const present = onDisk.delete(f.path);
-    const { hash, same } = digestFile(f, undefined, present ? join(dir, f.path) : undefined);
+    const { hash, same } = digestFile(f, present ? join(dir, f.path) : undefined);
     hashes.set(f.path, hash);
     if (!present) missing.push(f.path);
     else if (!same) stale.push(f.path);

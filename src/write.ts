@@ -9,8 +9,8 @@
  *      overlap there). A large file (a task graph) stays a producer, run in step 4, so it is never whole in memory.
  *   2. Take `<dir>/.jobdef-lock` (lock.ts: created complete via link(2), broken when its pid is dead).
  *   3. Recover: finish a committed journal left by a killed compile, delete staging dirs of killed compiles.
- *   4. Read the current manifest; stream each file into `<dir>/.jobdef-tmp-<pid>-<rand>/`, hashing it and comparing
- *      it with the disk as it goes; keep it (fsynced) where it differs, else unlink it; compute the new manifest
+ *   4. Read the current manifest; stream each file through its hash and a comparison with the disk, staging it in
+ *      `<dir>/.jobdef-tmp-<pid>-<rand>/` (fsynced) where it differs (stage-output.ts); compute the new manifest
  *      (whole output, or only the `--branch/--target` slice) and the files to remove (listed by the old manifest,
  *      produced by nothing).
  *   5. Stage the plan and the new manifest, fsynced; when nothing changed, drop the stage instead.
@@ -29,7 +29,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { digestFile, type OutputFile } from "./emit/output-file.js";
+import type { OutputFile } from "./emit/output-file.js";
 import {
   EMPTY_MANIFEST,
   isSafePath,
@@ -40,9 +40,10 @@ import {
   type Slice,
   serializeManifest,
 } from "./manifest.js";
-import { applyJournal, commitJournal, createStage, finishStage, removeStages, stageStreamed } from "./write/journal.js";
+import { applyJournal, commitJournal, createStage, finishStage, removeStages } from "./write/journal.js";
 import { acquireLock, removeLockLeftovers } from "./write/lock.js";
 import { OutputDirError } from "./write/output-error.js";
+import { stageOutput } from "./write/stage-output.js";
 
 export interface WriteOptions {
   /** The generated directory (created when missing). */
@@ -77,22 +78,23 @@ export function writeOutput(options: WriteOptions): WriteResult {
     const recovered = recoverLocked(dir);
     const oldBytes = readOrUndefined(join(dir, MANIFEST_NAME));
     const old = manifestFrom(dir, oldBytes);
-    // Each file is produced once, streamed into its staging file, its hash and a comparison with the file on disk;
-    // it stays staged unless the disk holds the same bytes and the old manifest the same hash (or nothing), which
-    // tells "unchanged" from a hand-edited file.
+    // Each file is produced once and staged unless the disk holds the same bytes and the old manifest the same hash
+    // (or nothing), which tells "unchanged" from a hand-edited file.
     const stage = createStage(dir);
     try {
       const hashes = new Map<string, string>();
       const written: string[] = [];
       const unchanged: string[] = [];
       for (const f of files) {
-        const changed = stageStreamed(stage, f.path, (sink) => {
-          const { hash, same } = digestFile(f, sink, join(dir, f.path));
-          hashes.set(f.path, hash);
-          const known = old.files[f.path];
-          return !((known === undefined || known === hash) && same);
-        });
-        (changed ? written : unchanged).push(f.path);
+        const known = old.files[f.path];
+        const { hash, staged } = stageOutput(
+          stage,
+          f,
+          join(dir, f.path),
+          (h, same) => !((known === undefined || known === h) && same),
+        );
+        hashes.set(f.path, hash);
+        (staged ? written : unchanged).push(f.path);
       }
       const next = nextManifest(old, files, options.compiled, options.partial, options.branchNames, hashes);
       const manifestText = serializeManifest(next.manifest);

@@ -139,7 +139,7 @@ function bigTree(): string {
     files[`configs/platforms/p${p}.yml`] =
       `description: P${p}\nos: linux\nbuild-types: [opt, debug]\ntags: [desktop]\ntreeherder: {machine: p${p}}\nworker: {implementation: docker-worker, provisioner: aws-provisioner-v1, worker-type: desktop-test, image: "taskcluster/desktop-test:0.4.4"}\n`;
   }
-  for (let s = 0; s < 100; s++)
+  for (let s = 0; s < 250; s++)
     files[`configs/suites/s${s}.yml`] =
       `description: Suite ${s}\nharness: mochitest\ntreeherder: {symbol: "M(s${s})"}\nchunks: 3\nmozharness: {suite-name: s${s}}\n`;
   return writeTree(files);

@@ -63,8 +63,13 @@ export function mozharnessInvocation(tree: Tree, job: Job): MozharnessInvocation
     extraArgs: job.spec.mozharness?.["extra-args"] ?? [],
     symbolsArgs: symbols === undefined || symbols === false ? [] : ["--download-symbols", String(symbols)],
     blobUploadArgs: job.spec.mozharness?.["blob-upload"] ? ["--blob-upload-branch", job.branch] : [],
-    chunkArgs: isChunked(job) ? ["--total-chunks", String(job.chunks), "--this-chunk", String(job.chunk)] : [],
+    chunkArgs: mozharnessChunkArgs(job),
   };
+}
+
+/** `[--total-chunks, N, --this-chunk, i]` when mozharness gets chunk arguments, else empty. */
+export function mozharnessChunkArgs(job: Job): string[] {
+  return isChunked(job) ? ["--total-chunks", String(job.chunks), "--this-chunk", String(job.chunk)] : [];
 }
 
 /**

@@ -67,14 +67,13 @@ export class ByteWriter {
 }
 
 /** Streams a file's bytes through a hash and, when given, a comparison with the file at `comparePath`. */
-export function digestFile(file: OutputFile, extra?: ByteSink, comparePath?: string): { hash: string; same: boolean } {
+export function digestFile(file: OutputFile, comparePath?: string): { hash: string; same: boolean } {
   const hash = createHash("sha256");
   const compare = comparePath === undefined ? undefined : new FileComparison(comparePath);
   try {
     file.writeTo((bytes) => {
       hash.update(bytes);
       compare?.next(bytes);
-      extra?.(bytes);
     });
     return { hash: hash.digest("hex"), same: compare?.end() ?? false };
   } finally {
@@ -83,34 +82,39 @@ export function digestFile(file: OutputFile, extra?: ByteSink, comparePath?: str
 }
 
 /** Compares a stream of bytes with a file's, reading the file alongside; a missing file is never the same. */
-class FileComparison {
+export class FileComparison {
   private fd: number | undefined;
-  private same = true;
+  private equal = true;
   private readonly buffer = Buffer.allocUnsafe(PIECE);
 
   constructor(path: string) {
     try {
       this.fd = openSync(path, "r");
-      if (!fstatSync(this.fd).isFile()) this.same = false;
+      if (!fstatSync(this.fd).isFile()) this.equal = false;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== "ENOENT" && code !== "ENOTDIR" && code !== "EISDIR") throw e;
-      this.same = false;
+      this.equal = false;
     }
   }
 
+  /** Whether the bytes so far equal the file's. */
+  get same(): boolean {
+    return this.equal;
+  }
+
   next(bytes: Uint8Array): void {
-    for (let off = 0; this.same && off < bytes.length; ) {
+    for (let off = 0; this.equal && off < bytes.length; ) {
       const want = Math.min(PIECE, bytes.length - off);
       const got = this.read(want);
-      if (got !== want || !this.buffer.subarray(0, got).equals(bytes.subarray(off, off + got))) this.same = false;
+      if (got !== want || !this.buffer.subarray(0, got).equals(bytes.subarray(off, off + got))) this.equal = false;
       off += got;
     }
   }
 
   /** True when the file ended where the stream did. */
   end(): boolean {
-    return this.same && this.read(1) === 0;
+    return this.equal && this.read(1) === 0;
   }
 
   close(): void {

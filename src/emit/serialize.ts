@@ -37,7 +37,9 @@ export function canonical(value: unknown): unknown {
 /**
  * Writes the same text as `toJson(Object.fromEntries(items))`, one entry at a time, so a large output (a task graph)
  * never has all its values, or all its text, in memory at once: `make` is called per key, in the output's key order.
- * Later items with an equal key win, as in `Object.fromEntries`.
+ * Later items with an equal key win, as in `Object.fromEntries`. The values must be canonical already (keys in
+ * code-point order; `canonical()` user-given maps): sorting every task of a large graph would cost a third of its
+ * serialisation. test/emit-sorted.test.ts holds every emitter to it.
  */
 export function writeJsonEntries<T>(out: ByteWriter, items: Iterable<[string, T]>, make: (item: T) => unknown): void {
   const byKey = new Map<string, T | typeof BANNER_ITEM>([["$generated", BANNER_ITEM]]);
@@ -47,7 +49,7 @@ export function writeJsonEntries<T>(out: ByteWriter, items: Iterable<[string, T]
   out.write("{\n");
   order.forEach((k, i) => {
     const item = byKey.get(k)!;
-    const value = canonical(item === BANNER_ITEM ? BANNER : make(item as T));
+    const value = item === BANNER_ITEM ? BANNER : make(item as T);
     // a one-element list is indented as the entry's value must be; "[\n  " and "\n]" are cut off
     const text = JSON.stringify([value], null, 2);
     out.write(`${i ? ",\n" : ""}  ${JSON.stringify(k)}: ${text.slice(4, -2)}`);

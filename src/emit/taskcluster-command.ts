@@ -28,9 +28,9 @@ export function buildArtifact(name: string): TaskReference {
 }
 
 /** The mozharness command of a harness job on an OS, run from the checkout root. */
-export function mozharnessCommand(inv: MozharnessInvocation, os: string, python: string): Arg[] {
+export function mozharnessCommand(inv: MozharnessInvocation, os: string): Arg[] {
   return [
-    python,
+    os === "windows" ? "c:/mozilla-build/python27/python.exe" : "python2.7",
     "-u",
     `${MOZHARNESS_DIR}/${inv.script}`,
     ...mozharnessArgv(inv),

@@ -2,6 +2,8 @@
  * Worker payloads: docker-worker (Linux, Android) and generic-worker (macOS: argv lists; Windows: command lines).
  * Each payload is built from a worker-neutral `PayloadInput`, and returns the scopes it needs.
  */
+
+import { canonical } from "./serialize.js";
 import type { Arg } from "./taskcluster-command.js";
 import { joinPath } from "./taskcluster-command.js";
 import { escapeTaskReference, relativeDatestamp, type Str, taskReference } from "./taskcluster-refs.js";
@@ -43,25 +45,50 @@ export interface Payload {
 const DOCKER_HOME = "/home/worker";
 const CHECKOUT = "checkouts/gecko";
 
+/** Which worker runs a task, and on which OS family (generic-worker renders commands per OS). */
+export type WorkerKind = "docker-worker" | "generic-worker-posix" | "generic-worker-windows";
+
+/** The payload of a worker; its keys are in code-point order (user-given maps sorted), as the output needs them. */
+export function workerPayload(p: PayloadInput, kind: WorkerKind): Payload {
+  return kind === "docker-worker" ? dockerWorkerPayload(p) : genericWorkerPayload(p, kind);
+}
+
+/** The payload's `command` for `command` run by run-task in the checkout-relative `cwd`. */
+export function workerCommand(kind: WorkerKind, command: readonly Arg[], cwd: string): unknown[] {
+  if (kind === "docker-worker") {
+    const checkout = `${DOCKER_HOME}/${CHECKOUT}`;
+    return withPrefix([`${DOCKER_HOME}/bin/run-task`], checkout, joinPath(checkout, cwd), command);
+  }
+  const windows = kind === "generic-worker-windows";
+  const python3 = windows ? "c:/mozilla-build/python3/python3.exe" : "python3";
+  const argv = withPrefix([python3, "run-task"], CHECKOUT, joinPath(CHECKOUT, cwd), command);
+  return windows ? [windowsCommandLine(argv)] : [argv];
+}
+
 /** docker-worker: run-task from the image, the checkout in a cache, artifacts as a map. */
-export function dockerWorkerPayload(p: PayloadInput): Payload {
-  const checkout = `${DOCKER_HOME}/${CHECKOUT}`;
+function dockerWorkerPayload(p: PayloadInput): Payload {
   const cache = `level-${p.level}-checkouts`;
   const scopes = [`docker-worker:cache:${cache}`];
   // keys in code-point order (see taskcluster.ts)
   const payload: Record<string, unknown> = {
-    artifacts: Object.fromEntries(
-      p.artifacts.map((a) => [
-        a.name,
-        { expires: relativeDatestamp(p.expires), path: joinPath(checkout, a.path), type: a.type },
-      ]),
+    artifacts: canonical(
+      Object.fromEntries(
+        p.artifacts.map((a) => [
+          a.name,
+          {
+            expires: relativeDatestamp(p.expires),
+            path: joinPath(`${DOCKER_HOME}/${CHECKOUT}`, a.path),
+            type: a.type,
+          },
+        ]),
+      ),
     ),
     cache: { [cache]: `${DOCKER_HOME}/checkouts` },
   };
   if (p.loopbackVideo) payload.capabilities = { devices: { loopbackVideo: true } };
-  payload.command = withPrefix([`${DOCKER_HOME}/bin/run-task`], checkout, joinPath(checkout, p.cwd), p.command);
-  payload.env = p.env;
-  if (Object.keys(p.features).length) payload.features = { ...p.features };
+  payload.command = workerCommand("docker-worker", p.command, p.cwd);
+  payload.env = canonical(p.env);
+  if (Object.keys(p.features).length) payload.features = canonical(p.features);
   payload.image = p.image ?? "taskcluster/desktop-test:latest";
   payload.maxRunTime = p.maxRunTime;
   if (p.retryExitStatus.length) payload.onExitStatus = { retry: [...p.retryExitStatus] };
@@ -72,11 +99,9 @@ export function dockerWorkerPayload(p: PayloadInput): Payload {
 }
 
 /** generic-worker: run-task mounted from the pushed revision, the checkout in a cache, artifacts as a list. */
-export function genericWorkerPayload(p: PayloadInput, os: "posix" | "windows"): Payload {
+function genericWorkerPayload(p: PayloadInput, kind: WorkerKind): Payload {
   const cache = `level-${p.level}-checkouts`;
   const scopes = [`generic-worker:cache:${cache}`];
-  const python3 = os === "windows" ? "c:/mozilla-build/python3/python3.exe" : "python3";
-  const argv = withPrefix([python3, "run-task"], CHECKOUT, joinPath(CHECKOUT, p.cwd), p.command);
   const features: Record<string, boolean> = { ...p.features };
   // v4l2loopback exists on Linux only: macOS and Windows workers have no such device to give
   if (p.loopbackVideo && p.linux) {
@@ -91,10 +116,10 @@ export function genericWorkerPayload(p: PayloadInput, os: "posix" | "windows"): 
       path: joinPath(CHECKOUT, a.path),
       type: a.type,
     })),
-    command: os === "windows" ? [windowsCommandLine(argv)] : [argv],
-    env: p.env,
+    command: workerCommand(kind, p.command, p.cwd),
+    env: canonical(p.env),
   };
-  if (Object.keys(features).length) payload.features = features;
+  if (Object.keys(features).length) payload.features = canonical(features);
   payload.maxRunTime = p.maxRunTime;
   payload.mounts = [
     { cacheName: cache, directory: "checkouts" },

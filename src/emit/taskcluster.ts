@@ -5,20 +5,23 @@
  * first key is the `$generated` banner: consumers skip keys starting with `$`.
  */
 import type { BranchJobs, Job } from "../expand.js";
-import { buildLabelOf, buildPlatformOf, type Platform, type Tree } from "../model.js";
+import { type Branch, buildLabelOf, buildPlatformOf, type Platform, type Tree } from "../model.js";
 import { definedEntries } from "../values.js";
-import { mozharnessInvocation } from "./mozharness-args.js";
+import { type MozharnessInvocation, mozharnessChunkArgs, mozharnessInvocation } from "./mozharness-args.js";
 import { streamedFile } from "./output-file.js";
-import { writeJsonEntries } from "./serialize.js";
+import { canonical, writeJsonEntries } from "./serialize.js";
 import { genericChunkEnv, MOZHARNESS_DIR, mozharnessCommand } from "./taskcluster-command.js";
 import {
   type ArtifactSpec,
-  dockerWorkerPayload,
-  genericWorkerPayload,
+  type Payload,
   type PayloadInput,
+  type WorkerKind,
+  workerCommand,
+  workerPayload,
 } from "./taskcluster-payload.js";
 import {
   escapeParameterReference as esc,
+  type ParameterReference,
   parameterReference,
   relativeDatestamp,
   type Str,
@@ -33,14 +36,22 @@ export interface GraphEntry {
   readonly task: Record<string, unknown>;
 }
 
-/** Emits the branch's task graph. */
+/** Emits the branch's task graph, streamed: a large graph never has all its task definitions alive at once. */
 export function emitTaskcluster({ tree, branch }: EmitInput): OutputFile[] {
-  // one entry at a time: a large graph never has all its task definitions alive at once
   const entries = branch.jobs.map((job): [string, Job] => [job.label, job]);
   return [
-    streamedFile(`taskcluster/${branch.branch.name}.json`, (out) =>
-      writeJsonEntries(out, entries, (job) => graphEntry(tree, branch, job)),
-    ),
+    streamedFile(`taskcluster/${branch.branch.name}.json`, (out) => {
+      const suites = new Map<string, SuiteTask>();
+      writeJsonEntries(out, entries, (job) => {
+        const key = `${job.platform}\0${job.buildType}\0${job.suite}`;
+        let suite = suites.get(key);
+        if (!suite) {
+          suite = suiteTask(tree, branch, job);
+          suites.set(key, suite);
+        }
+        return graphEntry(tree, suite, job);
+      });
+    }),
   ];
 }
 
@@ -49,13 +60,67 @@ function indexSegment(name: string): string {
   return name.replaceAll(".", "_");
 }
 
-function graphEntry(tree: Tree, branchJobs: BranchJobs, job: Job): GraphEntry {
+/**
+ * What the tasks of one suite's chunks share (chunks share their merged `spec`): everything but the chunk's
+ * label, symbol, routes and command (and, for a generic job, its chunk variables).
+ */
+interface SuiteTask {
+  readonly branch: Branch;
+  readonly platform: Platform;
+  readonly project: string;
+  readonly level: number;
+  readonly kind: WorkerKind;
+  readonly workerType: string;
+  readonly source: ParameterReference;
+  readonly input: PayloadInput;
+  /** The first chunk's payload and scopes; other chunks replace its `command` (and `env`). */
+  readonly payload: Payload;
+  /** The harness job's mozharness invocation, chunk arguments aside. */
+  readonly invocation: MozharnessInvocation | undefined;
+}
+
+function suiteTask(tree: Tree, branchJobs: BranchJobs, job: Job): SuiteTask {
   const platform = tree.platforms.get(job.platform)!;
   const branch = branchJobs.branch;
-  const project = branch.spec.project ?? branch.name;
   const level = branch.spec.level ?? 1;
   const worker = platform.spec.worker;
   const workerType = job.spec.taskcluster?.["worker-type"] ?? worker["worker-type"];
+  const kind: WorkerKind =
+    worker.implementation === "docker-worker"
+      ? "docker-worker"
+      : platform.spec.os === "windows"
+        ? "generic-worker-windows"
+        : "generic-worker-posix";
+  const invocation = job.harness ? mozharnessInvocation(tree, job) : undefined;
+  const input = payloadInput(tree, branchJobs, job, invocation, platform, `${worker.provisioner}/${workerType}`, level);
+  const suiteFile = tree.suites.get(job.suite)!.file.path;
+  return {
+    branch,
+    platform,
+    project: branch.spec.project ?? branch.name,
+    level,
+    kind,
+    workerType,
+    source: parameterReference(`${esc(branch.spec.repository)}/file/{revision}/${esc(suiteFile)}`),
+    input,
+    payload: workerPayload(input, kind),
+    invocation,
+  };
+}
+
+/** The payload of one chunk: the suite's, with the chunk's command (and a generic chunk's variables). */
+function chunkPayload(suite: SuiteTask, job: Job): Record<string, unknown> {
+  const { input, kind, invocation } = suite;
+  const payload = { ...suite.payload.payload };
+  if (invocation) {
+    const chunked = { ...invocation, chunkArgs: mozharnessChunkArgs(job) };
+    payload.command = workerCommand(kind, mozharnessCommand(chunked, suite.platform.spec.os), input.cwd);
+  } else if (job.chunks > 1) payload.env = canonical({ ...input.env, ...genericChunkEnv(job) });
+  return payload;
+}
+
+function graphEntry(tree: Tree, suite: SuiteTask, job: Job): GraphEntry {
+  const { branch, platform, project } = suite;
   const chunkSuffix = job.chunks > 1 ? `-${job.chunk}` : "";
 
   // 1. where the results go: Treeherder and the index
@@ -65,15 +130,8 @@ function graphEntry(tree: Tree, branchJobs: BranchJobs, job: Job): GraphEntry {
       `index.${esc(tree.settings.indexPrefix)}.${esc(project)}.revision.{revision}.test.${esc(indexSegment(job.platform))}-${esc(job.buildType)}.${esc(indexSegment(job.suite))}${chunkSuffix}`,
     ),
   ];
-  // 2. the payload of the platform's worker
-  const input = payloadInput(tree, branchJobs, job, platform, `${worker.provisioner}/${workerType}`, level);
-  const { payload, scopes } =
-    worker.implementation === "docker-worker"
-      ? dockerWorkerPayload(input)
-      : genericWorkerPayload(input, platform.spec.os === "windows" ? "windows" : "posix");
-  // 3. the queue's task definition
-  const suiteFile = tree.suites.get(job.suite)!.file.path;
-  // keys in code-point order here and below, so canonical() has nothing to copy (it still sorts whatever is not)
+  // 2. the queue's task definition, keys in code-point order here and below (the serializer does not sort)
+  const worker = platform.spec.worker;
   const task: Record<string, unknown> = {
     created: relativeDatestamp("0 seconds"),
     deadline: relativeDatestamp(tree.settings.deadline),
@@ -87,19 +145,22 @@ function graphEntry(tree: Tree, branchJobs: BranchJobs, job: Job): GraphEntry {
       description: `${job.spec.description} (${job.platform}/${job.buildType}${job.chunks > 1 ? `, chunk ${job.chunk} of ${job.chunks}` : ""}, ${branch.name})`,
       name: job.label,
       owner: tree.settings.owner,
-      source: parameterReference(`${esc(branch.spec.repository)}/file/{revision}/${esc(suiteFile)}`),
+      source: suite.source,
     },
-    payload,
+    payload: chunkPayload(suite, job),
   };
   const priority = job.spec.taskcluster?.priority ?? branch.spec.priority;
   if (priority) task.priority = priority;
   task.provisionerId = worker.provisioner;
   task.retries = job.spec.retry.retries;
   task.routes = routes;
-  task.schedulerId = `gecko-level-${level}`;
-  task.scopes = [...routes.map((r) => parameterReference(`queue:route:${r["parameter-reference"]}`)), ...scopes];
+  task.schedulerId = `gecko-level-${suite.level}`;
+  task.scopes = [
+    ...routes.map((r) => parameterReference(`queue:route:${r["parameter-reference"]}`)),
+    ...suite.payload.scopes,
+  ];
   task.tags = { kind: "test", label: job.label, os: platform.spec.os, "worker-implementation": worker.implementation };
-  task.workerType = workerType;
+  task.workerType = suite.workerType;
   const attributes: GraphEntry["attributes"] = {
     branch: branch.name,
     build_platform: buildPlatformOf(platform),
@@ -128,10 +189,12 @@ function treeherderConfig(job: Job, platform: Platform): Record<string, unknown>
   };
 }
 
+/** The payload input of a suite's first chunk (`job`). */
 function payloadInput(
   tree: Tree,
   branchJobs: BranchJobs,
   job: Job,
+  invocation: MozharnessInvocation | undefined,
   platform: Platform,
   taskQueueId: string,
   level: number,
@@ -170,17 +233,13 @@ function payloadInput(
       })),
     };
   }
-  const inv = mozharnessInvocation(tree, job);
+  const inv = invocation!;
   const artifacts: ArtifactSpec[] = [{ name: "public/logs", path: "build/upload/logs", type: "directory" }];
   if (job.spec.mozharness?.["blob-upload"])
     artifacts.push({ name: "public/test_info", path: "build/blobber_upload_dir", type: "directory" });
   return {
     ...common,
-    command: mozharnessCommand(
-      inv,
-      platform.spec.os,
-      platform.spec.os === "windows" ? "c:/mozilla-build/python27/python.exe" : "python2.7",
-    ),
+    command: mozharnessCommand(inv, platform.spec.os),
     cwd: "",
     env: {
       ...definedEntries(job.spec.env),

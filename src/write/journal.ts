@@ -19,7 +19,6 @@ import {
   writeSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
-import type { ByteSink } from "../emit/output-file.js";
 import { INTERNAL_PREFIX, isSafePath, MANIFEST_NAME } from "../manifest.js";
 import { OutputDirError } from "./output-error.js";
 
@@ -34,30 +33,18 @@ export interface Plan {
 
 /** Writes a file and flushes it to disk before returning. */
 export function writeDurable(path: string, content: string | Uint8Array): void {
-  writeStreamed(path, (sink) => {
-    sink(typeof content === "string" ? Buffer.from(content, "utf8") : content);
-    return true;
-  });
-}
-
-/**
- * Creates a file from a stream of bytes: `write` sends them to its sink and then says whether the file is kept
- * (flushed to disk) or dropped (unlinked). Returns that answer.
- */
-function writeStreamed(path: string, write: (sink: ByteSink) => boolean): boolean {
   mkdirSync(dirname(path), { recursive: true });
   const fd = openSync(path, "wx");
-  let keep = false;
   try {
-    keep = write((bytes) => {
-      for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
-    });
-    if (keep) fsyncSync(fd);
+    writeAll(fd, typeof content === "string" ? Buffer.from(content, "utf8") : content);
+    fsyncSync(fd);
   } finally {
     closeSync(fd);
-    if (!keep) unlinkSync(path);
   }
-  return keep;
+}
+
+export function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
 }
 
 /** Flushes a directory's entries (renames, creations); a no-op where directories can't be fsynced. */
@@ -82,12 +69,12 @@ export function createStage(dir: string): string {
 
 /** Stages one new file, flushed; its directory entries are flushed by finishStage. */
 export function stageFile(stage: string, path: string, content: string | Uint8Array): void {
-  writeDurable(join(stage, "files", path), content);
+  writeDurable(stagedPath(stage, path), content);
 }
 
-/** Stages a file from a stream of bytes, kept only when `write` answers true (else the content was unchanged). */
-export function stageStreamed(stage: string, path: string, write: (sink: ByteSink) => boolean): boolean {
-  return writeStreamed(join(stage, "files", path), write);
+/** Where a staged file's new content goes. */
+export function stagedPath(stage: string, path: string): string {
+  return join(stage, "files", path);
 }
 
 /** Writes the plan and the manifest into the stage and flushes its directories: ready to commit. */

@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { OutputFile } from "../../src/emit/output-file.js";
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const BIN = join(REPO, "bin", "jobdef");
@@ -74,4 +75,9 @@ export function runCli(args: string[], options: { cwd?: string; env?: Record<str
     env: { ...process.env, ...options.env },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Output files as [path, text] pairs, for comparing two compiles (the files themselves hold functions). */
+export function fileTexts(files: readonly OutputFile[]): [string, string][] {
+  return files.map((f) => [f.path, f.content]);
 }

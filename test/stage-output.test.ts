@@ -1,0 +1,69 @@
+/** Staging streams: the staged copy is the new content exactly, written only where the old file differs. */
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { type OutputFile, streamedFile, textFile } from "../src/emit/output-file.js";
+import { sha256 } from "../src/manifest.js";
+import { stagedPath } from "../src/write/journal.js";
+import { stageOutput } from "../src/write/stage-output.js";
+
+/** A file of `text`, produced in pieces of about `size` characters (the writer flushes every MiB on its own). */
+function pieces(path: string, text: string, size: number): OutputFile {
+  return streamedFile(path, (out) => {
+    for (let i = 0; i < text.length; i += size) out.write(text.slice(i, i + size));
+  });
+}
+
+const big = Array.from({ length: 60_000 }, (_, i) => `line ${i} ${"é".repeat(i % 7)}\n`).join(""); // > 1 MiB, not ASCII
+
+test("stageOutput: staged bytes equal the new content whatever the old file holds", () => {
+  const root = mkdtempSync(join(tmpdir(), "jobdef-stage-"));
+  const olds: [string, string | undefined][] = [
+    ["missing", undefined],
+    ["same", big],
+    ["differs at the start", `X${big.slice(1)}`],
+    ["differs in the middle", `${big.slice(0, 700_000)}Y${big.slice(700_001)}`],
+    ["differs at the end", `${big.slice(0, -1)}Z`],
+    ["longer", `${big}more\n`],
+    ["shorter", big.slice(0, 900_000)],
+    ["empty", ""],
+  ];
+  for (const file of [
+    pieces("a/graph.json", big, 4096),
+    pieces("a/graph.json", big, 3_000_000),
+    textFile("a/graph.json", big),
+  ]) {
+    for (const [name, old] of olds) {
+      const stage = join(root, name.replaceAll(" ", "-"));
+      rmSync(stage, { recursive: true, force: true });
+      mkdirSync(stage);
+      const current = join(root, "current");
+      rmSync(current, { force: true });
+      if (old !== undefined) writeFileSync(current, old);
+      const r = stageOutput(stage, file, current, (_, same) => !same);
+      assert.equal(r.hash, sha256(big), name);
+      assert.equal(r.staged, old !== big, name);
+      if (r.staged) assert.equal(readFileSync(stagedPath(stage, "a/graph.json"), "utf8"), big, name);
+      else assert.equal(existsSync(stagedPath(stage, "a/graph.json")), false, name);
+    }
+  }
+  // the same bytes, but kept anyway (the old manifest names another hash): the whole file is staged
+  const stage = join(root, "kept");
+  mkdirSync(stage);
+  writeFileSync(join(root, "current"), big);
+  const r = stageOutput(stage, pieces("g.json", big, 5000), join(root, "current"), () => true);
+  assert.equal(r.staged, true);
+  assert.equal(readFileSync(stagedPath(stage, "g.json"), "utf8"), big);
+  rmSync(root, { recursive: true, force: true });
+});
+
+test("streamedFile: content, writeTo and a digest agree", () => {
+  const f = pieces("x.json", big, 777);
+  assert.equal(f.content, big);
+  const parts: Buffer[] = [];
+  f.writeTo((b) => parts.push(Buffer.from(b)));
+  assert.ok(parts.length > 1, "more than one piece");
+  assert.equal(Buffer.concat(parts).toString("utf8"), big);
+});
