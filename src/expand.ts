@@ -51,16 +51,16 @@ export function expandTree(
 ): { branches: BranchJobs[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const names = options.branches ?? [...tree.branches.keys()].sort();
-  const prefixes: PrefixCache = new Map();
+  const merges = new MergeCache();
   const branches = names.map((b) =>
-    expandBranch(tree, tree.branches.get(b)!, options.overrides ?? [], diagnostics, prefixes),
+    expandBranch(tree, tree.branches.get(b)!, options.overrides ?? [], diagnostics, merges),
   );
   return { branches, diagnostics };
 }
 
 type MergeResult = ReturnType<typeof mergeLayers>;
-type PrefixCache = Map<string, MergeResult>;
-const SHARED_KINDS: ReadonlySet<string> = new Set(["built-in", "defaults", "harness", "platform"]);
+/** Layers many jobs share, lowest first: the tree's, the platform's and the suite's (not the branch's, nor --set). */
+const SHARED_KINDS: ReadonlySet<string> = new Set(["built-in", "defaults", "harness", "platform", "suite"]);
 
 /** Below defaults.yml, taskgraph's defaults: a tree need not repeat them, and `explain` names them. */
 export const BUILT_IN_LAYER: Layer = {
@@ -70,26 +70,57 @@ export const BUILT_IN_LAYER: Layer = {
   value: { chunks: 1, "max-run-time": 3600, retry: { retries: 5 } },
 };
 
+/** A cached merge of a stack of shared layers, and the merges of each layer that went on top of it. */
+interface MergeStep {
+  readonly result: MergeResult;
+  /** This step or one below it has diagnostics. */
+  readonly failed: boolean;
+  /** Next layer → the values of the attributes its keyed-by values consult → the merge with it on top. */
+  readonly next: Map<Layer, Map<string, MergeStep>>;
+}
+
 /**
- * The full merge of a job. Its leading defaults, harness and platform layers are the same for every suite, so their
- * merge is done once per distinct value of the attributes their keyed-by values consult, and the suite, branch and
- * `--set` layers are merged onto a copy of it: the same result as merging every layer for every job.
+ * Merges of jobs, sharing work between them: the leading shared layers are merged one at a time onto a cached merge
+ * of the layers below, per distinct value of the attributes each layer's keyed-by values consult, and the branch
+ * and `--set` layers go on top of the cached result (copying only what they change). The same result as merging
+ * every layer for every job; a job whose shared layers have diagnostics is merged whole, so they come as always.
  */
-function mergeJob(prefixes: PrefixCache, layers: readonly Layer[], ctx: JobContext): MergeResult {
-  let n = 0;
-  while (n < layers.length && SHARED_KINDS.has(layers[n].kind)) n++;
-  const shared = layers.slice(0, n);
-  let key = shared.map((l) => `${l.kind}:${l.file?.path}`).join("\0");
-  for (const attr of [...new Set(shared.flatMap((l) => [...consultedAttributes(l)]))].sort())
-    key += `\0${attr}=${JSON.stringify(ctx[attr as Attribute] ?? null)}`;
-  let prefix = prefixes.get(key);
-  if (!prefix) {
-    prefix = mergeLayers(shared, ctx);
-    prefixes.set(key, prefix);
+class MergeCache {
+  private readonly root: MergeStep = {
+    result: { merged: { value: {}, provenance: {} }, diagnostics: [] },
+    failed: false,
+    next: new Map(),
+  };
+
+  merge(layers: readonly Layer[], ctx: JobContext): MergeResult {
+    let step = this.root;
+    let n = 0;
+    for (; n < layers.length && SHARED_KINDS.has(layers[n].kind) && !step.failed; n++) {
+      const layer = layers[n];
+      let byValues = step.next.get(layer);
+      if (!byValues) {
+        byValues = new Map();
+        step.next.set(layer, byValues);
+      }
+      const key = consultedValues(layer, ctx);
+      let next = byValues.get(key);
+      if (!next) {
+        const result = mergeOnto(step.result.merged, [layer], ctx);
+        next = { result, failed: step.failed || result.diagnostics.length > 0, next: new Map() };
+        byValues.set(key, next);
+      }
+      step = next;
+    }
+    if (step.failed) return mergeLayers(layers, ctx);
+    return mergeOnto(step.result.merged, layers.slice(n), ctx);
   }
-  // a prefix with errors: merge as a whole, so the diagnostics come exactly as they always do
-  if (prefix.diagnostics.length) return mergeLayers(layers, ctx);
-  return mergeOnto(prefix.merged, layers.slice(n), ctx);
+}
+
+/** The values in `ctx` of the attributes `layer` consults, as one key. */
+function consultedValues(layer: Layer, ctx: JobContext): string {
+  let key = "";
+  for (const attr of consultedAttributes(layer)) key += `${attr}=${JSON.stringify(ctx[attr as Attribute] ?? null)}\0`;
+  return key;
 }
 
 const consulted = new WeakMap<Layer, ReadonlySet<string>>();
@@ -123,7 +154,7 @@ function expandBranch(
   branch: Branch,
   overrides: readonly Layer[],
   diagnostics: Diagnostic[],
-  prefixes: PrefixCache,
+  merges: MergeCache,
 ): BranchJobs {
   const platforms = branchPlatforms(tree, branch);
   const excluded = (branch.spec["exclude-suites"] ?? []).map((p) => fullMatch(p));
@@ -164,7 +195,7 @@ function expandBranch(
           continue;
         }
         if (!selects(runOn.merged.value["run-on"] as RunOn | undefined, platform, buildType, branch.name)) continue;
-        const { merged, diagnostics: mergeErrors } = mergeJob(prefixes, layers, ctx);
+        const { merged, diagnostics: mergeErrors } = merges.merge(layers, ctx);
         if (mergeErrors.length) {
           diagnostics.push(...mergeErrors);
           continue;

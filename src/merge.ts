@@ -73,6 +73,11 @@ class Merger {
   constructor(
     private readonly ctx: JobContext,
     private readonly track = true,
+    /**
+     * Continuing a merge: the mappings this merge made or copied. The others belong to the base and are copied
+     * before they change, so a continued merge costs what its layers touch, not the size of the base.
+     */
+    private readonly owned?: Set<object>,
   ) {}
 
   mapping(
@@ -162,6 +167,7 @@ class Merger {
     if (op === "$replace") {
       const fresh: Record<string, unknown> = {};
       const freshProv: Record<string, ProvenanceNode> = {};
+      this.owned?.add(fresh);
       this.mapping(fresh, freshProv, (value as Record<string, Record<string, unknown>>).$replace, layer, [
         ...path,
         "$replace",
@@ -181,15 +187,24 @@ class Merger {
       return;
     }
     if (isMapping(value)) {
-      let sub = existing;
-      let subProv = before;
-      if (!isMapping(sub) || isOrigin(subProv)) {
+      let sub: Record<string, unknown>;
+      let subProv: Record<string, ProvenanceNode>;
+      if (!isMapping(existing) || before === undefined || isOrigin(before)) {
         sub = {};
         subProv = {};
+      } else if (this.owned && !this.owned.has(existing)) {
+        sub = shallowCopy(existing);
+        subProv = shallowCopy(before);
+      } else {
+        sub = existing;
+        subProv = before as Record<string, ProvenanceNode>;
+      }
+      if (sub !== existing) {
+        this.owned?.add(sub);
         setOwn(target, key, sub);
         setOwn(prov, key, subProv);
       }
-      this.mapping(sub as Record<string, unknown>, subProv as Record<string, ProvenanceNode>, value, layer, path);
+      this.mapping(sub, subProv, value, layer, path);
       return;
     }
     const overrode = isOrigin(before) ? before : undefined;
@@ -297,30 +312,30 @@ export function mergeLayers(
 }
 
 /**
- * Continues a merge: the layers merged on top of `base` (a mergeLayers result for the same context, left untouched).
- * The same as merging all layers at once; lets expansion merge the layers every suite shares once.
+ * Continues a merge: the layers merged on top of `base` (a merge result for the same context, left untouched, and
+ * sharing with the result what the layers do not change). The same as merging all layers at once; lets expansion
+ * merge the layers many jobs share once.
  */
 export function mergeOnto(
   base: Merged,
   layers: readonly Layer[],
   ctx: JobContext,
 ): { merged: Merged; diagnostics: Diagnostic[] } {
-  const m = new Merger(ctx);
-  const value = copyMappings(base.value) as Record<string, unknown>;
-  const provenance = copyMappings(base.provenance) as Record<string, ProvenanceNode>;
+  const value = shallowCopy(base.value);
+  const provenance = shallowCopy(base.provenance) as Record<string, ProvenanceNode>;
+  const m = new Merger(ctx, true, new Set([value]));
   for (const layer of layers) m.mapping(value, provenance, layer.value, layer, [...layer.path]);
   return { merged: { value, provenance }, diagnostics: m.diagnostics };
 }
 
 /**
- * Fresh mappings all the way down: the merge fills mappings in place, but never a list (every list operation builds
- * a new one), so lists, origins and scalars are shared.
+ * One level of a mapping, copied. The merge changes mappings in place but never a list (every list operation builds a
+ * new one), so a continued merge copies just the mappings on the paths its layers write to and shares the rest.
  */
-function copyMappings(v: unknown): unknown {
-  if (!isMapping(v) || isOrigin(v as ProvenanceNode)) return v;
+function shallowCopy<T extends object>(v: T): T {
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v)) setOwn(out, k, copyMappings((v as Record<string, unknown>)[k]));
-  return out;
+  for (const k of Object.keys(v)) setOwn(out, k, (v as Record<string, unknown>)[k]);
+  return out as T;
 }
 
 /**
