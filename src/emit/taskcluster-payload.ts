@@ -140,21 +140,52 @@ function withPrefix(runTask: string[], checkout: string, cwd: string, command: r
  * task ids, which contain no character that needs quoting.
  */
 export function windowsCommandLine(argv: readonly Arg[]): Str {
-  // segments: literal text, or a `<name>` token of a task reference
-  const segments: { text: string; token: boolean }[] = [];
-  argv.forEach((arg, i) => {
-    if (i) segments.push({ text: " ", token: false });
-    const pieces =
-      typeof arg === "string" ? [arg] : arg["task-reference"].split(/(<<|<[^<>]+>)/).map((p) => (p === "<<" ? "<" : p));
-    segments.push({ text: CMD_QUOTE, token: false });
-    pieces.forEach((piece, j) => {
-      if (j % 2 === 1 && piece !== "<") segments.push({ text: piece, token: true });
-      else segments.push({ text: cmdEscape(crtQuoteBody(piece, j === pieces.length - 1)), token: false });
-    });
-    segments.push({ text: CMD_QUOTE, token: false });
+  const rendered = argv.map(quotedArgument);
+  if (!rendered.some((r) => r.token)) return rendered.map((r) => r.plain).join(" ");
+  return taskReference(rendered.map((r) => r.reference).join(" "));
+}
+
+/** One argument on the cmd.exe line: as plain text, and as task-reference text (literal `<` doubled). */
+interface QuotedArgument {
+  readonly plain: string;
+  readonly reference: string;
+  /** It holds a `<name>` token, so the line must be a task reference. */
+  readonly token: boolean;
+}
+
+// Literal arguments repeat across every task of a graph (the same flags, paths and chunk numbers): quote each once.
+const quotedLiterals = new Map<string, QuotedArgument>();
+
+function quotedArgument(arg: Arg): QuotedArgument {
+  if (typeof arg !== "string") return quotedReference(arg["task-reference"]);
+  let q = quotedLiterals.get(arg);
+  if (!q) {
+    const plain = `${CMD_QUOTE}${cmdEscape(crtQuoteBody(arg, true))}${CMD_QUOTE}`;
+    q = { plain, reference: escapeTaskReference(plain), token: false };
+    if (quotedLiterals.size > 10_000) quotedLiterals.clear();
+    quotedLiterals.set(arg, q);
+  }
+  return q;
+}
+
+function quotedReference(template: string): QuotedArgument {
+  // pieces alternate: literal text, then `<` (an escaped literal) or a `<name>` token
+  const pieces = template.split(/(<<|<[^<>]+>)/).map((p) => (p === "<<" ? "<" : p));
+  let plain = CMD_QUOTE;
+  let reference = CMD_QUOTE;
+  let token = false;
+  pieces.forEach((piece, j) => {
+    if (j % 2 === 1 && piece !== "<") {
+      token = true;
+      plain += piece;
+      reference += piece;
+    } else {
+      const text = cmdEscape(crtQuoteBody(piece, j === pieces.length - 1));
+      plain += text;
+      reference += escapeTaskReference(text);
+    }
   });
-  if (!segments.some((s) => s.token)) return segments.map((s) => s.text).join("");
-  return taskReference(segments.map((s) => (s.token ? s.text : escapeTaskReference(s.text))).join(""));
+  return { plain: plain + CMD_QUOTE, reference: reference + CMD_QUOTE, token };
 }
 
 /** Inside a double-quoted C runtime argument: backslashes before a quote (or the closing one) doubled, quotes escaped. */
