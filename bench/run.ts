@@ -83,6 +83,12 @@ function benchSize(size: number): Row[] {
     validate: { what: "validate", jobs: all, samples: [], floor: "parse" } as Row,
     floorOne: { what: "floor: 1 branch", jobs: g.jobsPerBranch, samples: [] } as Row,
     compileOne: { what: "compile 1 branch, 4 targets", jobs: g.jobsPerBranch, samples: [], floor: "floorOne" } as Row,
+    recompileOne: {
+      what: "… again, nothing changed",
+      jobs: g.jobsPerBranch,
+      samples: [],
+      floor: "floorOne",
+    } as Row,
     floorAll: { what: `floor: ${g.branches.length} branches`, jobs: all, samples: [] } as Row,
     compileAll: {
       what: `compile ${g.branches.length} branches, 4 targets`,
@@ -97,6 +103,9 @@ function benchSize(size: number): Row[] {
     sample(rows.parse, () => runNode([FLOOR, root, "-", out("parse")]));
     sample(rows.validate, () => runNode([JOBDEF, "validate", "--root", root]));
     sample(rows.compileOne, () =>
+      runNode([JOBDEF, "compile", "--root", root, "--branch", branch, "--out", out("one"), "-q"]),
+    );
+    sample(rows.recompileOne, () =>
       runNode([JOBDEF, "compile", "--root", root, "--branch", branch, "--out", out("one"), "-q"]),
     );
     if (!rows.compileOne.error) sample(rows.floorOne, () => runNode([FLOOR, root, out("one"), out("floor-one")]));

@@ -163,13 +163,14 @@ function expandBranch(
     .sort((a, b) => byCodePoint(a.name, b.name));
   const jobs: Job[] = [];
   const labels = new Map<string, Job>();
-  const symbols = new Map<string, Job>();
   const clashes = new Clashes(tree);
   const mergedJob = fileValidator("job");
 
   for (const platform of platforms) {
     const buildTypes = buildTypesOn(platform, branch);
     for (const buildType of buildTypes) {
+      // Treeherder symbols must be unique per platform and build type
+      const symbols = new Map<string, Job>();
       for (const suite of suites) {
         const ctx: Partial<Record<Attribute, string>> = {
           platform: platform.name,
@@ -205,25 +206,12 @@ function expandBranch(
           continue;
         }
         const spec = merged.value as unknown as MergedJob;
-        const chunks = spec.chunks;
-        for (let chunk = 1; chunk <= chunks; chunk++) {
-          const job = makeJob(
-            tree,
-            branch.name,
-            platform.name,
-            buildType,
-            suite.name,
-            harness,
-            chunk,
-            chunks,
-            spec,
-            merged,
-          );
+        const chunks = chunkJobs(tree, branch.name, platform.name, buildType, suite.name, harness, spec, merged);
+        for (const job of chunks) {
           const clash = labels.get(job.label);
           if (clash) clashes.add("JD040", `label ${job.label}`, job, clash, SYMBOL_PATHS);
           else labels.set(job.label, job);
-          const symKey = `${platform.name}/${buildType} ${job.treeherder.fullSymbol}`;
-          const symClash = symbols.get(symKey);
+          const symClash = symbols.get(job.treeherder.fullSymbol);
           if (symClash)
             clashes.add(
               "JD041",
@@ -232,7 +220,7 @@ function expandBranch(
               symClash,
               SYMBOL_PATHS,
             );
-          else symbols.set(symKey, job);
+          else symbols.set(job.treeherder.fullSymbol, job);
           jobs.push(job);
           if (jobs.length > LIMITS.jobsPerBranch) {
             diagnostics.push(
@@ -285,37 +273,41 @@ function selects(runOn: RunOn | undefined, platform: Platform, buildType: string
   return true;
 }
 
-function makeJob(
+/** The jobs of one merged suite on a platform and build type: one per chunk, sharing `spec` and `merged`. */
+function chunkJobs(
   tree: Tree,
   branch: string,
   platform: string,
   buildType: string,
   suite: string,
   harness: string | undefined,
-  chunk: number,
-  chunks: number,
   spec: MergedJob,
   merged: Merged,
-): Job {
+): Job[] {
   const th = spec.treeherder;
   const split = splitSymbol(th.symbol);
   const group = th.group ?? split.group;
-  const fullSymbol = treeherderSymbol(group, split.symbol, chunk, chunks);
-  const symbol = chunks > 1 ? `${split.symbol}${chunk}` : split.symbol;
   const groupName = th["group-name"] ?? (group ? tree.settings.treeherderGroups[group] : undefined);
-  return {
-    label: jobLabel(platform, buildType, suite, chunk, chunks),
-    branch,
-    platform,
-    buildType,
-    suite,
-    harness,
-    chunk,
-    chunks,
-    spec,
-    merged,
-    treeherder: { group, symbol, fullSymbol, groupName, tier: th.tier ?? 1 },
-  };
+  const tier = th.tier ?? 1;
+  const chunks = spec.chunks;
+  const jobs: Job[] = [];
+  for (let chunk = 1; chunk <= chunks; chunk++) {
+    const symbol = chunks > 1 ? `${split.symbol}${chunk}` : split.symbol;
+    jobs.push({
+      label: jobLabel(platform, buildType, suite, chunk, chunks),
+      branch,
+      platform,
+      buildType,
+      suite,
+      harness,
+      chunk,
+      chunks,
+      spec,
+      merged,
+      treeherder: { group, symbol, fullSymbol: treeherderSymbol(group, split.symbol, chunk, chunks), groupName, tier },
+    });
+  }
+  return jobs;
 }
 
 /**

@@ -333,9 +333,7 @@ export function mergeOnto(
  * new one), so a continued merge copies just the mappings on the paths its layers write to and shares the rest.
  */
 function shallowCopy<T extends object>(v: T): T {
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v)) setOwn(out, k, (v as Record<string, unknown>)[k]);
-  return out as T;
+  return { ...v }; // own data properties, `__proto__` included (spread defines, it never sets)
 }
 
 /**
