@@ -39,6 +39,23 @@ export interface BranchJobs {
   readonly jobs: readonly Job[];
 }
 
+const byPlatform = new WeakMap<BranchJobs, Map<string, Job[]>>();
+
+/** The branch's jobs on one platform, in their order (grouped once per branch: every emitter asks per platform). */
+export function jobsOn(branch: BranchJobs, platform: string): readonly Job[] {
+  let groups = byPlatform.get(branch);
+  if (!groups) {
+    groups = new Map();
+    for (const job of branch.jobs) {
+      const list = groups.get(job.platform);
+      if (list) list.push(job);
+      else groups.set(job.platform, [job]);
+    }
+    byPlatform.set(branch, groups);
+  }
+  return groups.get(platform) ?? [];
+}
+
 export interface ExpandOptions {
   readonly branches?: readonly string[];
   /** Extra top layers (`--set`). */

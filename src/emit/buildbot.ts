@@ -6,7 +6,7 @@
  * `blob_upload` becomes `--blob-upload-branch <branch>`; every other argument is in `extra_args`.
  */
 import type { Diagnostic } from "../diagnostics.js";
-import { type BranchJobs, Clashes, type Job } from "../expand.js";
+import { type BranchJobs, Clashes, type Job, jobsOn } from "../expand.js";
 import type { Platform, Tree } from "../model.js";
 import { definedEntries } from "../values.js";
 import { isChunked, mozharnessConfigFiles, mozharnessInvocation } from "./mozharness-args.js";
@@ -33,8 +33,9 @@ export function buildbotConfig(tree: Tree, branchJobs: BranchJobs): Record<strin
 }
 
 function platformConfig(tree: Tree, branchJobs: BranchJobs, platform: Platform): Record<string, unknown> {
-  const jobs = branchJobs.jobs.filter((j) => j.platform === platform.name && j.chunk === 1);
-  const buildTypes = [...new Set(branchJobs.jobs.filter((j) => j.platform === platform.name).map((j) => j.buildType))];
+  const onPlatform = jobsOn(branchJobs, platform.name);
+  const jobs = onPlatform.filter((j) => j.chunk === 1);
+  const buildTypes = [...new Set(onPlatform.map((j) => j.buildType))];
   const config: Record<string, unknown> = {
     slave_platform: platform.spec.buildbot?.["slave-platform"] ?? platform.name,
     build_types: buildTypes,

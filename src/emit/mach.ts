@@ -8,7 +8,7 @@
  */
 import type { Diagnostic } from "../diagnostics.js";
 import { error } from "../diagnostics.js";
-import { type Job, jobPosition } from "../expand.js";
+import { type Job, jobPosition, jobsOn } from "../expand.js";
 import { deepEqual } from "../merge.js";
 import type { Tree } from "../model.js";
 import { byCodePoint } from "../values.js";
@@ -31,7 +31,7 @@ interface MachEntry {
 /** Emits `mach/<branch>/<platform>.json` for every platform the branch runs. */
 export const emitMach: Emitter = ({ tree, branch, report }) =>
   branch.platforms.map((platform) => {
-    const jobs = branch.jobs.filter((j) => j.platform === platform.name);
+    const jobs = jobsOn(branch, platform.name);
     return textFile(
       `mach/${branch.branch.name}/${platform.name}.json`,
       toJson(machSuites(tree, platform.name, jobs, report)),

@@ -4,7 +4,7 @@
  */
 import type { Diagnostic } from "../diagnostics.js";
 import { error } from "../diagnostics.js";
-import { type Job, jobPosition } from "../expand.js";
+import { type Job, jobPosition, jobsOn } from "../expand.js";
 import { resolveHarness } from "../harness-spec.js";
 import { deepEqual, mergeLayers } from "../merge.js";
 import type { Layer, LayerKind, Platform, Tree } from "../model.js";
@@ -23,7 +23,7 @@ type SuiteEntry = string[] | { options: string[]; env: Record<string, string> };
 /** Emits `mozharness/<branch>/<platform>.json` and `.py` for every platform the branch runs. */
 export const emitMozharness: Emitter = ({ tree, branch, report }) =>
   branch.platforms.flatMap((platform) => {
-    const jobs = branch.jobs.filter((j) => j.platform === platform.name && j.harness !== undefined);
+    const jobs = jobsOn(branch, platform.name).filter((j) => j.harness !== undefined);
     const config = mozharnessConfig(tree, branch.branch.name, platform, jobs, report);
     const base = mozharnessConfigFile(branch.branch.name, platform.name);
     return [textFile(`${base}.json`, toJson(config)), textFile(`${base}.py`, toPythonModule(config))];

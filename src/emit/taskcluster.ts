@@ -41,14 +41,10 @@ export function emitTaskcluster({ tree, branch }: EmitInput): OutputFile[] {
   const entries = branch.jobs.map((job): [string, Job] => [job.label, job]);
   return [
     streamedFile(`taskcluster/${branch.branch.name}.json`, (out) => {
-      const suites = new Map<string, SuiteTask>();
+      // labels sort a suite's chunks together: its shared part is built when its first chunk comes
+      let suite: SuiteTask | undefined;
       writeJsonEntries(out, entries, (job) => {
-        const key = `${job.platform}\0${job.buildType}\0${job.suite}`;
-        let suite = suites.get(key);
-        if (!suite) {
-          suite = suiteTask(tree, branch, job);
-          suites.set(key, suite);
-        }
+        if (suite?.job.spec !== job.spec) suite = suiteTask(tree, branch, job);
         return graphEntry(tree, suite, job);
       });
     }),
@@ -65,6 +61,8 @@ function indexSegment(name: string): string {
  * label, symbol, routes and command (and, for a generic job, its chunk variables).
  */
 interface SuiteTask {
+  /** The chunk it was built for (chunks of one suite share `spec`). */
+  readonly job: Job;
   readonly branch: Branch;
   readonly platform: Platform;
   readonly project: string;
@@ -95,6 +93,7 @@ function suiteTask(tree: Tree, branchJobs: BranchJobs, job: Job): SuiteTask {
   const input = payloadInput(tree, branchJobs, job, invocation, platform, `${worker.provisioner}/${workerType}`, level);
   const suiteFile = tree.suites.get(job.suite)!.file.path;
   return {
+    job,
     branch,
     platform,
     project: branch.spec.project ?? branch.name,
