@@ -48,6 +48,7 @@ export class ByteWriter {
 
   constructor(private readonly sink: ByteSink) {}
 
+  /** Appends `text`, which must not end inside a surrogate pair (a piece of JSON text never does). */
   write(text: string): void {
     // a UTF-16 code unit is at most 3 UTF-8 bytes
     if (this.used + text.length * 3 > PIECE) {

@@ -52,7 +52,8 @@ export function writeJsonEntries<T>(out: ByteWriter, items: Iterable<[string, T]
     const value = item === BANNER_ITEM ? BANNER : make(item as T);
     // a one-element list is indented as the entry's value must be; "[\n  " and "\n]" are cut off
     const text = JSON.stringify([value], null, 2);
-    out.write(`${i ? ",\n" : ""}  ${JSON.stringify(k)}: ${text.slice(4, -2)}`);
+    out.write(`${i ? ",\n" : ""}  ${JSON.stringify(k)}: `);
+    out.write(text.slice(4, -2)); // a view of the text: written without another copy
   });
   out.write("\n}\n");
 }
