@@ -29,16 +29,29 @@ export function buildArtifact(name: string): TaskReference {
 
 /** The mozharness command of a harness job on an OS, run from the checkout root. */
 export function mozharnessCommand(inv: MozharnessInvocation, os: string): Arg[] {
-  return [
-    os === "windows" ? "c:/mozilla-build/python27/python.exe" : "python2.7",
-    "-u",
-    `${MOZHARNESS_DIR}/${inv.script}`,
-    ...mozharnessArgv(inv),
-    "--installer-url",
-    buildArtifact(INSTALLER[os] ?? "target.tar.bz2"),
-    "--test-packages-url",
-    buildArtifact("target.test_packages.json"),
-  ];
+  const { beforeChunk, afterChunk } = mozharnessCommandParts(inv, os);
+  return [...beforeChunk, ...inv.chunkArgs, ...afterChunk];
+}
+
+/** The command around its chunk arguments, which are all that differ between the chunks of a suite. */
+export function mozharnessCommandParts(
+  inv: MozharnessInvocation,
+  os: string,
+): { beforeChunk: Arg[]; afterChunk: Arg[] } {
+  return {
+    beforeChunk: [
+      os === "windows" ? "c:/mozilla-build/python27/python.exe" : "python2.7",
+      "-u",
+      `${MOZHARNESS_DIR}/${inv.script}`,
+      ...mozharnessArgv({ ...inv, chunkArgs: [] }),
+    ],
+    afterChunk: [
+      "--installer-url",
+      buildArtifact(INSTALLER[os] ?? "target.tar.bz2"),
+      "--test-packages-url",
+      buildArtifact("target.test_packages.json"),
+    ],
+  };
 }
 
 /** A chunked generic job learns its chunk from `THIS_CHUNK` and `TOTAL_CHUNKS` (buildbot sets the same). */

@@ -10,7 +10,7 @@ import { definedEntries } from "../values.js";
 import { type MozharnessInvocation, mozharnessChunkArgs, mozharnessInvocation } from "./mozharness-args.js";
 import { streamedFile } from "./output-file.js";
 import { canonical, writeJsonEntries } from "./serialize.js";
-import { genericChunkEnv, MOZHARNESS_DIR, mozharnessCommand } from "./taskcluster-command.js";
+import { genericChunkEnv, MOZHARNESS_DIR, mozharnessCommand, mozharnessCommandParts } from "./taskcluster-command.js";
 import {
   type ArtifactSpec,
   type Payload,
@@ -73,8 +73,9 @@ interface SuiteTask {
   readonly input: PayloadInput;
   /** The first chunk's payload and scopes; other chunks replace its `command` (and `env`). */
   readonly payload: Payload;
-  /** The harness job's mozharness invocation, chunk arguments aside. */
-  readonly invocation: MozharnessInvocation | undefined;
+  /** A harness job's mozharness command around its chunk arguments. */
+  readonly command: ReturnType<typeof mozharnessCommandParts> | undefined;
+  readonly buildLabel: string;
 }
 
 function suiteTask(tree: Tree, branchJobs: BranchJobs, job: Job): SuiteTask {
@@ -103,17 +104,18 @@ function suiteTask(tree: Tree, branchJobs: BranchJobs, job: Job): SuiteTask {
     source: parameterReference(`${esc(branch.spec.repository)}/file/{revision}/${esc(suiteFile)}`),
     input,
     payload: workerPayload(input, kind),
-    invocation,
+    command: invocation && mozharnessCommandParts(invocation, platform.spec.os),
+    buildLabel: buildLabelOf(tree, platform, job.buildType),
   };
 }
 
 /** The payload of one chunk: the suite's, with the chunk's command (and a generic chunk's variables). */
 function chunkPayload(suite: SuiteTask, job: Job): Record<string, unknown> {
-  const { input, kind, invocation } = suite;
+  const { input, kind, command } = suite;
   const payload = { ...suite.payload.payload };
-  if (invocation) {
-    const chunked = { ...invocation, chunkArgs: mozharnessChunkArgs(job) };
-    payload.command = workerCommand(kind, mozharnessCommand(chunked, suite.platform.spec.os), input.cwd);
+  if (command) {
+    const argv = [...command.beforeChunk, ...mozharnessChunkArgs(job), ...command.afterChunk];
+    payload.command = workerCommand(kind, argv, input.cwd);
   } else if (job.chunks > 1) payload.env = canonical({ ...input.env, ...genericChunkEnv(job) });
   return payload;
 }
@@ -171,7 +173,7 @@ function graphEntry(tree: Tree, suite: SuiteTask, job: Job): GraphEntry {
     suite: job.suite,
     total_chunks: job.chunks,
   };
-  return { attributes, dependencies: { build: buildLabelOf(tree, platform, job.buildType) }, label: job.label, task };
+  return { attributes, dependencies: { build: suite.buildLabel }, label: job.label, task };
 }
 
 function treeherderConfig(job: Job, platform: Platform): Record<string, unknown> {
