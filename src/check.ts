@@ -2,9 +2,10 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { createTwoFilesPatch } from "diff";
-import { digestFile, type OutputFile, textFile } from "./emit/output-file.js";
+import { type OutputFile, textFile } from "./emit/output-file.js";
 import { INTERNAL_PREFIX, MANIFEST_NAME, manifestOf, type Slice, serializeManifest, TYPES_DIR } from "./manifest.js";
 import { byCodePoint } from "./values.js";
+import { digestFile } from "./write/file-comparison.js";
 
 export interface CheckResult {
   /** On disk with other content than compile would write. */

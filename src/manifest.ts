@@ -4,10 +4,11 @@
  * more. No timestamps: the manifest is as deterministic as the files it lists.
  */
 import { createHash } from "node:crypto";
-import { digestFile, type OutputFile } from "./emit/output-file.js";
+import type { OutputFile } from "./emit/output-file.js";
 import { toJson } from "./emit/serialize.js";
 import { TARGETS, type TargetName } from "./model.js";
 import { byCodePoint, isMapping } from "./values.js";
+import { digestFile } from "./write/file-comparison.js";
 import { OutputDirError } from "./write/output-error.js";
 
 export const MANIFEST_NAME = "manifest.json";

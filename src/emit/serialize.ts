@@ -38,8 +38,8 @@ export function canonical(value: unknown): unknown {
  * Writes the same text as `toJson(Object.fromEntries(items))`, one entry at a time, so a large output (a task graph)
  * never has all its values, or all its text, in memory at once: `make` is called per key, in the output's key order.
  * Later items with an equal key win, as in `Object.fromEntries`. The values must be canonical already (keys in
- * code-point order; `canonical()` user-given maps): sorting every task of a large graph would cost a third of its
- * serialisation. test/emit-sorted.test.ts holds every emitter to it.
+ * code-point order; `canonical()` user-given maps): walking every task of a large graph again to sort it would cost
+ * about half as much as serialising it. test/emit-sorted.test.ts holds every emitter to it.
  */
 export function writeJsonEntries<T>(out: ByteWriter, items: Iterable<[string, T]>, make: (item: T) => unknown): void {
   const byKey = new Map<string, T | typeof BANNER_ITEM>([["$generated", BANNER_ITEM]]);

@@ -6,7 +6,8 @@
 import { createHash } from "node:crypto";
 import { closeSync, fsyncSync, mkdirSync, openSync, readSync } from "node:fs";
 import { dirname } from "node:path";
-import { FileComparison, type OutputFile } from "../emit/output-file.js";
+import type { OutputFile } from "../emit/output-file.js";
+import { FileComparison } from "./file-comparison.js";
 import { stagedPath, writeAll } from "./journal.js";
 
 export interface StagedOutput {
