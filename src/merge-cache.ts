@@ -1,0 +1,83 @@
+/**
+ * Merges of many jobs that share most of their layers (part of stage 4, expand): each shared layer is merged once
+ * per distinct value of the attributes it consults, onto a cached merge of the layers below it.
+ */
+import { type Attribute, type JobContext, keyedByAttribute } from "./keyed-by.js";
+import { mergeLayers, mergeOnto } from "./merge.js";
+import type { Layer } from "./model.js";
+
+type MergeResult = ReturnType<typeof mergeLayers>;
+/** Layers many jobs share, lowest first: the tree's, the platform's and the suite's (not the branch's, nor --set). */
+const SHARED_KINDS: ReadonlySet<string> = new Set(["built-in", "defaults", "harness", "platform", "suite"]);
+
+/** A cached merge of a stack of shared layers, and the merges of each layer that went on top of it. */
+interface MergeStep {
+  readonly result: MergeResult;
+  /** This step or one below it has diagnostics. */
+  readonly failed: boolean;
+  /** Next layer → the values of the attributes its keyed-by values consult → the merge with it on top. */
+  readonly next: Map<Layer, Map<string, MergeStep>>;
+}
+
+/**
+ * Merges of jobs, sharing work between them: the leading shared layers are merged one at a time onto a cached merge
+ * of the layers below, per distinct value of the attributes each layer's keyed-by values consult, and the branch
+ * and `--set` layers go on top of the cached result (copying only what they change). The same result as merging
+ * every layer for every job; a job whose shared layers have diagnostics is merged whole, so they come as always.
+ */
+export class MergeCache {
+  private readonly root: MergeStep = {
+    result: { merged: { value: {}, provenance: {} }, diagnostics: [] },
+    failed: false,
+    next: new Map(),
+  };
+
+  merge(layers: readonly Layer[], ctx: JobContext): MergeResult {
+    let step = this.root;
+    let n = 0;
+    for (; n < layers.length && SHARED_KINDS.has(layers[n].kind) && !step.failed; n++) {
+      const layer = layers[n];
+      let byValues = step.next.get(layer);
+      if (!byValues) {
+        byValues = new Map();
+        step.next.set(layer, byValues);
+      }
+      const key = consultedValues(layer, ctx);
+      let next = byValues.get(key);
+      if (!next) {
+        const result = mergeOnto(step.result.merged, [layer], ctx);
+        next = { result, failed: step.failed || result.diagnostics.length > 0, next: new Map() };
+        byValues.set(key, next);
+      }
+      step = next;
+    }
+    if (step.failed) return mergeLayers(layers, ctx);
+    return mergeOnto(step.result.merged, layers.slice(n), ctx);
+  }
+}
+
+/** The values in `ctx` of the attributes `layer` consults, as one key. */
+function consultedValues(layer: Layer, ctx: JobContext): string {
+  let key = "";
+  for (const attr of consultedAttributes(layer)) key += `${attr}=${JSON.stringify(ctx[attr as Attribute] ?? null)}\0`;
+  return key;
+}
+
+const consulted = new WeakMap<Layer, ReadonlySet<string>>();
+
+/** The attributes a layer's keyed-by values are keyed by, at any depth (arms included). */
+function consultedAttributes(layer: Layer): ReadonlySet<string> {
+  let attrs = consulted.get(layer);
+  if (attrs) return attrs;
+  const found = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (v === null || typeof v !== "object") return;
+    const attr = keyedByAttribute(v);
+    if (attr !== undefined) found.add(attr);
+    for (const x of Array.isArray(v) ? v : Object.values(v)) walk(x);
+  };
+  walk(layer.value);
+  attrs = found;
+  consulted.set(layer, attrs);
+  return attrs;
+}
