@@ -41,7 +41,7 @@ export function emitTaskcluster({ tree, branch }: EmitInput): OutputFile[] {
   const entries = branch.jobs.map((job): [string, Job] => [job.label, job]);
   return [
     streamedFile(`taskcluster/${branch.branch.name}.json`, (out) => {
-      // labels sort a suite's chunks together: its shared part is built when its first chunk comes
+      // labels sort a suite's chunks together (where they do not, the shared part is simply built again)
       let suite: SuiteTask | undefined;
       writeJsonEntries(out, entries, (job) => {
         if (suite?.job.spec !== job.spec) suite = suiteTask(tree, branch, job);
