@@ -5,8 +5,8 @@ import { ajvDiagnostics } from "./ajv-errors.js";
 import { type Code, type Diagnostic, error, type Position, type Related } from "./diagnostics.js";
 import type { Attribute, JobContext } from "./keyed-by.js";
 import { LIMITS } from "./limits.js";
-import { isOrigin, type Merged, mergeLayers, type ProvenanceNode } from "./merge.js";
-import { MergeCache } from "./merge-cache.js";
+import { isOrigin, type Merged, type ProvenanceNode } from "./merge.js";
+import { FieldMergeCache, MergeCache } from "./merge-cache.js";
 import { type Branch, buildTypesOn, type Layer, type Platform, type Suite, type Tree } from "./model.js";
 import { fullMatch, jobLabel, splitSymbol, treeherderSymbol } from "./names.js";
 import { type ErrorObject, fileValidator } from "./schemas.js";
@@ -69,11 +69,22 @@ export function expandTree(
 ): { branches: BranchJobs[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const names = options.branches ?? [...tree.branches.keys()].sort();
-  const merges = new MergeCache();
+  const merges: Merges = {
+    job: new MergeCache(),
+    harness: new FieldMergeCache("harness"),
+    runOn: new FieldMergeCache("run-on"),
+  };
   const branches = names.map((b) =>
     expandBranch(tree, tree.branches.get(b)!, options.overrides ?? [], diagnostics, merges),
   );
   return { branches, diagnostics };
+}
+
+/** The merges of one expansion, shared by its branches. */
+interface Merges {
+  readonly job: MergeCache;
+  readonly harness: FieldMergeCache;
+  readonly runOn: FieldMergeCache;
 }
 
 /** Below defaults.yml, taskgraph's defaults: a tree need not repeat them, and `explain` names them. */
@@ -96,7 +107,7 @@ function expandBranch(
   branch: Branch,
   overrides: readonly Layer[],
   diagnostics: Diagnostic[],
-  merges: MergeCache,
+  merges: Merges,
 ): BranchJobs {
   const platforms = branchPlatforms(tree, branch);
   const excluded = (branch.spec["exclude-suites"] ?? []).map((p) => fullMatch(p));
@@ -124,7 +135,7 @@ function expandBranch(
         const base = [tree.defaults.layer, platform.layer, suite.layer, branch.layer, ...overrides].filter(
           (l): l is Layer => l !== undefined,
         );
-        const harnessOf = mergeLayers(base, ctx, "harness");
+        const harnessOf = merges.harness.merge(base, ctx);
         if (harnessOf.diagnostics.length) {
           diagnostics.push(...harnessOf.diagnostics);
           continue;
@@ -132,13 +143,13 @@ function expandBranch(
         const harness = harnessOf.merged.value.harness as string | undefined;
         ctx.harness = harness;
         const layers = layersFor(tree, suite, platform, branch, harness, overrides);
-        const runOn = mergeLayers(layers, ctx, "run-on");
+        const runOn = merges.runOn.merge(layers, ctx);
         if (runOn.diagnostics.length) {
           diagnostics.push(...runOn.diagnostics);
           continue;
         }
         if (!selects(runOn.merged.value["run-on"] as RunOn | undefined, platform, buildType, branch.name)) continue;
-        const { merged, diagnostics: mergeErrors } = merges.merge(layers, ctx);
+        const { merged, diagnostics: mergeErrors } = merges.job.merge(layers, ctx);
         if (mergeErrors.length) {
           diagnostics.push(...mergeErrors);
           continue;

@@ -69,6 +69,13 @@ const consulted = new WeakMap<Layer, ReadonlySet<string>>();
 function consultedAttributes(layer: Layer): ReadonlySet<string> {
   let attrs = consulted.get(layer);
   if (attrs) return attrs;
+  attrs = attributesIn(layer.value);
+  consulted.set(layer, attrs);
+  return attrs;
+}
+
+/** The attributes keyed-by values inside `value` are keyed by, at any depth (arms included). */
+function attributesIn(value: unknown): ReadonlySet<string> {
   const found = new Set<string>();
   const walk = (v: unknown): void => {
     if (v === null || typeof v !== "object") return;
@@ -76,8 +83,63 @@ function consultedAttributes(layer: Layer): ReadonlySet<string> {
     if (attr !== undefined) found.add(attr);
     for (const x of Array.isArray(v) ? v : Object.values(v)) walk(x);
   };
-  walk(layer.value);
-  attrs = found;
-  consulted.set(layer, attrs);
+  walk(value);
+  return found;
+}
+
+/**
+ * Merges of one top-level field (`harness`, `run-on`: they decide whether and how a job exists before its whole
+ * merge). Only the layers that set the field take part, so jobs of every platform, build type and branch whose
+ * field comes from the same layers, with the same values of the attributes it consults, share one merge.
+ */
+export class FieldMergeCache {
+  private readonly results = new Map<string, MergeResult>();
+  constructor(private readonly field: string) {}
+
+  merge(layers: readonly Layer[], ctx: JobContext): MergeResult {
+    const setting: Layer[] = [];
+    let key = "";
+    for (const layer of layers) {
+      if (!Object.hasOwn(layer.value, this.field)) continue;
+      setting.push(layer);
+      key += `${layerId(layer)}:`;
+      for (const attr of fieldAttributes(layer, this.field))
+        key += `${attr}=${JSON.stringify(ctx[attr as Attribute] ?? null)}\0`;
+    }
+    let result = this.results.get(key);
+    if (!result) {
+      result = mergeLayers(setting, ctx, this.field);
+      this.results.set(key, result);
+    }
+    return result;
+  }
+}
+
+const layerIds = new WeakMap<Layer, number>();
+let nextLayerId = 0;
+
+function layerId(layer: Layer): number {
+  let id = layerIds.get(layer);
+  if (id === undefined) {
+    id = nextLayerId++;
+    layerIds.set(layer, id);
+  }
+  return id;
+}
+
+const fieldConsulted = new WeakMap<Layer, Map<string, ReadonlySet<string>>>();
+
+/** The attributes the keyed-by values of one field of a layer are keyed by. */
+function fieldAttributes(layer: Layer, field: string): ReadonlySet<string> {
+  let byField = fieldConsulted.get(layer);
+  if (!byField) {
+    byField = new Map();
+    fieldConsulted.set(layer, byField);
+  }
+  let attrs = byField.get(field);
+  if (!attrs) {
+    attrs = attributesIn(layer.value[field]);
+    byField.set(field, attrs);
+  }
   return attrs;
 }

@@ -6,6 +6,7 @@ import { stringify } from "yaml";
 import { canonical } from "../src/emit/serialize.js";
 import { parseSource } from "../src/load.js";
 import { mergeLayers, mergeOnto } from "../src/merge.js";
+import { FieldMergeCache, MergeCache } from "../src/merge-cache.js";
 import type { Layer } from "../src/model.js";
 
 const key = fc.constantFrom("a", "b", "c", "d", "env", "options", "__proto__", "constructor");
@@ -110,6 +111,35 @@ test("merge property: continuing a shared prefix equals one merge, and leaves th
       );
       assert.deepEqual(continued.merged.value, whole.merged.value);
       assert.equal(JSON.stringify(canonical(prefix.merged.value)), before);
+    }),
+    RUNS,
+  );
+});
+
+test("merge property: the cached merges of one field and of shared layers equal merging every layer", () => {
+  const contexts = [ctx, { ...ctx, platform: "win64", os: "windows" }, { ...ctx, "build-type": "debug" }];
+  fc.assert(
+    fc.property(fc.array(layerValue, { minLength: 1, maxLength: 4 }), key, (values, field) => {
+      const layers = values.map((v, i) => layer(v, `l${i}`));
+      const fields = new FieldMergeCache(field);
+      const jobs = new MergeCache();
+      // twice over the contexts: the second round is answered from the caches
+      for (const c of [...contexts, ...contexts]) {
+        const one = fields.merge(layers, c);
+        const all = mergeLayers(layers, c, field);
+        assert.deepEqual(one.merged.value, all.merged.value);
+        assert.deepEqual(
+          one.diagnostics.map((d) => [d.code, d.message, d.line, d.column]),
+          all.diagnostics.map((d) => [d.code, d.message, d.line, d.column]),
+        );
+        const job = jobs.merge(layers, c);
+        const whole = mergeLayers(layers, c);
+        assert.deepEqual(job.merged.value, whole.merged.value);
+        assert.deepEqual(
+          job.diagnostics.map((d) => [d.code, d.message]),
+          whole.diagnostics.map((d) => [d.code, d.message]),
+        );
+      }
     }),
     RUNS,
   );
