@@ -58,8 +58,13 @@ export class MergeCache {
 
 /** The values in `ctx` of the attributes `layer` consults, as one key. */
 function consultedValues(layer: Layer, ctx: JobContext): string {
+  return valuesKey(consultedAttributes(layer), ctx);
+}
+
+/** The values of `attrs` in `ctx`, as one key. */
+function valuesKey(attrs: ReadonlySet<string>, ctx: JobContext): string {
   let key = "";
-  for (const attr of consultedAttributes(layer)) key += `${attr}=${JSON.stringify(ctx[attr as Attribute] ?? null)}\0`;
+  for (const attr of attrs) key += `${attr}=${JSON.stringify(ctx[attr as Attribute] ?? null)}\0`;
   return key;
 }
 
@@ -102,9 +107,7 @@ export class FieldMergeCache {
     for (const layer of layers) {
       if (!Object.hasOwn(layer.value, this.field)) continue;
       setting.push(layer);
-      key += `${layerId(layer)}:`;
-      for (const attr of fieldAttributes(layer, this.field))
-        key += `${attr}=${JSON.stringify(ctx[attr as Attribute] ?? null)}\0`;
+      key += `${layerId(layer)}:${valuesKey(fieldAttributes(layer, this.field), ctx)}`;
     }
     let result = this.results.get(key);
     if (!result) {

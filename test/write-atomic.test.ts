@@ -7,7 +7,14 @@ import { test } from "node:test";
 import { listFiles } from "../src/check.js";
 import { textFile } from "../src/emit/output-file.js";
 import { MANIFEST_NAME, parseManifest, sha256 } from "../src/manifest.js";
-import { COMMIT_NAME, commitJournal, createStage, finishStage, stageFile } from "../src/write/journal.js";
+import {
+  COMMIT_NAME,
+  commitJournal,
+  createStage,
+  finishStage,
+  stagedPath,
+  writeDurable,
+} from "../src/write/journal.js";
 import { LOCK_NAME, LockTimeoutError } from "../src/write/lock.js";
 import { readManifest, recoverOutput, writeOutput } from "../src/write.js";
 import { BIN, writeTree } from "./helpers/tree.js";
@@ -36,7 +43,7 @@ function stagedJournal(
   manifestText: string,
 ): string {
   const stage = createStage(dir);
-  for (const p of plan.write) stageFile(stage, p, Buffer.from(content));
+  for (const p of plan.write) writeDurable(stagedPath(stage, p), content);
   finishStage(stage, plan, manifestText);
   return stage;
 }

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { type Diagnostic, error, fail } from "../diagnostics.js";
+import { error, fail } from "../diagnostics.js";
 import { type CommonOptions, rootOf, stageTimer, unwrap, withCommon } from "./common.js";
 import { UsageError } from "./errors.js";
 
@@ -48,18 +48,13 @@ export function register(program: Command): void {
         `jobdef: ${selection.labels.length} jobs on ${selection.builds.length} builds; rebuild: ${selection.rebuild}\n`,
       );
       if (o.graph) {
-        // the TaskCluster emitter on the jobs already expanded: what `compile --target taskcluster` writes
-        const { EMITTERS } = await import("../emit/index.js");
-        const emitted: Diagnostic[] = [];
-        const [file] = EMITTERS.taskcluster({ tree, branch: branchJobs, report: (d) => emitted.push(d) });
-        if (emitted.some((d) => d.severity === "error")) unwrap(fail(emitted), o);
-        const path = file.path;
-        const full = JSON.parse(file.content) as Record<string, never>;
-        const tasks = Object.fromEntries(Object.entries(full).filter(([k]) => !k.startsWith("$")));
-        const { graph, missing } = restrictGraph(tasks, selection.labels, selection.rebuild);
+        // the entries `compile --target taskcluster` writes, as values, for the jobs already expanded
+        const { taskGraph } = await import("../emit/taskcluster.js");
+        const { graph, missing } = restrictGraph(taskGraph(tree, branchJobs), selection.labels, selection.rebuild);
         if (missing.length) {
           const list = missing.slice(0, 5).join(", ");
           const more = missing.length > 5 ? ", ..." : "";
+          const path = `taskcluster/${o.branch}.json`;
           unwrap(fail([error("JD061", `${missing.length} selected jobs have no task in ${path}: ${list}${more}`)]), o);
         }
         const { canonical } = await import("../emit/serialize.js");

@@ -92,18 +92,21 @@ function diffEntries<V>(
 
 const emptyEntries = (d: EntriesDiff) => !d.added.length && !d.removed.length && !d.changed.length;
 
-function entriesOf(f: OutputFile | undefined): Map<string, unknown> | undefined {
-  if (!f?.path.endsWith(".json")) return undefined;
-  const data = JSON.parse(f.content) as Record<string, unknown>;
+function entriesOf(path: string, text: string | undefined): Map<string, unknown> | undefined {
+  if (text === undefined || !path.endsWith(".json")) return undefined;
+  const data = JSON.parse(text) as Record<string, unknown>;
   return new Map(Object.entries(data).filter(([k]) => k !== "$generated"));
 }
 
 function diffFile(path: string, a: OutputFile | undefined, b: OutputFile | undefined): FileDiff | undefined {
-  if (a?.content === b?.content) return undefined;
+  // each side's text once: a streamed file (a task graph) is produced anew on every read of `content`
+  const ta = a?.content;
+  const tb = b?.content;
+  if (ta === tb) return undefined;
   const status = !a ? "added" : !b ? "removed" : "changed";
   const none = new Map<string, unknown>();
-  const ea = entriesOf(a) ?? none;
-  const eb = entriesOf(b) ?? none;
+  const ea = entriesOf(path, ta) ?? none;
+  const eb = entriesOf(path, tb) ?? none;
   return { path, status, ...diffEntries(ea, eb, (x, y) => changesOf(x, y)) };
 }
 

@@ -27,17 +27,14 @@ export function buildArtifact(name: string): TaskReference {
   return taskReference(`${QUEUE_URL}/<build>/artifacts/public/build/${escapeTaskReference(name)}`);
 }
 
-/** The mozharness command of a harness job on an OS, run from the checkout root. */
-export function mozharnessCommand(inv: MozharnessInvocation, os: string): Arg[] {
-  const { beforeChunk, afterChunk } = mozharnessCommandParts(inv, os);
-  return [...beforeChunk, ...inv.chunkArgs, ...afterChunk];
+/** A harness job's mozharness command, run from the checkout root: the parts around its chunk arguments. */
+export interface MozharnessCommandParts {
+  readonly beforeChunk: readonly Arg[];
+  readonly afterChunk: readonly Arg[];
 }
 
-/** The command around its chunk arguments, which are all that differ between the chunks of a suite. */
-export function mozharnessCommandParts(
-  inv: MozharnessInvocation,
-  os: string,
-): { beforeChunk: Arg[]; afterChunk: Arg[] } {
+/** The mozharness command of a harness job on an OS, around its chunk arguments (all a suite's chunks differ in). */
+export function mozharnessCommandParts(inv: MozharnessInvocation, os: string): MozharnessCommandParts {
   return {
     beforeChunk: [
       os === "windows" ? "c:/mozilla-build/python27/python.exe" : "python2.7",

@@ -6,11 +6,17 @@
  */
 import type { BranchJobs, Job } from "../expand.js";
 import { type Branch, buildLabelOf, buildPlatformOf, type Platform, type Tree } from "../model.js";
-import { definedEntries } from "../values.js";
+import { definedEntries, setOwn } from "../values.js";
 import { type MozharnessInvocation, mozharnessChunkArgs, mozharnessInvocation } from "./mozharness-args.js";
 import { streamedFile } from "./output-file.js";
 import { canonical, writeJsonEntries } from "./serialize.js";
-import { genericChunkEnv, MOZHARNESS_DIR, mozharnessCommand, mozharnessCommandParts } from "./taskcluster-command.js";
+import {
+  type Arg,
+  genericChunkEnv,
+  MOZHARNESS_DIR,
+  type MozharnessCommandParts,
+  mozharnessCommandParts,
+} from "./taskcluster-command.js";
 import {
   type ArtifactSpec,
   type Payload,
@@ -40,15 +46,31 @@ export interface GraphEntry {
 export function emitTaskcluster({ tree, branch }: EmitInput): OutputFile[] {
   const entries = branch.jobs.map((job): [string, Job] => [job.label, job]);
   return [
-    streamedFile(`taskcluster/${branch.branch.name}.json`, (out) => {
-      // labels sort a suite's chunks together (where they do not, the shared part is simply built again)
-      let suite: SuiteTask | undefined;
-      writeJsonEntries(out, entries, (job) => {
-        if (suite?.job.spec !== job.spec) suite = suiteTask(tree, branch, job);
-        return graphEntry(tree, suite, job);
-      });
-    }),
+    streamedFile(`taskcluster/${branch.branch.name}.json`, (out) =>
+      writeJsonEntries(out, entries, entryMaker(tree, branch)),
+    ),
   ];
+}
+
+/** The branch's task graph as values, label → entry: what its file holds, without the banner. */
+export function taskGraph(tree: Tree, branch: BranchJobs): Record<string, GraphEntry> {
+  const make = entryMaker(tree, branch);
+  const graph: Record<string, GraphEntry> = {};
+  for (const job of branch.jobs) setOwn(graph, job.label, make(job));
+  return graph;
+}
+
+/**
+ * Builds graph entries one job at a time. Jobs come suite by suite (in expansion order, or sorted by label, which
+ * keeps a suite's chunks together), so the suite's shared part is kept for its next chunk; where they do not, it is
+ * simply built again.
+ */
+function entryMaker(tree: Tree, branch: BranchJobs): (job: Job) => GraphEntry {
+  let suite: SuiteTask | undefined;
+  return (job) => {
+    if (suite?.job.spec !== job.spec) suite = suiteTask(tree, branch, job);
+    return graphEntry(tree, suite, job);
+  };
 }
 
 /** Index namespaces split on dots, so dots inside a name become underscores. */
@@ -74,7 +96,7 @@ interface SuiteTask {
   /** The first chunk's payload and scopes; other chunks replace its `command` (and `env`). */
   readonly payload: Payload;
   /** A harness job's mozharness command around its chunk arguments. */
-  readonly command: ReturnType<typeof mozharnessCommandParts> | undefined;
+  readonly command: MozharnessCommandParts | undefined;
   readonly buildLabel: string;
 }
 
@@ -91,7 +113,17 @@ function suiteTask(tree: Tree, branchJobs: BranchJobs, job: Job): SuiteTask {
         ? "generic-worker-windows"
         : "generic-worker-posix";
   const invocation = job.harness ? mozharnessInvocation(tree, job) : undefined;
-  const input = payloadInput(tree, branchJobs, job, invocation, platform, `${worker.provisioner}/${workerType}`, level);
+  const command = invocation && mozharnessCommandParts(invocation, platform.spec.os);
+  const input = payloadInput(
+    tree,
+    branchJobs,
+    job,
+    invocation,
+    command,
+    platform,
+    `${worker.provisioner}/${workerType}`,
+    level,
+  );
   const suiteFile = tree.suites.get(job.suite)!.file.path;
   return {
     job,
@@ -104,7 +136,7 @@ function suiteTask(tree: Tree, branchJobs: BranchJobs, job: Job): SuiteTask {
     source: parameterReference(`${esc(branch.spec.repository)}/file/{revision}/${esc(suiteFile)}`),
     input,
     payload: workerPayload(input, kind),
-    command: invocation && mozharnessCommandParts(invocation, platform.spec.os),
+    command,
     buildLabel: buildLabelOf(tree, platform, job.buildType),
   };
 }
@@ -113,11 +145,14 @@ function suiteTask(tree: Tree, branchJobs: BranchJobs, job: Job): SuiteTask {
 function chunkPayload(suite: SuiteTask, job: Job): Record<string, unknown> {
   const { input, kind, command } = suite;
   const payload = { ...suite.payload.payload };
-  if (command) {
-    const argv = [...command.beforeChunk, ...mozharnessChunkArgs(job), ...command.afterChunk];
-    payload.command = workerCommand(kind, argv, input.cwd);
-  } else if (job.chunks > 1) payload.env = canonical({ ...input.env, ...genericChunkEnv(job) });
+  if (command) payload.command = workerCommand(kind, harnessCommand(command, job), input.cwd);
+  else if (job.chunks > 1) payload.env = canonical({ ...input.env, ...genericChunkEnv(job) });
   return payload;
+}
+
+/** A harness chunk's command: the suite's, with the chunk's arguments in their place. */
+function harnessCommand(command: MozharnessCommandParts, job: Job): Arg[] {
+  return [...command.beforeChunk, ...mozharnessChunkArgs(job), ...command.afterChunk];
 }
 
 function graphEntry(tree: Tree, suite: SuiteTask, job: Job): GraphEntry {
@@ -190,12 +225,13 @@ function treeherderConfig(job: Job, platform: Platform): Record<string, unknown>
   };
 }
 
-/** The payload input of a suite's first chunk (`job`). */
+/** The payload input of a suite (built from its first chunk, `job`; `chunkPayload` fills in each chunk's part). */
 function payloadInput(
   tree: Tree,
   branchJobs: BranchJobs,
   job: Job,
   invocation: MozharnessInvocation | undefined,
+  command: MozharnessCommandParts | undefined,
   platform: Platform,
   taskQueueId: string,
   level: number,
@@ -226,7 +262,7 @@ function payloadInput(
       ...common,
       command: generic.command,
       cwd: generic.cwd ?? "",
-      env: { ...definedEntries(job.spec.env), ...definedEntries(generic.env), ...genericChunkEnv(job), ...checkoutEnv },
+      env: { ...definedEntries(job.spec.env), ...definedEntries(generic.env), ...checkoutEnv },
       artifacts: (generic.artifacts ?? []).map((a) => ({
         name: a.name,
         path: `${generic.cwd ?? "."}/${a.path}`,
@@ -240,7 +276,7 @@ function payloadInput(
     artifacts.push({ name: "public/test_info", path: "build/blobber_upload_dir", type: "directory" });
   return {
     ...common,
-    command: mozharnessCommand(inv, platform.spec.os),
+    command: harnessCommand(command!, job),
     cwd: "",
     env: {
       ...definedEntries(job.spec.env),

@@ -7,7 +7,6 @@ export interface GraphTask {
   readonly attributes?: Record<string, unknown>;
   readonly dependencies?: Record<string, string> | readonly string[];
   readonly task: unknown;
-  readonly [key: string]: unknown;
 }
 
 export interface RestrictedGraph {

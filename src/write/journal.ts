@@ -67,11 +67,6 @@ export function createStage(dir: string): string {
   return stage;
 }
 
-/** Stages one new file, flushed; its directory entries are flushed by finishStage. */
-export function stageFile(stage: string, path: string, content: string | Uint8Array): void {
-  writeDurable(stagedPath(stage, path), content);
-}
-
 /** Where a staged file's new content goes. */
 export function stagedPath(stage: string, path: string): string {
   return join(stage, "files", path);
