@@ -1,7 +1,7 @@
 /** `jobdef check`: compares the generated directory on disk with what compile would write. Reads only. */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { createTwoFilesPatch } from "diff";
+import { formatPatch, structuredPatch } from "diff";
 import { type OutputFile, textFile } from "./emit/output-file.js";
 import { INTERNAL_PREFIX, MANIFEST_NAME, manifestOf, type Slice, serializeManifest, TYPES_DIR } from "./manifest.js";
 import { byCodePoint } from "./values.js";
@@ -68,25 +68,56 @@ export function listFiles(dir: string, prefix = ""): string[] {
   return out;
 }
 
-/** A unified diff from the file on disk (`a/`) to what compile would write (`b/`), cut after `maxLines` lines. */
+/** How many lines of each side, from just before their first difference, the shown diff is computed over. */
+const DIFF_WINDOW = 2000;
+
+/**
+ * A unified diff from the file on disk (`a/`) to what compile would write (`b/`), cut after `maxLines` lines. Only
+ * the start of the difference is shown, so only a window of lines from just before it is diffed: a whole task graph
+ * that changed everywhere would take minutes to diff, for sixty lines of output.
+ */
 export function unifiedDiff(
   label: string,
   onDisk: string | undefined,
   expected: string | undefined,
   maxLines = 60,
 ): string {
-  const patch = createTwoFilesPatch(
+  const a = linesOf(onDisk ?? "");
+  const b = linesOf(expected ?? "");
+  let first = 0;
+  while (first < a.length && first < b.length && a[first] === b[first]) first++;
+  const from = Math.max(0, first - 3); // the context lines before the first change
+  const to = from + DIFF_WINDOW;
+  const patch = structuredPatch(
     onDisk === undefined ? "/dev/null" : `a/${label}`,
     expected === undefined ? "/dev/null" : `b/${label}`,
-    onDisk ?? "",
-    expected ?? "",
+    a.slice(from, to).join(""),
+    b.slice(from, to).join(""),
     undefined,
     undefined,
     { context: 3 },
   );
-  const lines = patch.split("\n").filter((l, i) => !(i === 0 && l.startsWith("====")));
+  for (const h of patch.hunks) {
+    // positions in the whole files
+    h.oldStart += from;
+    h.newStart += from;
+  }
+  const lines = formatPatch(patch)
+    .split("\n")
+    .filter((l, i) => !(i === 0 && l.startsWith("====")));
   if (lines.at(-1) === "") lines.pop();
+  const windowed = to < Math.max(a.length, b.length);
   const cut =
-    lines.length > maxLines ? [...lines.slice(0, maxLines), `... (${lines.length - maxLines} more lines)`] : lines;
+    lines.length > maxLines || windowed
+      ? [
+          ...lines.slice(0, maxLines),
+          windowed ? `... (diff of lines ${from + 1}-${to} only)` : `... (${lines.length - maxLines} more lines)`,
+        ]
+      : lines;
   return `${cut.join("\n")}\n`;
+}
+
+/** The lines of a text, each with its line end. */
+function linesOf(text: string): string[] {
+  return text.split(/(?<=\n)/);
 }

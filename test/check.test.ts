@@ -3,6 +3,9 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { createTwoFilesPatch } from "diff";
+import fc from "fast-check";
+import { unifiedDiff } from "../src/check.js";
 import { parseManifest } from "../src/manifest.js";
 import { runCli, writeTree } from "./helpers/tree.js";
 
@@ -89,4 +92,39 @@ test("--out, and a directory that does not exist: everything is missing", () => 
   assert.match(r.stdout, /^missing .*nowhere\/manifest\.json$/m);
   assert.doesNotMatch(r.stdout, /^---/m);
   rmSync(root, { recursive: true, force: true });
+});
+
+test("unifiedDiff: the same patch as diffing whole files, from the first difference on", () => {
+  const whole = (onDisk: string | undefined, expected: string | undefined) => {
+    const patch = createTwoFilesPatch(
+      onDisk === undefined ? "/dev/null" : "a/f.json",
+      expected === undefined ? "/dev/null" : "b/f.json",
+      onDisk ?? "",
+      expected ?? "",
+      undefined,
+      undefined,
+      { context: 3 },
+    );
+    const lines = patch.split("\n").filter((l, i) => !(i === 0 && l.startsWith("====")));
+    if (lines.at(-1) === "") lines.pop();
+    const cut = lines.length > 60 ? [...lines.slice(0, 60), `... (${lines.length - 60} more lines)`] : lines;
+    return `${cut.join("\n")}\n`;
+  };
+  const text = fc.array(fc.constantFrom("a\n", "b\n", "c\n", "d\n", "e", ""), { maxLength: 60 }).map((l) => l.join(""));
+  fc.assert(
+    fc.property(fc.option(text, { nil: undefined }), fc.option(text, { nil: undefined }), (x, y) => {
+      assert.equal(unifiedDiff("f.json", x, y), whole(x, y));
+    }),
+    { numRuns: 2000, seed: 20151128 },
+  );
+});
+
+test("unifiedDiff: a large file changed everywhere is diffed over a window, with positions in the whole file", () => {
+  const onDisk = Array.from({ length: 100_000 }, (_, i) => `line ${i}\n`).join("");
+  const expected = onDisk.replace(/line (\d+)\n/g, (m, n) => (Number(n) >= 50_000 ? `LINE ${n}\n` : m));
+  const out = unifiedDiff("g.json", onDisk, expected).split("\n");
+  assert.equal(out[2], "@@ -49998,2000 +49998,2000 @@");
+  assert.equal(out[3], " line 49997");
+  assert.equal(out[6], "-line 50000");
+  assert.equal(out.at(-2), "... (diff of lines 49998-51997 only)");
 });
