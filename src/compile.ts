@@ -2,7 +2,7 @@
 import { type Diagnostic, fail, ok, type Result, sortDiagnostics } from "./diagnostics.js";
 import { EMITTERS } from "./emit/index.js";
 import type { OutputFile } from "./emit/types.js";
-import { type BranchJobs, expandTree } from "./expand.js";
+import { type BranchJobs, checkJobs, expandTree } from "./expand.js";
 import { loadTree } from "./load.js";
 import type { Layer, TargetName, Tree } from "./model.js";
 import { validateTree } from "./validate.js";
@@ -48,20 +48,31 @@ export function expandJobs(
   tree: Tree,
   options: Pick<CompileOptions, "overrides" | "onStage"> & { readonly branches?: readonly string[] },
 ): Result<BranchJobs[]> {
-  const unknown = (options.branches ?? []).filter((b) => !tree.branches.has(b));
-  if (unknown.length)
-    return fail(
-      unknown.map(
-        (b) =>
-          ({
-            code: "JD020",
-            severity: "error",
-            message: `unknown branch "${b}"; branches: ${[...tree.branches.keys()].sort().join(", ")}`,
-          }) as Diagnostic,
-      ),
-    );
+  const unknown = unknownBranches(tree, options.branches);
+  if (unknown) return unknown;
   const { branches, diagnostics } = timed(options, "expand", () => expandTree(tree, options));
   return diagnostics.length ? fail(sortDiagnostics(diagnostics)) : ok(branches);
+}
+
+/** Every job of every branch checked as `expandJobs` checks it, none kept (what `validate` needs): the job count. */
+export function checkAllJobs(tree: Tree, options: Pick<CompileOptions, "onStage"> = {}): Result<number> {
+  const { jobs, diagnostics } = timed(options, "expand", () => checkJobs(tree));
+  return diagnostics.length ? fail(sortDiagnostics(diagnostics)) : ok(jobs);
+}
+
+function unknownBranches(tree: Tree, names: readonly string[] = []): Result<never> | undefined {
+  const unknown = names.filter((b) => !tree.branches.has(b));
+  if (!unknown.length) return undefined;
+  return fail(
+    unknown.map(
+      (b) =>
+        ({
+          code: "JD020",
+          severity: "error",
+          message: `unknown branch "${b}"; branches: ${[...tree.branches.keys()].sort().join(", ")}`,
+        }) as Diagnostic,
+    ),
+  );
 }
 
 /** The whole pipeline: output files in memory, in a fixed order. */

@@ -68,16 +68,35 @@ export function expandTree(
   options: ExpandOptions = {},
 ): { branches: BranchJobs[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const names = options.branches ?? [...tree.branches.keys()].sort();
-  const merges: Merges = {
-    job: new MergeCache(),
-    harness: new FieldMergeCache("harness"),
-    runOn: new FieldMergeCache("run-on"),
-  };
-  const branches = names.map((b) =>
-    expandBranch(tree, tree.branches.get(b)!, options.overrides ?? [], diagnostics, merges),
-  );
+  const merges = newMerges();
+  const branches = branchNames(tree, options).map((name): BranchJobs => {
+    const branch = tree.branches.get(name)!;
+    const jobs: Job[] = [];
+    const within = expandBranch(tree, branch, options.overrides ?? [], diagnostics, merges, (job) => jobs.push(job));
+    return { branch, platforms: branchPlatforms(tree, branch), jobs: within ? jobs : [] };
+  });
   return { branches, diagnostics };
+}
+
+/**
+ * Every check of `expandTree` (merges, merged-job schema, clashes, the job limit) without keeping the jobs: what
+ * `validate` needs. A job lives only while its platform is checked, so memory does not grow with the tree.
+ */
+export function checkJobs(tree: Tree, options: ExpandOptions = {}): { jobs: number; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const merges = newMerges();
+  let jobs = 0;
+  for (const name of branchNames(tree, options))
+    expandBranch(tree, tree.branches.get(name)!, options.overrides ?? [], diagnostics, merges, () => jobs++);
+  return { jobs, diagnostics };
+}
+
+function branchNames(tree: Tree, options: ExpandOptions): readonly string[] {
+  return options.branches ?? [...tree.branches.keys()].sort();
+}
+
+function newMerges(): Merges {
+  return { job: new MergeCache(), harness: new FieldMergeCache("harness"), runOn: new FieldMergeCache("run-on") };
 }
 
 /** The merges of one expansion, shared by its branches. */
@@ -108,18 +127,20 @@ function expandBranch(
   overrides: readonly Layer[],
   diagnostics: Diagnostic[],
   merges: Merges,
-): BranchJobs {
+  onJob: (job: Job) => void,
+): boolean {
   const platforms = branchPlatforms(tree, branch);
   const excluded = (branch.spec["exclude-suites"] ?? []).map((p) => fullMatch(p));
   const suites = [...tree.suites.values()]
     .filter((s) => !excluded.some((re) => re.test(s.name)))
     .sort((a, b) => byCodePoint(a.name, b.name));
-  const jobs: Job[] = [];
-  const labels = new Map<string, Job>();
+  let jobs = 0;
   const clashes = new Clashes(tree);
   const mergedJob = fileValidator("job");
 
   for (const platform of platforms) {
+    // labels start with `test-<platform>/` and names have no "/": labels of two platforms never clash
+    const labels = new Map<string, Job>();
     const buildTypes = buildTypesOn(platform, branch);
     for (const buildType of buildTypes) {
       // Treeherder symbols must be unique per platform and build type
@@ -174,8 +195,8 @@ function expandBranch(
               SYMBOL_PATHS,
             );
           else symbols.set(job.treeherder.fullSymbol, job);
-          jobs.push(job);
-          if (jobs.length > LIMITS.jobsPerBranch) {
+          onJob(job);
+          if (++jobs > LIMITS.jobsPerBranch) {
             diagnostics.push(
               error(
                 "JD043",
@@ -183,14 +204,14 @@ function expandBranch(
                 branch.file.positionOf([]),
               ),
             );
-            return { branch, platforms, jobs: [] };
+            return false;
           }
         }
       }
     }
   }
   diagnostics.push(...clashes.diagnostics());
-  return { branch, platforms, jobs };
+  return true;
 }
 
 /** The merge order of SPEC §2: (built-in →) defaults → harness → platform → suite → branch → --set. */

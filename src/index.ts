@@ -1,5 +1,5 @@
 /** The jobdef library: the pipeline and its stages, for decision tasks and tools. It never prints, writes or exits. */
-export { type Compiled, type CompileOptions, compile, expandJobs, loadValidTree } from "./compile.js";
+export { type Compiled, type CompileOptions, checkAllJobs, compile, expandJobs, loadValidTree } from "./compile.js";
 export { CODES, type Code, type Diagnostic, type Result } from "./diagnostics.js";
 export type { OutputFile } from "./emit/types.js";
 export type { BranchJobs, Job } from "./expand.js";

@@ -66,7 +66,8 @@ const UNTRACKED: Origin = Object.freeze({
   file: undefined,
   path: [],
 });
-const untracked = (): Origin => UNTRACKED;
+/** What `resolve` returns when no arm fits (a diagnostic says why). */
+const UNRESOLVED: unique symbol = Symbol("unresolved");
 
 class Merger {
   readonly diagnostics: Diagnostic[] = [];
@@ -102,13 +103,10 @@ class Merger {
     layer: Layer,
     srcPath: PathSegment[],
   ): void {
-    const resolved = this.resolve(raw, layer, srcPath);
-    if (!resolved) return;
-    const { value, path } = resolved;
-    const origin = this.track
-      ? (at: readonly PathSegment[] = path, overrode?: Origin, items?: readonly Origin[], previous?: unknown): Origin =>
-          new OriginNode(layer.kind, layer.file, at, overrode, items, previous)
-      : untracked;
+    const keyed = keyedByAttribute(raw) !== undefined;
+    const value = keyed ? this.resolve(raw, layer, srcPath) : raw;
+    if (value === UNRESOLVED) return;
+    const path = keyed ? this.resolvedPath : srcPath;
     const existing = Object.hasOwn(target, key) ? target[key] : undefined;
     const before = Object.hasOwn(prov, key) ? prov[key] : undefined;
 
@@ -131,7 +129,7 @@ class Merger {
       }
       const list = [...((existing as unknown[]) ?? [])];
       const items = this.track
-        ? [...((isOrigin(before) && before.items) || list.map(() => (isOrigin(before) ? before : origin())))]
+        ? [...((isOrigin(before) && before.items) || list.map(() => (isOrigin(before) ? before : this.origin(layer, path))))]
         : [];
       const operand = (value as Record<string, unknown[]>)[op];
       if (op === "$remove") {
@@ -151,7 +149,7 @@ class Merger {
           items.splice(at, 1);
         });
       } else {
-        const added = this.track ? operand.map((_, i) => origin([...path, op, i])) : [];
+        const added = this.track ? operand.map((_, i) => this.origin(layer, [...path, op, i])) : [];
         if (op === "$append") {
           list.push(...operand);
           items.push(...added);
@@ -161,7 +159,7 @@ class Merger {
         }
       }
       setOwn(target, key, list);
-      prov[key] = origin([...path, op], isOrigin(before) ? before : undefined, items, existing);
+      prov[key] = this.origin(layer, [...path, op], isOrigin(before) ? before : undefined, items, existing);
       return;
     }
     if (op === "$replace") {
@@ -179,7 +177,7 @@ class Merger {
     if (op === "$value") {
       // A literal: null, or a mapping that would otherwise read as an operator or keyed-by, taken as it is.
       setOwn(target, key, (value as { $value: unknown }).$value);
-      setOwn(prov, key, origin([...path, op], isOrigin(before) ? before : undefined, undefined, existing));
+      setOwn(prov, key, this.origin(layer, [...path, op], isOrigin(before) ? before : undefined, undefined, existing));
       return;
     }
     if (op !== undefined) {
@@ -214,10 +212,11 @@ class Merger {
         prov,
         key,
         this.track
-          ? origin(
+          ? this.origin(
+              layer,
               path,
               overrode,
-              value.map((_, i) => origin([...path, i])),
+              value.map((_, i) => this.origin(layer, [...path, i])),
               existing,
             )
           : UNTRACKED,
@@ -225,15 +224,25 @@ class Merger {
       return;
     }
     setOwn(target, key, value);
-    setOwn(prov, key, overrode ? origin(path, overrode, undefined, existing) : origin());
+    setOwn(prov, key, overrode ? this.origin(layer, path, overrode, undefined, existing) : this.origin(layer, path));
   }
 
-  /** Follows keyed-by mappings (nested ones too) down to the chosen arm. */
-  private resolve(
-    raw: unknown,
+  /** Where a value of `layer` at `at` came from (one shared stand-in when provenance is off). */
+  private origin(
     layer: Layer,
-    srcPath: PathSegment[],
-  ): { value: unknown; path: PathSegment[] } | undefined {
+    at: readonly PathSegment[],
+    overrode?: Origin,
+    items?: readonly Origin[],
+    previous?: unknown,
+  ): Origin {
+    return this.track ? new OriginNode(layer.kind, layer.file, at, overrode, items, previous) : UNTRACKED;
+  }
+
+  /** The path of the arm `resolve` chose last. */
+  private resolvedPath: PathSegment[] = [];
+
+  /** Follows keyed-by mappings (nested ones too) down to the chosen arm (its path in `resolvedPath`). */
+  private resolve(raw: unknown, layer: Layer, srcPath: PathSegment[]): unknown {
     let value = raw;
     let path = srcPath;
     for (let attr = keyedByAttribute(value); attr !== undefined; attr = keyedByAttribute(value)) {
@@ -249,7 +258,7 @@ class Merger {
           layer,
           [...path, byKey],
         );
-        return undefined;
+        return UNRESOLVED;
       }
       if (choice.kind === "ambiguous") {
         const related = choice.matches.map((m) => ({
@@ -264,12 +273,13 @@ class Merger {
           undefined,
           related,
         );
-        return undefined;
+        return UNRESOLVED;
       }
       path = [...path, byKey, choice.key];
       value = arms[choice.key];
     }
-    return { value, path };
+    this.resolvedPath = path;
+    return value;
   }
 
   private fail(
