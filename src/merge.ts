@@ -129,7 +129,10 @@ class Merger {
       }
       const list = [...((existing as unknown[]) ?? [])];
       const items = this.track
-        ? [...((isOrigin(before) && before.items) || list.map(() => (isOrigin(before) ? before : this.origin(layer, path))))]
+        ? [
+            ...((isOrigin(before) && before.items) ||
+              list.map(() => (isOrigin(before) ? before : this.origin(layer, path)))),
+          ]
         : [];
       const operand = (value as Record<string, unknown[]>)[op];
       if (op === "$remove") {
