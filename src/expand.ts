@@ -266,7 +266,6 @@ function chunkJobs(
   const chunks = spec.chunks;
   const jobs: Job[] = [];
   for (let chunk = 1; chunk <= chunks; chunk++) {
-    const symbol = chunks > 1 ? `${split.symbol}${chunk}` : split.symbol;
     jobs.push({
       label: jobLabel(platform, buildType, suite, chunk, chunks),
       branch,
@@ -278,10 +277,39 @@ function chunkJobs(
       chunks,
       spec,
       merged,
-      treeherder: { group, symbol, fullSymbol: treeherderSymbol(group, split.symbol, chunk, chunks), groupName, tier },
+      treeherder: {
+        group,
+        symbol: chunkSymbol(split.symbol, chunk, chunks),
+        fullSymbol: treeherderSymbol(group, split.symbol, chunk, chunks),
+        groupName,
+        tier,
+      },
     });
   }
   return jobs;
+}
+
+function chunkSymbol(symbol: string, chunk: number, chunks: number): string {
+  return chunks > 1 ? `${symbol}${chunk}` : symbol;
+}
+
+/**
+ * `job` as chunk number `chunk` of its suite, which may be outside 1..chunks (a probe): the label and symbols are
+ * what they would be, the rest is the suite's. A chunk's fields differ from another's only by its number.
+ */
+export function asChunk(job: Job, chunk: number): Job {
+  const th = job.treeherder;
+  const symbol = splitSymbol(job.spec.treeherder.symbol).symbol;
+  return {
+    ...job,
+    label: jobLabel(job.platform, job.buildType, job.suite, chunk, job.chunks),
+    chunk,
+    treeherder: {
+      ...th,
+      symbol: chunkSymbol(symbol, chunk, job.chunks),
+      fullSymbol: treeherderSymbol(th.group, symbol, chunk, job.chunks),
+    },
+  };
 }
 
 /**

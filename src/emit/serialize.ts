@@ -36,12 +36,13 @@ export function canonical(value: unknown): unknown {
 
 /**
  * Writes the same text as `toJson(Object.fromEntries(items))`, one entry at a time, so a large output (a task graph)
- * never has all its values, or all its text, in memory at once: `make` is called per key, in the output's key order.
- * Later items with an equal key win, as in `Object.fromEntries`. The values must be canonical already (keys in
- * code-point order; `canonical()` user-given maps): walking every task of a large graph again to sort it would cost
- * about half as much as serialising it. test/emit-sorted.test.ts holds every emitter to it.
+ * never has all its values, or all its text, in memory at once: `render` is called per key, in the output's key
+ * order, and gives the entry's value as `entryText` writes it. Later items with an equal key win, as in
+ * `Object.fromEntries`. The values must be canonical already (keys in code-point order; `canonical()` user-given
+ * maps): walking every task of a large graph again to sort it would cost about half as much as serialising it.
+ * test/emit-sorted.test.ts holds every emitter to it.
  */
-export function writeJsonEntries<T>(out: ByteWriter, items: Iterable<[string, T]>, make: (item: T) => unknown): void {
+export function writeJsonEntries<T>(out: ByteWriter, items: Iterable<[string, T]>, render: (item: T) => string): void {
   const byKey = new Map<string, T | typeof BANNER_ITEM>([["$generated", BANNER_ITEM]]);
   for (const [k, item] of items) byKey.set(k, item);
   // the key order of the object toJson would build: integer-like keys first, as JavaScript orders them
@@ -49,13 +50,16 @@ export function writeJsonEntries<T>(out: ByteWriter, items: Iterable<[string, T]
   out.write("{\n");
   order.forEach((k, i) => {
     const item = byKey.get(k)!;
-    const value = item === BANNER_ITEM ? BANNER : make(item as T);
-    // a one-element list is indented as the entry's value must be; "[\n  " and "\n]" are cut off
-    const text = JSON.stringify([value], null, 2);
     out.write(`${i ? ",\n" : ""}  ${JSON.stringify(k)}: `);
-    out.write(text.slice(4, -2)); // a view of the text: written without another copy
+    out.write(item === BANNER_ITEM ? entryText(BANNER) : render(item as T));
   });
   out.write("\n}\n");
+}
+
+/** `value` as `toJson` writes the value of a top-level key (indented one level, no trailing newline). */
+export function entryText(value: unknown): string {
+  // a one-element list is indented as the entry's value must be; "[\n  " and "\n]" are cut off (a view, not a copy)
+  return JSON.stringify([value], null, 2).slice(4, -2);
 }
 
 const BANNER_ITEM: unique symbol = Symbol("banner");

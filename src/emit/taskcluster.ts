@@ -4,12 +4,12 @@
  * (times, the build's task id, the revision): see `taskcluster-refs.ts`; `materialize()` resolves them. The file's
  * first key is the `$generated` banner: consumers skip keys starting with `$`.
  */
-import type { BranchJobs, Job } from "../expand.js";
+import { asChunk, type BranchJobs, type Job } from "../expand.js";
 import { type Branch, buildLabelOf, buildPlatformOf, type Platform, type Tree } from "../model.js";
 import { definedEntries, setOwn } from "../values.js";
 import { type MozharnessInvocation, mozharnessChunkArgs, mozharnessInvocation } from "./mozharness-args.js";
 import { streamedFile } from "./output-file.js";
-import { canonical, writeJsonEntries } from "./serialize.js";
+import { canonical, entryText, writeJsonEntries } from "./serialize.js";
 import {
   type Arg,
   genericChunkEnv,
@@ -47,7 +47,7 @@ export function emitTaskcluster({ tree, branch }: EmitInput): OutputFile[] {
   const entries = branch.jobs.map((job): [string, Job] => [job.label, job]);
   return [
     streamedFile(`taskcluster/${branch.branch.name}.json`, (out) =>
-      writeJsonEntries(out, entries, entryMaker(tree, branch)),
+      writeJsonEntries(out, entries, entryRenderer(tree, branch)),
     ),
   ];
 }
@@ -71,6 +71,38 @@ function entryMaker(tree: Tree, branch: BranchJobs): (job: Job) => GraphEntry {
     if (suite?.job.spec !== job.spec) suite = suiteTask(tree, branch, job);
     return graphEntry(tree, suite, job);
   };
+}
+
+/**
+ * Renders graph entries as text, as `entryText(make(job))` would. The chunks of a suite differ only where their
+ * number is written (label, symbol, routes, description, chunk arguments: all decimal), so a suite of several
+ * chunks is rendered twice, as two probe chunks, and each chunk's text is the first probe's with its number in the
+ * probe's place. The second probe proves the places: the probe's digits found anywhere else (in a description, say)
+ * would not follow the number, and the suite is then rendered chunk by chunk.
+ */
+function entryRenderer(tree: Tree, branch: BranchJobs): (job: Job) => string {
+  const make = entryMaker(tree, branch);
+  let spec: Job["spec"] | undefined;
+  let template: readonly string[] | undefined;
+  return (job) => {
+    if (job.chunks < TEMPLATE_MIN_CHUNKS) return entryText(make(job));
+    if (job.spec !== spec) {
+      spec = job.spec;
+      template = chunkTemplate(make, job);
+    }
+    return template ? template.join(String(job.chunk)) : entryText(make(job));
+  };
+}
+
+/** Below this, probing costs more than rendering each chunk. */
+const TEMPLATE_MIN_CHUNKS = 3;
+const PROBES = [2_147_483_629, 1_073_741_789] as const;
+
+/** The text of `job`'s suite as chunk `PROBES[0]`, split where the number is written; undefined if unprovable. */
+function chunkTemplate(make: (job: Job) => GraphEntry, job: Job): readonly string[] | undefined {
+  const [first, second] = PROBES.map((n) => entryText(make(asChunk(job, n))));
+  const parts = first.split(String(PROBES[0]));
+  return parts.join(String(PROBES[1])) === second ? parts : undefined;
 }
 
 /** Index namespaces split on dots, so dots inside a name become underscores. */
