@@ -59,6 +59,19 @@ export class ByteWriter {
     this.used += this.buffer.write(text, this.used, "utf8");
   }
 
+  /** Appends bytes (copied: `bytes` may be reused by the caller). */
+  writeBytes(bytes: Uint8Array): void {
+    if (this.used + bytes.length > PIECE) {
+      this.flush();
+      if (bytes.length > PIECE) {
+        this.sink(bytes);
+        return;
+      }
+    }
+    this.buffer.set(bytes, this.used);
+    this.used += bytes.length;
+  }
+
   flush(): void {
     if (this.used) this.sink(this.buffer.subarray(0, this.used));
     this.used = 0;

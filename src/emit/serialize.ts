@@ -37,12 +37,16 @@ export function canonical(value: unknown): unknown {
 /**
  * Writes the same text as `toJson(Object.fromEntries(items))`, one entry at a time, so a large output (a task graph)
  * never has all its values, or all its text, in memory at once: `render` is called per key, in the output's key
- * order, and gives the entry's value as `entryText` writes it. Later items with an equal key win, as in
+ * order, and writes the entry's value as `entryText` gives it. Later items with an equal key win, as in
  * `Object.fromEntries`. The values must be canonical already (keys in code-point order; `canonical()` user-given
  * maps): walking every task of a large graph again to sort it would cost about half as much as serialising it.
  * test/emit-sorted.test.ts holds every emitter to it.
  */
-export function writeJsonEntries<T>(out: ByteWriter, items: Iterable<[string, T]>, render: (item: T) => string): void {
+export function writeJsonEntries<T>(
+  out: ByteWriter,
+  items: Iterable<[string, T]>,
+  render: (item: T, out: ByteWriter) => void,
+): void {
   const byKey = new Map<string, T | typeof BANNER_ITEM>([["$generated", BANNER_ITEM]]);
   for (const [k, item] of items) byKey.set(k, item);
   // the key order of the object toJson would build: integer-like keys first, as JavaScript orders them
@@ -51,7 +55,8 @@ export function writeJsonEntries<T>(out: ByteWriter, items: Iterable<[string, T]
   order.forEach((k, i) => {
     const item = byKey.get(k)!;
     out.write(`${i ? ",\n" : ""}  ${JSON.stringify(k)}: `);
-    out.write(item === BANNER_ITEM ? entryText(BANNER) : render(item as T));
+    if (item === BANNER_ITEM) out.write(entryText(BANNER));
+    else render(item as T, out);
   });
   out.write("\n}\n");
 }

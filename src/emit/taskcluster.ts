@@ -8,7 +8,7 @@ import { asChunk, type BranchJobs, type Job } from "../expand.js";
 import { type Branch, buildLabelOf, buildPlatformOf, type Platform, type Tree } from "../model.js";
 import { definedEntries, setOwn } from "../values.js";
 import { type MozharnessInvocation, mozharnessChunkArgs, mozharnessInvocation } from "./mozharness-args.js";
-import { streamedFile } from "./output-file.js";
+import { type ByteWriter, streamedFile } from "./output-file.js";
 import { canonical, entryText, writeJsonEntries } from "./serialize.js";
 import {
   type Arg,
@@ -74,23 +74,31 @@ function entryMaker(tree: Tree, branch: BranchJobs): (job: Job) => GraphEntry {
 }
 
 /**
- * Renders graph entries as text, as `entryText(make(job))` would. The chunks of a suite differ only where their
- * number is written (label, symbol, routes, description, chunk arguments: all decimal), so a suite of several
- * chunks is rendered twice, as two probe chunks, and each chunk's text is the first probe's with its number in the
- * probe's place. The second probe proves the places: the probe's digits found anywhere else (in a description, say)
- * would not follow the number, and the suite is then rendered chunk by chunk.
+ * Writes graph entries' text, as `entryText(make(job))`. The chunks of a suite differ only where their number is
+ * written (label, symbol, routes, description, chunk arguments: all decimal), so a suite of several chunks is
+ * rendered twice, as two probe chunks, and each chunk is the first probe's bytes with its number in the probe's
+ * place. The second probe proves the places: the probe's digits anywhere else (in a description, say) would not
+ * follow the number, and the suite is then rendered chunk by chunk.
  */
-function entryRenderer(tree: Tree, branch: BranchJobs): (job: Job) => string {
+function entryRenderer(tree: Tree, branch: BranchJobs): (job: Job, out: ByteWriter) => void {
   const make = entryMaker(tree, branch);
   let spec: Job["spec"] | undefined;
-  let template: readonly string[] | undefined;
-  return (job) => {
-    if (job.chunks < TEMPLATE_MIN_CHUNKS) return entryText(make(job));
-    if (job.spec !== spec) {
+  let template: readonly Buffer[] | undefined;
+  return (job, out) => {
+    if (job.chunks >= TEMPLATE_MIN_CHUNKS && job.spec !== spec) {
       spec = job.spec;
       template = chunkTemplate(make, job);
     }
-    return template ? template.join(String(job.chunk)) : entryText(make(job));
+    if (job.chunks < TEMPLATE_MIN_CHUNKS || !template) {
+      out.write(entryText(make(job)));
+      return;
+    }
+    const number = String(job.chunk);
+    out.writeBytes(template[0]);
+    for (let i = 1; i < template.length; i++) {
+      out.write(number);
+      out.writeBytes(template[i]);
+    }
   };
 }
 
@@ -98,11 +106,12 @@ function entryRenderer(tree: Tree, branch: BranchJobs): (job: Job) => string {
 const TEMPLATE_MIN_CHUNKS = 3;
 const PROBES = [2_147_483_629, 1_073_741_789] as const;
 
-/** The text of `job`'s suite as chunk `PROBES[0]`, split where the number is written; undefined if unprovable. */
-function chunkTemplate(make: (job: Job) => GraphEntry, job: Job): readonly string[] | undefined {
+/** `job`'s suite as chunk `PROBES[0]`, in UTF-8, split where the number is written; undefined if unprovable. */
+function chunkTemplate(make: (job: Job) => GraphEntry, job: Job): readonly Buffer[] | undefined {
   const [first, second] = PROBES.map((n) => entryText(make(asChunk(job, n))));
   const parts = first.split(String(PROBES[0]));
-  return parts.join(String(PROBES[1])) === second ? parts : undefined;
+  if (parts.join(String(PROBES[1])) !== second) return undefined;
+  return parts.map((p) => Buffer.from(p, "utf8"));
 }
 
 /** Index namespaces split on dots, so dots inside a name become underscores. */
