@@ -10,9 +10,7 @@ import { type BranchJobs, Clashes, type Job, jobsOn } from "../expand.js";
 import type { Platform, Tree } from "../model.js";
 import { definedEntries } from "../values.js";
 import { isChunked, mozharnessConfigFiles, mozharnessInvocation } from "./mozharness-args.js";
-import { textFile } from "./output-file.js";
-import { toPythonModule } from "./python.js";
-import { toJson } from "./serialize.js";
+import { jsonWithPythonTwin } from "./python.js";
 import type { EmitInput, OutputFile } from "./types.js";
 
 type SuiteEntry = [string, Record<string, unknown>];
@@ -22,7 +20,7 @@ export function emitBuildbot({ tree, branch, report }: EmitInput): OutputFile[] 
   const value = buildbotConfig(tree, branch);
   builderNameClashes(tree, branch).forEach(report);
   const name = branch.branch.name;
-  return [textFile(`buildbot/${name}.json`, toJson(value)), textFile(`buildbot/${name}.py`, toPythonModule(value))];
+  return jsonWithPythonTwin(`buildbot/${name}`, value);
 }
 
 /** The branch's buildbot config value. */

@@ -11,9 +11,7 @@ import type { Layer, LayerKind, Platform, Tree } from "../model.js";
 import type { SourceFile } from "../source.js";
 import { byCodePoint, setOwn } from "../values.js";
 import { mozharnessConfigFile, mozharnessSuiteName } from "./mozharness-args.js";
-import { textFile } from "./output-file.js";
-import { toPythonModule } from "./python.js";
-import { toJson } from "./serialize.js";
+import { jsonWithPythonTwin } from "./python.js";
 import type { Emitter } from "./types.js";
 
 type Config = Record<string, unknown>;
@@ -26,7 +24,7 @@ export const emitMozharness: Emitter = ({ tree, branch, report }) =>
     const jobs = jobsOn(branch, platform.name).filter((j) => j.harness !== undefined);
     const config = mozharnessConfig(tree, branch.branch.name, platform, jobs, report);
     const base = mozharnessConfigFile(branch.branch.name, platform.name);
-    return [textFile(`${base}.json`, toJson(config)), textFile(`${base}.py`, toPythonModule(config))];
+    return jsonWithPythonTwin(base, config);
   });
 
 /** The config of one platform of a branch: platform settings, then the harness runners, then the suites. */

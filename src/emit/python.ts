@@ -3,38 +3,83 @@
  * numbers, True/False/None), and every string is escaped code point by code point, so no input can end a
  * string early or become code.
  */
+import { textFile } from "./output-file.js";
 import { BANNER, canonical } from "./serialize.js";
+import type { OutputFile } from "./types.js";
+
+/** `<base>.json` and its Python twin `<base>.py`, holding the same value (keys sorted once for both). */
+export function jsonWithPythonTwin(base: string, value: Record<string, unknown>): OutputFile[] {
+  const sorted = canonical({ $generated: BANNER, ...value });
+  return [
+    textFile(`${base}.json`, `${JSON.stringify(sorted, null, 2)}\n`),
+    textFile(`${base}.py`, pythonModuleText(sorted)),
+  ];
+}
 
 /** A Python source file whose `config` equals the JSON value of `value`. */
 export function toPythonModule(value: Record<string, unknown>): string {
-  return `# ${BANNER}\nconfig = ${pyLiteral(canonical({ $generated: BANNER, ...value }), "")}\n`;
+  return pythonModuleText(canonical({ $generated: BANNER, ...value }));
+}
+
+function pythonModuleText(sorted: unknown): string {
+  return `# ${BANNER}\nconfig = ${pyLiteral(sorted, "")}\n`;
 }
 
 /** The Python literal of a JSON-like value. */
 export function pyLiteral(v: unknown, indent: string): string {
-  if (v === null || v === undefined) return "None";
-  if (v === true) return "True";
-  if (v === false) return "False";
-  if (typeof v === "number") {
-    if (!Number.isFinite(v)) throw new Error(`cannot write non-finite number ${v} to Python`);
-    return JSON.stringify(v);
-  }
-  if (typeof v === "string") return pyString(v);
-  const inner = `${indent}    `;
-  if (Array.isArray(v)) {
-    if (!v.length) return "[]";
-    return `[\n${v.map((x) => `${inner}${pyLiteral(x, inner)},\n`).join("")}${indent}]`;
-  }
-  const keys = Object.keys(v as object);
-  if (!keys.length) return "{}";
-  return `{\n${keys.map((k) => `${inner}${pyString(k)}: ${pyLiteral((v as Record<string, unknown>)[k], inner)},\n`).join("")}${indent}}`;
+  const out: string[] = [];
+  writeLiteral(v, indent, out);
+  return out.join("");
 }
+
+/** Appends the pieces of `v`'s literal to `out` (one join at the end: no string per nesting level). */
+function writeLiteral(v: unknown, indent: string, out: string[]): void {
+  if (v === null || v === undefined) out.push("None");
+  else if (v === true) out.push("True");
+  else if (v === false) out.push("False");
+  else if (typeof v === "number") {
+    if (!Number.isFinite(v)) throw new Error(`cannot write non-finite number ${v} to Python`);
+    out.push(JSON.stringify(v));
+  } else if (typeof v === "string") out.push(pyString(v));
+  else if (Array.isArray(v)) {
+    if (!v.length) {
+      out.push("[]");
+      return;
+    }
+    const inner = `${indent}    `;
+    out.push("[\n");
+    for (const x of v) {
+      out.push(inner);
+      writeLiteral(x, inner, out);
+      out.push(",\n");
+    }
+    out.push(indent, "]");
+  } else {
+    const keys = Object.keys(v as object);
+    if (!keys.length) {
+      out.push("{}");
+      return;
+    }
+    const inner = `${indent}    `;
+    out.push("{\n");
+    for (const k of keys) {
+      out.push(inner, pyString(k), ": ");
+      writeLiteral((v as Record<string, unknown>)[k], inner, out);
+      out.push(",\n");
+    }
+    out.push(indent, "}");
+  }
+}
+
+/** Printable ASCII without `"` or `\\`: written as it is. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
 /**
  * A double-quoted str literal, ASCII-only, every other character escaped; `u`-prefixed when it has `\\u`/`\\U`
  * escapes, so Python 2.7 (mozharness of 2015) reads the same text as Python 3.
  */
 export function pyString(s: string): string {
+  if (PLAIN.test(s)) return `"${s}"`;
   let out = '"';
   let unicode = false;
   for (let i = 0; i < s.length; i++) {

@@ -49,8 +49,7 @@ export function writeJsonEntries<T>(
 ): void {
   const byKey = new Map<string, T | typeof BANNER_ITEM>([["$generated", BANNER_ITEM]]);
   for (const [k, item] of items) byKey.set(k, item);
-  // the key order of the object toJson would build: integer-like keys first, as JavaScript orders them
-  const order = Object.keys(Object.fromEntries([...byKey.keys()].sort().map((k) => [k, 0])));
+  const order = objectKeyOrder([...byKey.keys()]);
   out.write("{\n");
   order.forEach((k, i) => {
     const item = byKey.get(k)!;
@@ -59,6 +58,22 @@ export function writeJsonEntries<T>(
     else render(item as T, out);
   });
   out.write("\n}\n");
+}
+
+/**
+ * The order of `keys` in an object whose keys were set in sorted order (what `toJson` builds): array indices come
+ * first, in numeric order, as JavaScript orders them. Sorts `keys` in place.
+ */
+export function objectKeyOrder(keys: string[]): string[] {
+  keys.sort();
+  if (!keys.some(isArrayIndex)) return keys;
+  const indices = keys.filter(isArrayIndex).sort((a, b) => Number(a) - Number(b));
+  return [...indices, ...keys.filter((k) => !isArrayIndex(k))];
+}
+
+function isArrayIndex(key: string): boolean {
+  const c = key.charCodeAt(0);
+  return c >= 0x30 && c <= 0x39 && /^(?:0|[1-9]\d*)$/.test(key) && Number(key) < 2 ** 32 - 1;
 }
 
 /** `value` as `toJson` writes the value of a top-level key (indented one level, no trailing newline). */
