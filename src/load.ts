@@ -1,6 +1,6 @@
 /** Stage 1, load: read the configs tree and parse every file once, keeping source positions. */
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { basename, join, relative, sep } from "node:path";
 import { isAlias, isCollection, isPair, LineCounter, parseDocument, visit } from "yaml";
 import { type Diagnostic, error, fail, ok, type Result } from "./diagnostics.js";
 import { LIMITS } from "./limits.js";
@@ -35,12 +35,12 @@ export function loadTree(root: string): Result<LoadedTree> {
   } catch {
     return fail([error("JD009", `no configs/ directory under ${root}`, { file: "configs", line: 1, column: 1 })]);
   }
-  const read = (abs: string, kind: FileKind, name: string) =>
-    readSource(abs, relPath(root, abs), kind, name, realRoot, diagnostics);
+  const read = (abs: string, kind: FileKind, name: string, realDir: string | undefined) =>
+    readSource(abs, relPath(root, abs), kind, name, realRoot, realDir, diagnostics);
 
   const defaultsPath = join(configs, "defaults.yml");
   const hasDefaults = existsSync(defaultsPath);
-  const defaults = hasDefaults ? read(defaultsPath, "defaults", "defaults") : undefined;
+  const defaults = hasDefaults ? read(defaultsPath, "defaults", "defaults", undefined) : undefined;
   if (!hasDefaults)
     diagnostics.push(
       error("JD009", "missing configs/defaults.yml: tree settings and the job defaults every job starts from", {
@@ -54,8 +54,10 @@ export function loadTree(root: string): Result<LoadedTree> {
     const files = new Map<string, SourceFile>();
     maps[kind] = files;
     let entries: string[];
+    let realDir: string;
     try {
       entries = readdirSync(join(configs, dir)).sort();
+      realDir = realpathSync(join(configs, dir));
     } catch {
       if (kind === "suite" || kind === "platform" || kind === "branch")
         diagnostics.push(
@@ -77,7 +79,7 @@ export function loadTree(root: string): Result<LoadedTree> {
         );
         continue;
       }
-      const file = read(abs, kind, name);
+      const file = read(abs, kind, name, realDir);
       if (file) files.set(name, file);
     }
   }
@@ -102,19 +104,22 @@ function readSource(
   kind: FileKind,
   name: string,
   realRoot: string,
+  /** The real path of `abs`'s directory, when known: then only a file that is a link needs resolving. */
+  realDir: string | undefined,
   out: Diagnostic[],
 ): SourceFile | undefined {
   const at = { file: path, line: 1, column: 1 };
   let bytes: Buffer;
   try {
     // The real path of every file, not only of links: below a linked directory (configs/, suites/) is outside too.
-    const target = realpathSync(abs);
+    const link = lstatSync(abs);
+    const target = realDir === undefined || link.isSymbolicLink() ? realpathSync(abs) : join(realDir, basename(abs));
     if (target !== realRoot && !target.startsWith(realRoot + sep)) {
-      const what = lstatSync(abs).isSymbolicLink() ? "is a symbolic link" : "is below a symbolic link";
+      const what = link.isSymbolicLink() ? "is a symbolic link" : "is below a symbolic link";
       out.push(error("JD008", `${path} ${what} leaving the root (to ${target}); refused`, at));
       return undefined;
     }
-    const real = statSync(abs);
+    const real = link.isSymbolicLink() ? statSync(abs) : link;
     if (!real.isFile()) {
       out.push(error("JD008", `${path} is not a regular file`, at));
       return undefined;
