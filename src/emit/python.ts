@@ -41,34 +41,27 @@ function writeLiteral(v: unknown, indent: string, out: string[]): void {
     if (!Number.isFinite(v)) throw new Error(`cannot write non-finite number ${v} to Python`);
     out.push(JSON.stringify(v));
   } else if (typeof v === "string") out.push(pyString(v));
-  else if (Array.isArray(v)) {
-    if (!v.length) {
-      out.push("[]");
-      return;
-    }
-    const inner = `${indent}    `;
-    out.push("[\n");
-    for (const x of v) {
-      out.push(inner);
-      writeLiteral(x, inner, out);
-      out.push(",\n");
-    }
-    out.push(indent, "]");
-  } else {
-    const keys = Object.keys(v as object);
-    if (!keys.length) {
-      out.push("{}");
-      return;
-    }
-    const inner = `${indent}    `;
-    out.push("{\n");
-    for (const k of keys) {
-      out.push(inner, pyString(k), ": ");
-      writeLiteral((v as Record<string, unknown>)[k], inner, out);
-      out.push(",\n");
-    }
-    out.push(indent, "}");
+  else writeCollection(v as object, indent, out);
+}
+
+/** A list, one item per line, or a dict, one `key: value` per line; each line ends with a comma. */
+function writeCollection(v: object, indent: string, out: string[]): void {
+  const list = Array.isArray(v) ? (v as unknown[]) : undefined;
+  const keys = list ? undefined : Object.keys(v);
+  const size = list ? list.length : keys!.length;
+  if (!size) {
+    out.push(list ? "[]" : "{}");
+    return;
   }
+  const inner = `${indent}    `;
+  out.push(list ? "[\n" : "{\n");
+  for (let i = 0; i < size; i++) {
+    out.push(inner);
+    if (keys) out.push(pyString(keys[i]), ": ");
+    writeLiteral(list ? list[i] : (v as Record<string, unknown>)[keys![i]], inner, out);
+    out.push(",\n");
+  }
+  out.push(indent, list ? "]" : "}");
 }
 
 /** Printable ASCII without `"` or `\\`: written as it is. */
