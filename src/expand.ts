@@ -293,6 +293,17 @@ function chunkSymbol(symbol: string, chunk: number, chunks: number): string {
   return chunks > 1 ? `${symbol}${chunk}` : symbol;
 }
 
+/** Whether two jobs are chunks of one suite on one platform, build type and branch (and share their merge). */
+export function sameSuite(a: Job, b: Job): boolean {
+  return (
+    a.spec === b.spec &&
+    a.suite === b.suite &&
+    a.platform === b.platform &&
+    a.buildType === b.buildType &&
+    a.branch === b.branch
+  );
+}
+
 /**
  * `job` as chunk number `chunk` of its suite, which may be outside 1..chunks (a probe): the label and symbols are
  * what they would be, the rest is the suite's. A chunk's fields differ from another's only by its number.

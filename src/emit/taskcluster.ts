@@ -4,7 +4,7 @@
  * (times, the build's task id, the revision): see `taskcluster-refs.ts`; `materialize()` resolves them. The file's
  * first key is the `$generated` banner: consumers skip keys starting with `$`.
  */
-import { asChunk, type BranchJobs, type Job } from "../expand.js";
+import { asChunk, type BranchJobs, type Job, sameSuite } from "../expand.js";
 import { type Branch, buildLabelOf, buildPlatformOf, type Platform, type Tree } from "../model.js";
 import { definedEntries, setOwn } from "../values.js";
 import { type MozharnessInvocation, mozharnessChunkArgs, mozharnessInvocation } from "./mozharness-args.js";
@@ -68,7 +68,7 @@ export function taskGraph(tree: Tree, branch: BranchJobs): Record<string, GraphE
 function entryMaker(tree: Tree, branch: BranchJobs): (job: Job) => GraphEntry {
   let suite: SuiteTask | undefined;
   return (job) => {
-    if (suite?.job.spec !== job.spec) suite = suiteTask(tree, branch, job);
+    if (!suite || !sameSuite(suite.job, job)) suite = suiteTask(tree, branch, job);
     return graphEntry(tree, suite, job);
   };
 }
@@ -82,11 +82,11 @@ function entryMaker(tree: Tree, branch: BranchJobs): (job: Job) => GraphEntry {
  */
 function entryRenderer(tree: Tree, branch: BranchJobs): (job: Job, out: ByteWriter) => void {
   const make = entryMaker(tree, branch);
-  let spec: Job["spec"] | undefined;
+  let templateOf: Job | undefined;
   let template: readonly Buffer[] | undefined;
   return (job, out) => {
-    if (job.chunks >= TEMPLATE_MIN_CHUNKS && job.spec !== spec) {
-      spec = job.spec;
+    if (job.chunks >= TEMPLATE_MIN_CHUNKS && !(templateOf && sameSuite(templateOf, job))) {
+      templateOf = job;
       template = chunkTemplate(make, job);
     }
     if (job.chunks < TEMPLATE_MIN_CHUNKS || !template) {
