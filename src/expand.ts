@@ -73,7 +73,7 @@ export function expandTree(
     const branch = tree.branches.get(name)!;
     const jobs: Job[] = [];
     const within = expandBranch(tree, branch, options.overrides ?? [], diagnostics, merges, (job) => jobs.push(job));
-    return { branch, platforms: branchPlatforms(tree, branch), jobs: within ? jobs : [] };
+    return { branch, platforms: branchPlatforms(tree, branch), jobs: within === undefined ? [] : jobs };
   });
   return { branches, diagnostics };
 }
@@ -87,7 +87,7 @@ export function checkJobs(tree: Tree, options: ExpandOptions = {}): { jobs: numb
   const merges = newMerges();
   let jobs = 0;
   for (const name of branchNames(tree, options))
-    expandBranch(tree, tree.branches.get(name)!, options.overrides ?? [], diagnostics, merges, () => jobs++);
+    jobs += expandBranch(tree, tree.branches.get(name)!, options.overrides ?? [], diagnostics, merges, undefined) ?? 0;
   return { jobs, diagnostics };
 }
 
@@ -127,8 +127,9 @@ function expandBranch(
   overrides: readonly Layer[],
   diagnostics: Diagnostic[],
   merges: Merges,
-  onJob: (job: Job) => void,
-): boolean {
+  /** Receives every job; without it, jobs are checked and counted only (no object per job). */
+  onJob: ((job: Job) => void) | undefined,
+): number | undefined {
   const platforms = branchPlatforms(tree, branch);
   const excluded = (branch.spec["exclude-suites"] ?? []).map((p) => fullMatch(p));
   const suites = [...tree.suites.values()]
@@ -140,11 +141,14 @@ function expandBranch(
 
   for (const platform of platforms) {
     // labels start with `test-<platform>/` and names have no "/": labels of two platforms never clash
-    const labels = new Map<string, Job>();
+    const labels = new Map<string, number>();
+    // the platform's jobs by ordinal, as the suite each is a chunk of: a job is an object only if kept or clashing
+    const suiteOf: SuiteJobs[] = [];
+    const jobAt = (ordinal: number) => chunkJob(suiteOf[ordinal], ordinal - suiteOf[ordinal].first + 1);
     const buildTypes = buildTypesOn(platform, branch);
     for (const buildType of buildTypes) {
       // Treeherder symbols must be unique per platform and build type
-      const symbols = new Map<string, Job>();
+      const symbols = new Map<string, number>();
       for (const suite of suites) {
         const ctx: Partial<Record<Attribute, string>> = {
           platform: platform.name,
@@ -180,22 +184,35 @@ function expandBranch(
           continue;
         }
         const spec = merged.value as unknown as MergedJob;
-        const chunks = chunkJobs(tree, branch.name, platform.name, buildType, suite.name, harness, spec, merged);
-        for (const job of chunks) {
-          const clash = labels.get(job.label);
-          if (clash) clashes.add("JD040", `label ${job.label}`, job, clash, SYMBOL_PATHS);
-          else labels.set(job.label, job);
-          const symClash = symbols.get(job.treeherder.fullSymbol);
-          if (symClash)
+        const sj = suiteJobs(
+          tree,
+          branch.name,
+          platform.name,
+          buildType,
+          suite.name,
+          harness,
+          spec,
+          merged,
+          suiteOf.length,
+        );
+        for (let chunk = 1; chunk <= sj.chunks; chunk++) {
+          const ordinal = suiteOf.push(sj) - 1;
+          const label = jobLabel(sj.platform, sj.buildType, sj.suite, chunk, sj.chunks);
+          const clash = labels.get(label);
+          if (clash === undefined) labels.set(label, ordinal);
+          else clashes.add("JD040", `label ${label}`, jobAt(ordinal), jobAt(clash), SYMBOL_PATHS);
+          const fullSymbol = treeherderSymbol(sj.group, sj.symbol, chunk, sj.chunks);
+          const symClash = symbols.get(fullSymbol);
+          if (symClash === undefined) symbols.set(fullSymbol, ordinal);
+          else
             clashes.add(
               "JD041",
-              `Treeherder symbol ${job.treeherder.fullSymbol} on ${platform.name}/${buildType}`,
-              job,
-              symClash,
+              `Treeherder symbol ${fullSymbol} on ${platform.name}/${buildType}`,
+              jobAt(ordinal),
+              jobAt(symClash),
               SYMBOL_PATHS,
             );
-          else symbols.set(job.treeherder.fullSymbol, job);
-          onJob(job);
+          onJob?.(chunkJob(sj, chunk, label, fullSymbol));
           if (++jobs > LIMITS.jobsPerBranch) {
             diagnostics.push(
               error(
@@ -204,14 +221,14 @@ function expandBranch(
                 branch.file.positionOf([]),
               ),
             );
-            return false;
+            return undefined;
           }
         }
       }
     }
   }
   diagnostics.push(...clashes.diagnostics());
-  return true;
+  return jobs;
 }
 
 /** The merge order of SPEC §2: (built-in →) defaults → harness → platform → suite → branch → --set. */
@@ -247,8 +264,26 @@ function selects(runOn: RunOn | undefined, platform: Platform, buildType: string
   return true;
 }
 
-/** The jobs of one merged suite on a platform and build type: one per chunk, sharing `spec` and `merged`. */
-function chunkJobs(
+/** One merged suite on a platform and build type: what its chunk jobs share. */
+interface SuiteJobs {
+  readonly branch: string;
+  readonly platform: string;
+  readonly buildType: string;
+  readonly suite: string;
+  readonly harness: string | undefined;
+  readonly chunks: number;
+  readonly spec: MergedJob;
+  readonly merged: Merged;
+  readonly group: string | undefined;
+  /** The Treeherder symbol without group and chunk. */
+  readonly symbol: string;
+  readonly groupName: string | undefined;
+  readonly tier: number;
+  /** The ordinal of its first chunk on the platform. */
+  readonly first: number;
+}
+
+function suiteJobs(
   tree: Tree,
   branch: string,
   platform: string,
@@ -257,40 +292,54 @@ function chunkJobs(
   harness: string | undefined,
   spec: MergedJob,
   merged: Merged,
-): Job[] {
+  first: number,
+): SuiteJobs {
   const th = spec.treeherder;
   const split = splitSymbol(th.symbol);
   const group = th.group ?? split.group;
-  const groupName = th["group-name"] ?? (group ? tree.settings.treeherderGroups[group] : undefined);
-  const tier = th.tier ?? 1;
-  const chunks = spec.chunks;
-  const jobs: Job[] = [];
-  for (let chunk = 1; chunk <= chunks; chunk++) {
-    jobs.push({
-      label: jobLabel(platform, buildType, suite, chunk, chunks),
-      branch,
-      platform,
-      buildType,
-      suite,
-      harness,
-      chunk,
-      chunks,
-      spec,
-      merged,
-      treeherder: {
-        group,
-        symbol: chunkSymbol(split.symbol, chunk, chunks),
-        fullSymbol: treeherderSymbol(group, split.symbol, chunk, chunks),
-        groupName,
-        tier,
-      },
-    });
-  }
-  return jobs;
+  return {
+    branch,
+    platform,
+    buildType,
+    suite,
+    harness,
+    chunks: spec.chunks,
+    spec,
+    merged,
+    group,
+    symbol: split.symbol,
+    groupName: th["group-name"] ?? (group ? tree.settings.treeherderGroups[group] : undefined),
+    tier: th.tier ?? 1,
+    first,
+  };
 }
 
-function chunkSymbol(symbol: string, chunk: number, chunks: number): string {
-  return chunks > 1 ? `${symbol}${chunk}` : symbol;
+/** Chunk `chunk` of a suite's jobs (chunks share `spec` and `merged`); `label` and `fullSymbol` when known. */
+function chunkJob(
+  s: SuiteJobs,
+  chunk: number,
+  label = jobLabel(s.platform, s.buildType, s.suite, chunk, s.chunks),
+  fullSymbol = treeherderSymbol(s.group, s.symbol, chunk, s.chunks),
+): Job {
+  return {
+    label,
+    branch: s.branch,
+    platform: s.platform,
+    buildType: s.buildType,
+    suite: s.suite,
+    harness: s.harness,
+    chunk,
+    chunks: s.chunks,
+    spec: s.spec,
+    merged: s.merged,
+    treeherder: {
+      group: s.group,
+      symbol: s.chunks > 1 ? `${s.symbol}${chunk}` : s.symbol,
+      fullSymbol,
+      groupName: s.groupName,
+      tier: s.tier,
+    },
+  };
 }
 
 /** Whether two jobs are chunks of one suite on one platform, build type and branch (and share their merge). */
@@ -309,18 +358,9 @@ export function sameSuite(a: Job, b: Job): boolean {
  * what they would be, the rest is the suite's. A chunk's fields differ from another's only by its number.
  */
 export function asChunk(job: Job, chunk: number): Job {
-  const th = job.treeherder;
+  const { group, groupName, tier } = job.treeherder;
   const symbol = splitSymbol(job.spec.treeherder.symbol).symbol;
-  return {
-    ...job,
-    label: jobLabel(job.platform, job.buildType, job.suite, chunk, job.chunks),
-    chunk,
-    treeherder: {
-      ...th,
-      symbol: chunkSymbol(symbol, chunk, job.chunks),
-      fullSymbol: treeherderSymbol(th.group, symbol, chunk, job.chunks),
-    },
-  };
+  return chunkJob({ ...job, group, symbol, groupName, tier, first: 0 }, chunk);
 }
 
 /**
