@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import fc from "fast-check";
 import { type OutputFile, streamedFile, textFile } from "../src/emit/output-file.js";
 import { sha256 } from "../src/manifest.js";
 import { stagedPath } from "../src/write/journal.js";
@@ -66,4 +67,34 @@ test("streamedFile: content, writeTo and a digest agree", () => {
   f.writeTo((b) => parts.push(Buffer.from(b)));
   assert.ok(parts.length > 1, "more than one piece");
   assert.equal(Buffer.concat(parts).toString("utf8"), big);
+});
+
+test("ByteWriter: text and byte pieces of any size, mixed, come out whole and in order", () => {
+  type Piece = { text: string } | { bytes: number };
+  const piece: fc.Arbitrary<Piece> = fc.oneof(
+    fc.string({ maxLength: 40, unit: "grapheme" }).map((text): Piece => ({ text })),
+    fc.nat({ max: 1 << 20 }).map((bytes): Piece => ({ bytes })),
+    fc.constantFrom<Piece>({ bytes: (1 << 20) + 3 }, { text: "ü".repeat(400_000) }),
+  );
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 12 }), (list) => {
+      const expected: Buffer[] = [];
+      const f = streamedFile("x", (out) => {
+        list.forEach((p, i) => {
+          if ("text" in p) {
+            out.write(p.text);
+            expected.push(Buffer.from(p.text, "utf8"));
+          } else {
+            const bytes = Buffer.alloc(p.bytes, 97 + (i % 26));
+            out.writeBytes(bytes);
+            expected.push(bytes);
+          }
+        });
+      });
+      const got: Buffer[] = [];
+      f.writeTo((b) => got.push(Buffer.from(b)));
+      assert.ok(Buffer.concat(got).equals(Buffer.concat(expected)));
+    }),
+    { numRuns: 60 },
+  );
 });
