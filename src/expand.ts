@@ -334,7 +334,7 @@ function chunkJob(
     merged: s.merged,
     treeherder: {
       group: s.group,
-      symbol: s.chunks > 1 ? `${s.symbol}${chunk}` : s.symbol,
+      symbol: chunkSymbol(s.symbol, chunk, s.chunks),
       fullSymbol,
       groupName: s.groupName,
       tier: s.tier,
@@ -358,9 +358,23 @@ export function sameSuite(a: Job, b: Job): boolean {
  * what they would be, the rest is the suite's. A chunk's fields differ from another's only by its number.
  */
 export function asChunk(job: Job, chunk: number): Job {
-  const { group, groupName, tier } = job.treeherder;
+  // a copy, not chunkJob: rendering measured ~15% slower when probes came from the literal every job comes from
+  const th = job.treeherder;
   const symbol = splitSymbol(job.spec.treeherder.symbol).symbol;
-  return chunkJob({ ...job, group, symbol, groupName, tier, first: 0 }, chunk);
+  return {
+    ...job,
+    label: jobLabel(job.platform, job.buildType, job.suite, chunk, job.chunks),
+    chunk,
+    treeherder: {
+      ...th,
+      symbol: chunkSymbol(symbol, chunk, job.chunks),
+      fullSymbol: treeherderSymbol(th.group, symbol, chunk, job.chunks),
+    },
+  };
+}
+
+function chunkSymbol(symbol: string, chunk: number, chunks: number): string {
+  return chunks > 1 ? `${symbol}${chunk}` : symbol;
 }
 
 /**
