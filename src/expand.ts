@@ -3,6 +3,7 @@
 import type { MergedJob } from "../generated/types/index.js";
 import { ajvDiagnostics } from "./ajv-errors.js";
 import { type Code, type Diagnostic, error, type Position, type Related } from "./diagnostics.js";
+import { type ChunkedSuite, PlatformClashes } from "./job-clashes.js";
 import type { Attribute, JobContext } from "./keyed-by.js";
 import { LIMITS } from "./limits.js";
 import { isOrigin, type Merged, type ProvenanceNode } from "./merge.js";
@@ -140,15 +141,8 @@ function expandBranch(
   const mergedJob = fileValidator("job");
 
   for (const platform of platforms) {
-    // labels start with `test-<platform>/` and names have no "/": labels of two platforms never clash
-    const labels = new Map<string, number>();
-    // the platform's jobs by ordinal, as the suite each is a chunk of: a job is an object only if kept or clashing
-    const suiteOf: SuiteJobs[] = [];
-    const jobAt = (ordinal: number) => chunkJob(suiteOf[ordinal], ordinal - suiteOf[ordinal].first + 1);
-    const buildTypes = buildTypesOn(platform, branch);
-    for (const buildType of buildTypes) {
-      // Treeherder symbols must be unique per platform and build type
-      const symbols = new Map<string, number>();
+    const platformClashes = new PlatformClashes<SuiteJobs>();
+    for (const buildType of buildTypesOn(platform, branch)) {
       for (const suite of suites) {
         const ctx: Partial<Record<Attribute, string>> = {
           platform: platform.name,
@@ -184,35 +178,11 @@ function expandBranch(
           continue;
         }
         const spec = merged.value as unknown as MergedJob;
-        const sj = suiteJobs(
-          tree,
-          branch.name,
-          platform.name,
-          buildType,
-          suite.name,
-          harness,
-          spec,
-          merged,
-          suiteOf.length,
-        );
+        const sj = suiteJobs(tree, branch.name, platform.name, buildType, suite.name, harness, spec, merged);
+        platformClashes.add(sj);
         for (let chunk = 1; chunk <= sj.chunks; chunk++) {
-          const ordinal = suiteOf.push(sj) - 1;
-          const label = jobLabel(sj.platform, sj.buildType, sj.suite, chunk, sj.chunks);
-          const clash = labels.get(label);
-          if (clash === undefined) labels.set(label, ordinal);
-          else clashes.add("JD040", `label ${label}`, jobAt(ordinal), jobAt(clash), SYMBOL_PATHS);
-          const fullSymbol = treeherderSymbol(sj.group, sj.symbol, chunk, sj.chunks);
-          const symClash = symbols.get(fullSymbol);
-          if (symClash === undefined) symbols.set(fullSymbol, ordinal);
-          else
-            clashes.add(
-              "JD041",
-              `Treeherder symbol ${fullSymbol} on ${platform.name}/${buildType}`,
-              jobAt(ordinal),
-              jobAt(symClash),
-              SYMBOL_PATHS,
-            );
-          onJob?.(chunkJob(sj, chunk, label, fullSymbol));
+          // a job is an object only when it is kept (compile) or clashes
+          onJob?.(chunkJob(sj, chunk));
           if (++jobs > LIMITS.jobsPerBranch) {
             diagnostics.push(
               error(
@@ -226,6 +196,9 @@ function expandBranch(
         }
       }
     }
+    platformClashes.check((code, what, [s, chunk], [o, oChunk]) =>
+      clashes.add(code, what, chunkJob(s, chunk), chunkJob(o, oChunk), SYMBOL_PATHS),
+    );
   }
   diagnostics.push(...clashes.diagnostics());
   return jobs;
@@ -265,22 +238,13 @@ function selects(runOn: RunOn | undefined, platform: Platform, buildType: string
 }
 
 /** One merged suite on a platform and build type: what its chunk jobs share. */
-interface SuiteJobs {
+interface SuiteJobs extends ChunkedSuite {
   readonly branch: string;
-  readonly platform: string;
-  readonly buildType: string;
-  readonly suite: string;
   readonly harness: string | undefined;
-  readonly chunks: number;
   readonly spec: MergedJob;
   readonly merged: Merged;
-  readonly group: string | undefined;
-  /** The Treeherder symbol without group and chunk. */
-  readonly symbol: string;
   readonly groupName: string | undefined;
   readonly tier: number;
-  /** The ordinal of its first chunk on the platform. */
-  readonly first: number;
 }
 
 function suiteJobs(
@@ -292,7 +256,6 @@ function suiteJobs(
   harness: string | undefined,
   spec: MergedJob,
   merged: Merged,
-  first: number,
 ): SuiteJobs {
   const th = spec.treeherder;
   const split = splitSymbol(th.symbol);
@@ -310,19 +273,13 @@ function suiteJobs(
     symbol: split.symbol,
     groupName: th["group-name"] ?? (group ? tree.settings.treeherderGroups[group] : undefined),
     tier: th.tier ?? 1,
-    first,
   };
 }
 
-/** Chunk `chunk` of a suite's jobs (chunks share `spec` and `merged`); `label` and `fullSymbol` when known. */
-function chunkJob(
-  s: SuiteJobs,
-  chunk: number,
-  label = jobLabel(s.platform, s.buildType, s.suite, chunk, s.chunks),
-  fullSymbol = treeherderSymbol(s.group, s.symbol, chunk, s.chunks),
-): Job {
+/** Chunk `chunk` of a suite's jobs (chunks share `spec` and `merged`). */
+function chunkJob(s: SuiteJobs, chunk: number): Job {
   return {
-    label,
+    label: jobLabel(s.platform, s.buildType, s.suite, chunk, s.chunks),
     branch: s.branch,
     platform: s.platform,
     buildType: s.buildType,
@@ -335,7 +292,7 @@ function chunkJob(
     treeherder: {
       group: s.group,
       symbol: chunkSymbol(s.symbol, chunk, s.chunks),
-      fullSymbol,
+      fullSymbol: treeherderSymbol(s.group, s.symbol, chunk, s.chunks),
       groupName: s.groupName,
       tier: s.tier,
     },
