@@ -59,13 +59,25 @@ function ensureBuilt(): void {
   }
 }
 
-/** Runs `make` `runs` times, keeping the samples, or the error when it fails. */
+/**
+ * Runs `make` once, keeping the sample, or the error when it fails. Dirty pages are written out first (`sync`,
+ * untimed): otherwise the kernel writes the previous measurement's output (up to ~1 GB for a floor) during this one.
+ */
 function sample(row: Row, make: () => Sample): void {
   if (row.error) return;
+  flushWrites();
   try {
     row.samples.push(make());
   } catch (e) {
     row.error = (e as Error).message.split("\n").slice(0, 3).join(" ").slice(0, 300);
+  }
+}
+
+function flushWrites(): void {
+  try {
+    execFileSync("sync", { stdio: "ignore" });
+  } catch {
+    // no sync(1) here (Windows): measurements may then overlap the previous one's writeback
   }
 }
 
