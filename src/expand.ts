@@ -72,9 +72,12 @@ export function expandTree(
   const merges = newMerges();
   const branches = branchNames(tree, options).map((name): BranchJobs => {
     const branch = tree.branches.get(name)!;
+    const platforms = branchPlatforms(tree, branch);
     const jobs: Job[] = [];
-    const within = expandBranch(tree, branch, options.overrides ?? [], diagnostics, merges, (job) => jobs.push(job));
-    return { branch, platforms: branchPlatforms(tree, branch), jobs: within === undefined ? [] : jobs };
+    const within = expandBranch(tree, branch, platforms, options.overrides ?? [], diagnostics, merges, (job) =>
+      jobs.push(job),
+    );
+    return { branch, platforms, jobs: within === undefined ? [] : jobs };
   });
   return { branches, diagnostics };
 }
@@ -87,8 +90,11 @@ export function checkJobs(tree: Tree, options: ExpandOptions = {}): { jobs: numb
   const diagnostics: Diagnostic[] = [];
   const merges = newMerges();
   let jobs = 0;
-  for (const name of branchNames(tree, options))
-    jobs += expandBranch(tree, tree.branches.get(name)!, options.overrides ?? [], diagnostics, merges, undefined) ?? 0;
+  for (const name of branchNames(tree, options)) {
+    const branch = tree.branches.get(name)!;
+    const platforms = branchPlatforms(tree, branch);
+    jobs += expandBranch(tree, branch, platforms, options.overrides ?? [], diagnostics, merges, undefined) ?? 0;
+  }
   return { jobs, diagnostics };
 }
 
@@ -125,13 +131,14 @@ function branchPlatforms(tree: Tree, branch: Branch): Platform[] {
 function expandBranch(
   tree: Tree,
   branch: Branch,
+  /** The branch's platforms, in order (`branchPlatforms`). */
+  platforms: readonly Platform[],
   overrides: readonly Layer[],
   diagnostics: Diagnostic[],
   merges: Merges,
   /** Receives every job; without it, jobs are checked and counted only (no object per job). */
   onJob: ((job: Job) => void) | undefined,
 ): number | undefined {
-  const platforms = branchPlatforms(tree, branch);
   const excluded = (branch.spec["exclude-suites"] ?? []).map((p) => fullMatch(p));
   const suites = [...tree.suites.values()]
     .filter((s) => !excluded.some((re) => re.test(s.name)))

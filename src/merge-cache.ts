@@ -102,15 +102,13 @@ export class FieldMergeCache {
   constructor(private readonly field: string) {}
 
   merge(layers: readonly Layer[], ctx: JobContext): MergeResult {
-    const setting: Layer[] = [];
     let key = "";
-    for (const layer of layers) {
-      if (!Object.hasOwn(layer.value, this.field)) continue;
-      setting.push(layer);
-      key += `${layerId(layer)}:${valuesKey(fieldAttributes(layer, this.field), ctx)}`;
-    }
+    for (const layer of layers)
+      if (Object.hasOwn(layer.value, this.field))
+        key += `${layerId(layer)}:${valuesKey(fieldAttributes(layer, this.field), ctx)}`;
     let result = this.results.get(key);
     if (!result) {
+      const setting = layers.filter((layer) => Object.hasOwn(layer.value, this.field));
       result = mergeLayers(setting, ctx, this.field);
       this.results.set(key, result);
     }

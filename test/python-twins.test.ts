@@ -3,8 +3,7 @@ import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import fc from "fast-check";
 import { compile } from "../src/compile.js";
-import { toPythonModule } from "../src/emit/python.js";
-import { toJson } from "../src/emit/serialize.js";
+import { jsonWithPythonTwin } from "../src/emit/python.js";
 import { FIXTURE } from "./fixtures/golden-harness/golden.js";
 import { REPO } from "./helpers/tree.js";
 import { PythonChecker } from "./python/python-checker.js";
@@ -92,11 +91,8 @@ const value = fc.letrec((tie) => ({
 test("property: any keys and strings round-trip through the Python twin (one python3 process)", async () => {
   await fc.assert(
     fc.asyncProperty(fc.dictionary(nastyString, value, { maxKeys: 6 }), async (config) => {
-      const reply = await python.request("twin", {
-        name: "<property>",
-        py: toPythonModule(config),
-        json: toJson(config),
-      });
+      const [json, py] = jsonWithPythonTwin("property", config);
+      const reply = await python.request("twin", { name: "<property>", py: py.content, json: json.content });
       assert.ok(reply.ok, `${reply.error}: ${JSON.stringify(config)}`);
     }),
     { numRuns: 400, seed: 20150601 },

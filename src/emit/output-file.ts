@@ -49,13 +49,11 @@ export class ByteWriter {
   /** Appends `text`, which must not end inside a surrogate pair (a piece of JSON text never does). */
   write(text: string): void {
     // a UTF-16 code unit is at most 3 UTF-8 bytes
-    if (this.used + text.length * 3 > PIECE) {
-      this.flush();
-      if (text.length * 3 > PIECE) {
-        this.sink(Buffer.from(text, "utf8"));
-        return;
-      }
+    if (text.length * 3 > PIECE) {
+      this.writeBytes(Buffer.from(text, "utf8"));
+      return;
     }
+    if (this.used + text.length * 3 > PIECE) this.flush();
     this.used += this.buffer.write(text, this.used, "utf8");
   }
 

@@ -4,25 +4,16 @@
  * string early or become code.
  */
 import { textFile } from "./output-file.js";
-import { BANNER, canonical } from "./serialize.js";
+import { BANNER, jsonText, withBanner } from "./serialize.js";
 import type { OutputFile } from "./types.js";
 
 /** `<base>.json` and its Python twin `<base>.py`, holding the same value (keys sorted once for both). */
 export function jsonWithPythonTwin(base: string, value: Record<string, unknown>): OutputFile[] {
-  const sorted = canonical({ $generated: BANNER, ...value });
+  const sorted = withBanner(value);
   return [
-    textFile(`${base}.json`, `${JSON.stringify(sorted, null, 2)}\n`),
-    textFile(`${base}.py`, pythonModuleText(sorted)),
+    textFile(`${base}.json`, jsonText(sorted)),
+    textFile(`${base}.py`, `# ${BANNER}\nconfig = ${pyLiteral(sorted, "")}\n`),
   ];
-}
-
-/** A Python source file whose `config` equals the JSON value of `value`. */
-export function toPythonModule(value: Record<string, unknown>): string {
-  return pythonModuleText(canonical({ $generated: BANNER, ...value }));
-}
-
-function pythonModuleText(sorted: unknown): string {
-  return `# ${BANNER}\nconfig = ${pyLiteral(sorted, "")}\n`;
 }
 
 /** The Python literal of a JSON-like value. */

@@ -86,5 +86,15 @@ const BANNER_ITEM: unique symbol = Symbol("banner");
 
 /** JSON with sorted keys; the banner is the first key (`$generated`), which consumers skip. */
 export function toJson(value: Record<string, unknown>): string {
-  return `${JSON.stringify(canonical({ $generated: BANNER, ...value }), null, 2)}\n`;
+  return jsonText(withBanner(value));
+}
+
+/** `value` with the banner as its first key, every mapping sorted (what every JSON output holds). */
+export function withBanner(value: Record<string, unknown>): unknown {
+  return canonical({ $generated: BANNER, ...value });
+}
+
+/** The text of an output value that is sorted already (`withBanner`). */
+export function jsonText(sorted: unknown): string {
+  return `${JSON.stringify(sorted, null, 2)}\n`;
 }

@@ -3,16 +3,26 @@ import { createHash } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { type OutputFile, PIECE } from "../emit/output-file.js";
 
-/** Streams a file's bytes through a hash and, when given, a comparison with the file at `comparePath`. */
-export function digestFile(file: OutputFile, comparePath?: string): { hash: string; same: boolean } {
+/**
+ * Streams a file's bytes through a hash and, when given, a comparison with the file at `comparePath`. `each` sees
+ * every piece once it is compared: the bytes, how many came before them, and whether all so far equal the file's.
+ */
+export function digestFile(
+  file: OutputFile,
+  comparePath?: string,
+  each?: (bytes: Uint8Array, before: number, same: boolean) => void,
+): { hash: string; same: boolean; length: number } {
   const hash = createHash("sha256");
   const compare = comparePath === undefined ? undefined : new FileComparison(comparePath);
+  let length = 0;
   try {
     file.writeTo((bytes) => {
       hash.update(bytes);
       compare?.next(bytes);
+      each?.(bytes, length, compare?.same ?? false);
+      length += bytes.length;
     });
-    return { hash: hash.digest("hex"), same: compare?.end() ?? false };
+    return { hash: hash.digest("hex"), same: compare?.end() ?? false, length };
   } finally {
     compare?.close();
   }

@@ -3,11 +3,10 @@
  * goes. The staged copy is written only from the first difference on (the equal prefix copied from the old file), so
  * an unchanged file, the usual case of a recompile, costs a read and a hash but no write.
  */
-import { createHash } from "node:crypto";
 import { closeSync, fsyncSync, mkdirSync, openSync, readSync } from "node:fs";
 import { dirname } from "node:path";
-import type { OutputFile } from "../emit/output-file.js";
-import { FileComparison } from "./file-comparison.js";
+import { type OutputFile, PIECE } from "../emit/output-file.js";
+import { digestFile } from "./file-comparison.js";
 import { stagedPath, writeAll } from "./journal.js";
 
 export interface StagedOutput {
@@ -27,27 +26,16 @@ export function stageOutput(
   keep: (hash: string, same: boolean) => boolean,
 ): StagedOutput {
   const target = stagedPath(stage, file.path);
-  const hash = createHash("sha256");
-  const compare = new FileComparison(current);
   let fd: number | undefined;
-  let streamed = 0;
   try {
-    file.writeTo((bytes) => {
-      hash.update(bytes);
-      if (fd === undefined) {
-        compare.next(bytes);
-        if (!compare.same) fd = openStaged(target, current, streamed);
-      }
+    const { hash, same, length } = digestFile(file, current, (bytes, before, sameSoFar) => {
+      if (fd === undefined && !sameSoFar) fd = openStaged(target, current, before);
       if (fd !== undefined) writeAll(fd, bytes);
-      streamed += bytes.length;
     });
-    const digest = hash.digest("hex");
-    const same = fd === undefined && compare.end();
-    if (fd === undefined && keep(digest, same)) fd = openStaged(target, current, streamed);
+    if (fd === undefined && keep(hash, same)) fd = openStaged(target, current, length);
     if (fd !== undefined) fsyncSync(fd);
-    return { hash: digest, staged: fd !== undefined };
+    return { hash, staged: fd !== undefined };
   } finally {
-    compare.close();
     if (fd !== undefined) closeSync(fd);
   }
 }
@@ -57,7 +45,7 @@ function openStaged(target: string, current: string, length: number): number {
   mkdirSync(dirname(target), { recursive: true });
   const fd = openSync(target, "wx");
   if (length === 0) return fd;
-  const buffer = Buffer.allocUnsafe(Math.min(length, 1 << 20));
+  const buffer = Buffer.allocUnsafe(Math.min(length, PIECE));
   const from = openSync(current, "r");
   try {
     for (let pos = 0; pos < length; ) {
