@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { compile } from "../src/compile.js";
 import { toJson } from "../src/emit/serialize.js";
-import { CHUNK_PROBES, taskGraph } from "../src/emit/taskcluster.js";
+import { CHUNK_PROBE, taskGraph } from "../src/emit/taskcluster.js";
 import { REPO, writeTree } from "./helpers/tree.js";
 
 /** Each branch's graph file against `toJson` of the graph's values (built entry by entry, no template). */
@@ -39,13 +39,13 @@ test("chunk templates: a suite whose text holds a probe number, or the chunk cou
   const suite = (description: string, extra = "") =>
     `description: "${description}"\nharness: mochitest\ntreeherder: {symbol: "M(p)"}\nchunks: 4\n${extra}`;
   const root = writeTree({
-    "configs/suites/plain.yml": suite(`runs ${CHUNK_PROBES[0]} tests`),
-    "configs/suites/other.yml": `${suite(`other ${CHUNK_PROBES[1]}`)}treeherder: {symbol: "M(o)"}\n`.replace(
+    "configs/suites/plain.yml": suite(`runs ${CHUNK_PROBE} tests`),
+    "configs/suites/other.yml": `${suite(`other ${CHUNK_PROBE + 1}`)}treeherder: {symbol: "M(o)"}\n`.replace(
       'treeherder: {symbol: "M(p)"}\n',
       "",
     ),
     "configs/suites/third.yml": suite("chunk 4 of 4, 12 tests").replace("M(p)", "M(t1)"),
-    "configs/suites/fourth.yml": suite("tests", `env: {N: '${CHUNK_PROBES[0]}${CHUNK_PROBES[0]}'}\n`).replace(
+    "configs/suites/fourth.yml": suite("tests", `env: {N: '${CHUNK_PROBE}${CHUNK_PROBE}'}\n`).replace(
       "M(p)",
       "M(f)",
     ),

@@ -76,20 +76,27 @@ function entryMaker(tree: Tree, branch: BranchJobs): (job: Job) => GraphEntry {
 /**
  * Writes graph entries' text, as `entryText(make(job))`. The chunks of a suite differ only where their number is
  * written (label, symbol, routes, description, chunk arguments: all decimal), so a suite of several chunks is
- * rendered twice, as two probe chunks, and each chunk is the first probe's bytes with its number in the probe's
- * place. The second probe proves the places: the probe's digits anywhere else (in a description, say) would not
- * follow the number, and the suite is then rendered chunk by chunk.
+ * rendered as a probe chunk, whose text split at the probe's number is the suite's template, and as its first chunk,
+ * which proves the template: the probe's digits anywhere else (in a description, say), or a chunk number written in
+ * any other form, would not match the real chunk's text, and the suite is then rendered chunk by chunk.
  */
 function entryRenderer(tree: Tree, branch: BranchJobs): (job: Job, out: ByteWriter) => void {
   const make = entryMaker(tree, branch);
   let templateOf: Job | undefined;
   let template: readonly Buffer[] | undefined;
   return (job, out) => {
-    if (job.chunks >= TEMPLATE_MIN_CHUNKS && !(templateOf && sameSuite(templateOf, job))) {
-      templateOf = job;
-      template = chunkTemplate(make, job);
+    if (job.chunks < TEMPLATE_MIN_CHUNKS) {
+      out.write(entryText(make(job)));
+      return;
     }
-    if (job.chunks < TEMPLATE_MIN_CHUNKS || !template) {
+    if (!(templateOf && sameSuite(templateOf, job))) {
+      templateOf = job;
+      const text = entryText(make(job));
+      template = chunkTemplate(make, job, text);
+      out.write(text);
+      return;
+    }
+    if (!template) {
       out.write(entryText(make(job)));
       return;
     }
@@ -105,16 +112,19 @@ function entryRenderer(tree: Tree, branch: BranchJobs): (job: Job, out: ByteWrit
 /** Below this, probing costs more than rendering each chunk. */
 const TEMPLATE_MIN_CHUNKS = 3;
 /**
- * Probe chunk numbers: unlikely in any text, and below 2^30, so V8 stores them as it stores every other chunk
- * number (a larger one changes the field's representation in every job object, and rendering slows by ~15%).
+ * The probe chunk number: unlikely in any text, above any chunk count, and below 2^30, so V8 stores it as it stores
+ * every other chunk number (a larger one changes the field's representation in every job object, and rendering
+ * slows by ~15%).
  */
-export const CHUNK_PROBES = [1_073_741_789, 964_052_813] as const;
+export const CHUNK_PROBE = 1_073_741_789;
 
-/** `job`'s suite as chunk `CHUNK_PROBES[0]`, in UTF-8, split where the number is written; undefined if unprovable. */
-function chunkTemplate(make: (job: Job) => GraphEntry, job: Job): readonly Buffer[] | undefined {
-  const [first, second] = CHUNK_PROBES.map((n) => entryText(make(asChunk(job, n))));
-  const parts = first.split(String(CHUNK_PROBES[0]));
-  if (parts.join(String(CHUNK_PROBES[1])) !== second) return undefined;
+/**
+ * `job`'s suite as chunk `CHUNK_PROBE`, in UTF-8, split where the number is written; undefined when filling it with
+ * `job`'s own number does not give `text`, `job`'s real entry.
+ */
+function chunkTemplate(make: (job: Job) => GraphEntry, job: Job, text: string): readonly Buffer[] | undefined {
+  const parts = entryText(make(asChunk(job, CHUNK_PROBE))).split(String(CHUNK_PROBE));
+  if (parts.join(String(job.chunk)) !== text) return undefined;
   return parts.map((p) => Buffer.from(p, "utf8"));
 }
 
