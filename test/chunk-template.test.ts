@@ -45,10 +45,7 @@ test("chunk templates: a suite whose text holds a probe number, or the chunk cou
       "",
     ),
     "configs/suites/third.yml": suite("chunk 4 of 4, 12 tests").replace("M(p)", "M(t1)"),
-    "configs/suites/fourth.yml": suite("tests", `env: {N: '${CHUNK_PROBE}${CHUNK_PROBE}'}\n`).replace(
-      "M(p)",
-      "M(f)",
-    ),
+    "configs/suites/fourth.yml": suite("tests", `env: {N: '${CHUNK_PROBE}${CHUNK_PROBE}'}\n`).replace("M(p)", "M(f)"),
   });
   assert.ok(assertGraphFilesExact(root) >= 16);
 });
