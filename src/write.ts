@@ -10,7 +10,8 @@
  *   2. Take `<dir>/.jobdef-lock` (lock.ts: created complete via link(2), broken when its pid is dead).
  *   3. Recover: finish a committed journal left by a killed compile, delete staging dirs of killed compiles.
  *   4. Read the current manifest; stream each file through its hash and a comparison with the disk, staging it in
- *      `<dir>/.jobdef-tmp-<pid>-<rand>/` (fsynced) where it differs (stage-output.ts); compute the new manifest
+ *      `<dir>/.jobdef-tmp-<pid>-<rand>/` (fsynced) where it differs (stage-output.ts, run on a second thread while
+ *      this one produces the bytes: staging-thread.ts); compute the new manifest
  *      (whole output, or only the `--branch/--target` slice) and the files to remove (listed by the old manifest,
  *      produced by nothing).
  *   5. Stage the plan and the new manifest, fsynced; when nothing changed, drop the stage instead.
@@ -43,7 +44,8 @@ import {
 import { applyJournal, commitJournal, createStage, finishStage, removeStages } from "./write/journal.js";
 import { acquireLock, removeLockLeftovers } from "./write/lock.js";
 import { OutputDirError } from "./write/output-error.js";
-import { stageOutput } from "./write/stage-output.js";
+import type { StagedOutput } from "./write/stage-output.js";
+import { stagingThread } from "./write/staging-thread.js";
 
 export interface WriteOptions {
   /** The generated directory (created when missing). */
@@ -68,7 +70,7 @@ export interface WriteResult {
 }
 
 /** Writes the output as one transaction (see the design above). Throws on I/O errors; the old output then stays. */
-export function writeOutput(options: WriteOptions): WriteResult {
+export async function writeOutput(options: WriteOptions): Promise<WriteResult> {
   const { dir, files } = options;
   const bad = files.find((f) => !isSafePath(f.path));
   if (bad) throw new Error(`an emitter produced the path ${JSON.stringify(bad.path)}, which is not a generated file's`);
@@ -78,24 +80,23 @@ export function writeOutput(options: WriteOptions): WriteResult {
     const recovered = recoverLocked(dir);
     const oldBytes = readOrUndefined(join(dir, MANIFEST_NAME));
     const old = manifestFrom(dir, oldBytes);
-    // Each file is produced once and staged unless the disk holds the same bytes and the old manifest the same hash
-    // (or nothing), which tells "unchanged" from a hand-edited file.
+    // Each file is produced once, here, and staged on the staging thread as it is produced.
     const stage = createStage(dir);
     try {
+      const thread = stagingThread();
+      const pending: Promise<StagedOutput>[] = [];
+      for (const f of files) {
+        const request = { stage, path: f.path, current: join(dir, f.path), known: old.files[f.path] };
+        pending.push(thread.stage(request, f));
+      }
+      const results = await settleAll(pending);
       const hashes = new Map<string, string>();
       const written: string[] = [];
       const unchanged: string[] = [];
-      for (const f of files) {
-        const known = old.files[f.path];
-        const { hash, staged } = stageOutput(
-          stage,
-          f,
-          join(dir, f.path),
-          (h, same) => !((known === undefined || known === h) && same),
-        );
-        hashes.set(f.path, hash);
-        (staged ? written : unchanged).push(f.path);
-      }
+      files.forEach((f, i) => {
+        hashes.set(f.path, results[i].hash);
+        (results[i].staged ? written : unchanged).push(f.path);
+      });
       const next = nextManifest(old, files, options.compiled, options.partial, options.branchNames, hashes);
       const manifestText = serializeManifest(next.manifest);
       const removed = next.remove.filter((p) => existsSync(join(dir, p)));
@@ -111,6 +112,14 @@ export function writeOutput(options: WriteOptions): WriteResult {
   } finally {
     release();
   }
+}
+
+/** Every promise's value once all have settled (nothing may still write into the stage), or the first error. */
+async function settleAll<T>(pending: readonly Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(pending);
+  const failed = settled.find((s) => s.status === "rejected");
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
 }
 
 /** Takes the lock and finishes or discards what a killed compile left; true when there was something. */

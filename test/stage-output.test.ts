@@ -43,18 +43,19 @@ test("stageOutput: staged bytes equal the new content whatever the old file hold
       const current = join(root, "current");
       rmSync(current, { force: true });
       if (old !== undefined) writeFileSync(current, old);
-      const r = stageOutput(stage, file, current, (_, same) => !same);
+      const r = stageOutput({ stage, path: file.path, current, known: undefined }, file);
       assert.equal(r.hash, sha256(big), name);
       assert.equal(r.staged, old !== big, name);
       if (r.staged) assert.equal(readFileSync(stagedPath(stage, "a/graph.json"), "utf8"), big, name);
       else assert.equal(existsSync(stagedPath(stage, "a/graph.json")), false, name);
     }
   }
-  // the same bytes, but kept anyway (the old manifest names another hash): the whole file is staged
+  // the same bytes, but the old manifest names another hash (the disk was edited to match): the whole file is staged
   const stage = join(root, "kept");
   mkdirSync(stage);
   writeFileSync(join(root, "current"), big);
-  const r = stageOutput(stage, pieces("g.json", big, 5000), join(root, "current"), () => true);
+  const request = { stage, path: "g.json", current: join(root, "current"), known: sha256("other") };
+  const r = stageOutput(request, pieces("g.json", big, 5000));
   assert.equal(r.staged, true);
   assert.equal(readFileSync(stagedPath(stage, "g.json"), "utf8"), big);
   rmSync(root, { recursive: true, force: true });

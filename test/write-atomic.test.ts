@@ -53,16 +53,16 @@ function deadPid(): number {
   return Number(r.stdout);
 }
 
-test("writeOutput writes files and manifest, skips unchanged, removes what nothing produces, keeps the rest", () => {
+test("writeOutput writes files and manifest, skips unchanged, removes what nothing produces, keeps the rest", async () => {
   const dir = join(writeTree(), "generated");
   mkdirSync(join(dir, "types"), { recursive: true });
   writeFileSync(join(dir, "types", "index.ts"), "// not ours\n");
   writeFileSync(join(dir, "README"), "not listed by any manifest\n");
   const files = [textFile("mach/central/linux64.json", "{}\n"), textFile("taskcluster/central.json", '{"a": 1}\n')];
-  const first = writeOutput({ dir, files, compiled: ALL, partial: false });
+  const first = await writeOutput({ dir, files, compiled: ALL, partial: false });
   assert.deepEqual(first.written, ["mach/central/linux64.json", "taskcluster/central.json"]);
   assertMatchesManifest(dir, ["README"]);
-  const second = writeOutput({ dir, files: files.slice(1), compiled: ALL, partial: false });
+  const second = await writeOutput({ dir, files: files.slice(1), compiled: ALL, partial: false });
   assert.deepEqual(
     [second.written, second.unchanged, second.removed],
     [[], ["taskcluster/central.json"], ["mach/central/linux64.json"]],
@@ -71,7 +71,7 @@ test("writeOutput writes files and manifest, skips unchanged, removes what nothi
   assert.equal(readFileSync(join(dir, "types", "index.ts"), "utf8"), "// not ours\n");
   assert.equal(readFileSync(join(dir, "README"), "utf8"), "not listed by any manifest\n");
   // A partial write replaces only its slice.
-  const beta = writeOutput({
+  const beta = await writeOutput({
     dir,
     files: [textFile("mach/beta/linux64.json", "[]\n")],
     compiled: { branches: ["beta"], targets: ["mach"] },
@@ -82,7 +82,12 @@ test("writeOutput writes files and manifest, skips unchanged, removes what nothi
     beta: ["mach"],
     central: ["mozharness", "mach", "buildbot", "taskcluster"],
   });
-  const again = writeOutput({ dir, files: [], compiled: { branches: ["beta"], targets: ["mach"] }, partial: true });
+  const again = await writeOutput({
+    dir,
+    files: [],
+    compiled: { branches: ["beta"], targets: ["mach"] },
+    partial: true,
+  });
   assert.deepEqual(
     [again.removed, Object.keys(again.manifest.files)],
     [["mach/beta/linux64.json"], ["taskcluster/central.json"]],
@@ -90,10 +95,10 @@ test("writeOutput writes files and manifest, skips unchanged, removes what nothi
   rmSync(join(dir, ".."), { recursive: true, force: true });
 });
 
-test("emitters cannot write outside the generated files", () => {
+test("emitters cannot write outside the generated files", async () => {
   const dir = join(writeTree(), "generated");
   for (const path of ["../x", "types/index.ts", "manifest.json", ".jobdef-lock", "/abs"]) {
-    assert.throws(
+    await assert.rejects(
       () => writeOutput({ dir, files: [textFile(path, "")], compiled: ALL, partial: false }),
       /not a generated file/,
     );
@@ -101,9 +106,9 @@ test("emitters cannot write outside the generated files", () => {
   rmSync(join(dir, ".."), { recursive: true, force: true });
 });
 
-test("recovery: a stale lock is broken, staging is discarded, a committed journal is finished", () => {
+test("recovery: a stale lock is broken, staging is discarded, a committed journal is finished", async () => {
   const dir = join(writeTree(), "generated");
-  writeOutput({ dir, files: [textFile("mach/central/a.json", "old\n")], compiled: ALL, partial: false });
+  await writeOutput({ dir, files: [textFile("mach/central/a.json", "old\n")], compiled: ALL, partial: false });
   writeFileSync(join(dir, LOCK_NAME), `${deadPid()}\n`);
   mkdirSync(join(dir, ".jobdef-tmp-1-x", "files"), { recursive: true });
   // Killed right after its commit point: the journal is there, nothing applied yet.
@@ -127,14 +132,14 @@ test("a lock held by a live process makes a writer wait, then give up with a cle
   mkdirSync(dir, { recursive: true });
   const holder = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"]);
   writeFileSync(join(dir, LOCK_NAME), `${holder.pid}\n`);
-  assert.throws(
+  await assert.rejects(
     () => writeOutput({ dir, files: [], compiled: ALL, partial: false, lockTimeoutMs: 300 }),
     LockTimeoutError,
   );
   const exited = new Promise((resolve) => holder.on("exit", resolve));
   holder.kill("SIGKILL");
   await exited; // reaped: no zombie answering kill(pid, 0)
-  writeOutput({ dir, files: [], compiled: ALL, partial: false, lockTimeoutMs: 300 });
+  await writeOutput({ dir, files: [], compiled: ALL, partial: false, lockTimeoutMs: 300 });
   assertMatchesManifest(dir);
   rmSync(join(dir, ".."), { recursive: true, force: true });
 });

@@ -28,10 +28,10 @@ export function register(program: Command): void {
       // What the tree checks in: compile's defaults (the tree settings' branches and targets), no --set.
       const c = unwrap(compile({ root, onStage: stageTimer(o) }), o);
       const dir = o.out ? resolve(o.out) : join(root, c.tree.settings.generatedDir);
-      if (inOutputDir(dir, o, () => recoverOutput(dir)))
+      if (await inOutputDir(dir, o, () => recoverOutput(dir)))
         process.stderr.write("jobdef check: finished an interrupted compile first\n");
       const compiled = { branches: c.branches.map((b) => b.branch.name), targets: c.targets };
-      const r = inOutputDir(dir, o, () => checkOutput(dir, c.files, compiled));
+      const r = await inOutputDir(dir, o, () => checkOutput(dir, c.files, compiled));
       const shown = displayDir(dir);
       const differing = r.stale.length + r.missing.length + r.extra.length;
       if (!differing) {

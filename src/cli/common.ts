@@ -46,9 +46,9 @@ export function unwrap<T>(r: Result<T>, o: CommonOptions): T {
 }
 
 /** Runs `use` on the output directory; a problem the user fixes there is a JD063 diagnostic, not an internal error. */
-export function inOutputDir<T>(dir: string, o: CommonOptions, use: () => T): T {
+export async function inOutputDir<T>(dir: string, o: CommonOptions, use: () => T | Promise<T>): Promise<T> {
   try {
-    return use();
+    return await use();
   } catch (e) {
     if (!isOutputDirProblem(e)) throw e;
     report([error("JD063", `cannot use ${dir}: ${(e as Error).message}`)], o);

@@ -40,6 +40,8 @@ export function register(program: Command): void {
       const unknown = o.target.filter((t) => !(TARGETS as readonly string[]).includes(t));
       if (unknown.length) throw new UsageError(`--target ${unknown[0]}: not a target; targets: ${TARGETS.join(", ")}`);
       const start = performance.now();
+      // started before the slow part, so that it is up by the time the output is
+      (await import("../write/staging-thread.js")).stagingThread();
       const { compile } = await import("../compile.js");
       const { writeOutput } = await import("../write.js");
       const overrides = unwrap((await import("../set-overrides.js")).parseSetOverrides(o.set), o);
@@ -47,7 +49,7 @@ export function register(program: Command): void {
       const c = unwrap(compile({ root, branches: o.branch, targets: o.target, overrides, onStage: stageTimer(o) }), o);
       const dir = o.out ? resolve(o.out) : join(root, c.tree.settings.generatedDir);
       const writeStart = performance.now();
-      const r = inOutputDir(dir, o, () =>
+      const r = await inOutputDir(dir, o, () =>
         writeOutput({
           dir,
           files: c.files,

@@ -3,28 +3,47 @@ import { createHash } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { type OutputFile, PIECE } from "../emit/output-file.js";
 
-/**
- * Streams a file's bytes through a hash and, when given, a comparison with the file at `comparePath`. `each` sees
- * every piece once it is compared: the bytes, how many came before them, and whether all so far equal the file's.
- */
-export function digestFile(
-  file: OutputFile,
-  comparePath?: string,
-  each?: (bytes: Uint8Array, before: number, same: boolean) => void,
-): { hash: string; same: boolean; length: number } {
-  const hash = createHash("sha256");
-  const compare = comparePath === undefined ? undefined : new FileComparison(comparePath);
-  let length = 0;
+/** A file's sha256 and, when given a path, whether its bytes equal that file's, fed one piece at a time. */
+export class Digest {
+  private readonly hash = createHash("sha256");
+  private readonly compare: FileComparison | undefined;
+  /** Bytes fed so far. */
+  length = 0;
+
+  constructor(comparePath?: string) {
+    this.compare = comparePath === undefined ? undefined : new FileComparison(comparePath);
+  }
+
+  /** Feeds `bytes`; true while every byte so far equals the file's (never without a file). */
+  push(bytes: Uint8Array): boolean {
+    this.hash.update(bytes);
+    this.compare?.next(bytes);
+    this.length += bytes.length;
+    return this.compare?.same ?? false;
+  }
+
+  /** The hash, and whether the file ended where the bytes did. Closes the compared file. */
+  end(): { hash: string; same: boolean; length: number } {
+    try {
+      return { hash: this.hash.digest("hex"), same: this.compare?.end() ?? false, length: this.length };
+    } finally {
+      this.close();
+    }
+  }
+
+  close(): void {
+    this.compare?.close();
+  }
+}
+
+/** Streams a file's bytes through a `Digest`. */
+export function digestFile(file: OutputFile, comparePath?: string): { hash: string; same: boolean; length: number } {
+  const digest = new Digest(comparePath);
   try {
-    file.writeTo((bytes) => {
-      hash.update(bytes);
-      compare?.next(bytes);
-      each?.(bytes, length, compare?.same ?? false);
-      length += bytes.length;
-    });
-    return { hash: hash.digest("hex"), same: compare?.end() ?? false, length };
+    file.writeTo((bytes) => digest.push(bytes));
+    return digest.end();
   } finally {
-    compare?.close();
+    digest.close();
   }
 }
 

@@ -6,7 +6,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readSync } from "node:fs";
 import { dirname } from "node:path";
 import { type OutputFile, PIECE } from "../emit/output-file.js";
-import { digestFile } from "./file-comparison.js";
+import { Digest } from "./file-comparison.js";
 import { stagedPath, writeAll } from "./journal.js";
 
 export interface StagedOutput {
@@ -15,28 +15,64 @@ export interface StagedOutput {
   readonly staged: boolean;
 }
 
+/** What to stage: the output file `path`, replacing `current`, which the old manifest lists with hash `known`. */
+export interface StageRequest {
+  readonly stage: string;
+  readonly path: string;
+  readonly current: string;
+  readonly known: string | undefined;
+}
+
 /**
- * Streams `file` and stages it when its bytes differ from `current`'s, or when `keep(hash, same)` asks for it
- * although they do not (the old manifest lists another hash: the disk was edited to match by hand).
+ * Stages one file fed piece by piece. It is staged when its bytes differ from `current`'s, or when they do not but
+ * the old manifest lists another hash (the disk was edited to match by hand): "unchanged" needs both to agree.
  */
-export function stageOutput(
-  stage: string,
-  file: OutputFile,
-  current: string,
-  keep: (hash: string, same: boolean) => boolean,
-): StagedOutput {
-  const target = stagedPath(stage, file.path);
-  let fd: number | undefined;
+export class OutputStager {
+  private readonly digest: Digest;
+  private readonly target: string;
+  private fd: number | undefined;
+
+  constructor(private readonly request: StageRequest) {
+    this.target = stagedPath(request.stage, request.path);
+    this.digest = new Digest(request.current);
+  }
+
+  push(bytes: Uint8Array): void {
+    const before = this.digest.length;
+    const same = this.digest.push(bytes);
+    if (this.fd === undefined && !same) this.fd = openStaged(this.target, this.request.current, before);
+    if (this.fd !== undefined) writeAll(this.fd, bytes);
+  }
+
+  /** Finishes the file: staged ones are flushed to disk. Closes everything, also on error. */
+  end(): StagedOutput {
+    try {
+      const { hash, same, length } = this.digest.end();
+      const { known } = this.request;
+      if (this.fd === undefined && !((known === undefined || known === hash) && same))
+        this.fd = openStaged(this.target, this.request.current, length);
+      if (this.fd !== undefined) fsyncSync(this.fd);
+      return { hash, staged: this.fd !== undefined };
+    } finally {
+      this.close();
+    }
+  }
+
+  close(): void {
+    this.digest.close();
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+/** Stages `file` on this thread (write.ts hands files to the staging thread instead). */
+export function stageOutput(request: StageRequest, file: OutputFile): StagedOutput {
+  const stager = new OutputStager(request);
   try {
-    const { hash, same, length } = digestFile(file, current, (bytes, before, sameSoFar) => {
-      if (fd === undefined && !sameSoFar) fd = openStaged(target, current, before);
-      if (fd !== undefined) writeAll(fd, bytes);
-    });
-    if (fd === undefined && keep(hash, same)) fd = openStaged(target, current, length);
-    if (fd !== undefined) fsyncSync(fd);
-    return { hash, staged: fd !== undefined };
+    file.writeTo((bytes) => stager.push(bytes));
+    return stager.end();
   } finally {
-    if (fd !== undefined) closeSync(fd);
+    stager.close();
   }
 }
 

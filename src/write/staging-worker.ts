@@ -1,0 +1,63 @@
+/**
+ * The staging thread's side (see staging-thread.ts): stages each file from the pieces the main thread sends, returns
+ * every piece's buffer for reuse, and answers each file with its result or its error.
+ */
+import { type MessagePort, parentPort, workerData } from "node:worker_threads";
+import { PIECE } from "../emit/output-file.js";
+import { OutputStager, type StageRequest } from "./stage-output.js";
+import type { StagingReply, ToStagingThread } from "./staging-thread.js";
+
+const returns = (workerData as { returns: MessagePort }).returns;
+/** Each open file's stager, or the error that stopped it (its later pieces are then only returned). */
+const files = new Map<number, OutputStager | Error>();
+
+parentPort!.on("message", (m: ToStagingThread) => {
+  switch (m.type) {
+    case "file":
+      files.set(
+        m.id,
+        attempt(() => new OutputStager(m.request as StageRequest)),
+      );
+      break;
+    case "piece": {
+      const stager = files.get(m.id);
+      if (stager instanceof OutputStager) {
+        const error = attempt(() => stager.push(new Uint8Array(m.buffer, 0, m.length)));
+        if (error instanceof Error) {
+          stager.close();
+          files.set(m.id, error);
+        }
+      }
+      if (m.buffer.byteLength === PIECE) returns.postMessage(m.buffer, [m.buffer]);
+      break;
+    }
+    case "end":
+    case "abort": {
+      const stager = files.get(m.id);
+      files.delete(m.id);
+      let reply: StagingReply = { id: m.id };
+      if (stager instanceof Error) reply = { id: m.id, error: errorData(stager) };
+      else if (m.type === "abort") stager?.close();
+      else {
+        const result = attempt(() => stager!.end());
+        reply = result instanceof Error ? { id: m.id, error: errorData(result) } : { id: m.id, result };
+      }
+      parentPort!.postMessage(reply);
+      break;
+    }
+  }
+});
+
+function attempt<T>(run: () => T): T | Error {
+  try {
+    return run();
+  } catch (e) {
+    return e instanceof Error ? e : new Error(String(e));
+  }
+}
+
+/** An error as plain data: its message and, for a file-system error, its code, syscall and path. */
+function errorData(e: Error): StagingReply["error"] {
+  const { code, syscall, path } = e as NodeJS.ErrnoException;
+  return { message: e.message, code, syscall, path };
+}
