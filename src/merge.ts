@@ -14,6 +14,26 @@ import { isMapping, setOwn } from "./values.js";
 
 const ORIGIN: unique symbol = Symbol("origin");
 
+const children = new WeakMap<readonly PathSegment[], Map<PathSegment, readonly PathSegment[]>>();
+
+/**
+ * `[...path, key]`, one array per distinct path: origins keep their paths, and every job merging a layer would
+ * otherwise keep its own copies of that layer's paths (a fifth of what a large expansion keeps alive).
+ */
+function childPath(path: readonly PathSegment[], key: PathSegment): readonly PathSegment[] {
+  let byKey = children.get(path);
+  if (!byKey) {
+    byKey = new Map();
+    children.set(path, byKey);
+  }
+  let child = byKey.get(key);
+  if (!child) {
+    child = [...path, key];
+    byKey.set(key, child);
+  }
+  return child;
+}
+
 /** Where one value came from. */
 export interface Origin {
   readonly [ORIGIN]: true;
@@ -59,6 +79,9 @@ class OriginNode implements Origin {
 }
 Object.defineProperty(OriginNode.prototype, ORIGIN, { value: true });
 
+/** The origin of a value set at a path (`childPath`'s arrays) that overrode nothing. */
+const plainOrigins = new WeakMap<readonly PathSegment[], OriginNode>();
+
 /** Stands for every origin when provenance is off (benchmark only). */
 const UNTRACKED: Origin = Object.freeze({
   [ORIGIN]: true as const,
@@ -86,12 +109,12 @@ class Merger {
     prov: Record<string, ProvenanceNode>,
     src: Readonly<Record<string, unknown>>,
     layer: Layer,
-    srcPath: PathSegment[],
+    srcPath: readonly PathSegment[],
     only?: string,
   ): void {
     for (const key of Object.keys(src)) {
       if (only !== undefined && key !== only) continue;
-      this.apply(target, prov, key, src[key], layer, [...srcPath, key]);
+      this.apply(target, prov, key, src[key], layer, childPath(srcPath, key));
     }
   }
 
@@ -101,7 +124,7 @@ class Merger {
     key: string,
     raw: unknown,
     layer: Layer,
-    srcPath: PathSegment[],
+    srcPath: readonly PathSegment[],
   ): void {
     const keyed = keyedByAttribute(raw) !== undefined;
     const value = keyed ? this.resolve(raw, layer, srcPath) : raw;
@@ -152,7 +175,7 @@ class Merger {
           items.splice(at, 1);
         });
       } else {
-        const added = this.track ? operand.map((_, i) => this.origin(layer, [...path, op, i])) : [];
+        const added = this.track ? operand.map((_, i) => this.origin(layer, childPath(childPath(path, op), i))) : [];
         if (op === "$append") {
           list.push(...operand);
           items.push(...added);
@@ -162,7 +185,7 @@ class Merger {
         }
       }
       setOwn(target, key, list);
-      prov[key] = this.origin(layer, [...path, op], isOrigin(before) ? before : undefined, items, existing);
+      prov[key] = this.origin(layer, childPath(path, op), isOrigin(before) ? before : undefined, items, existing);
       return;
     }
     if (op === "$replace") {
@@ -180,7 +203,11 @@ class Merger {
     if (op === "$value") {
       // A literal: null, or a mapping that would otherwise read as an operator or keyed-by, taken as it is.
       setOwn(target, key, (value as { $value: unknown }).$value);
-      setOwn(prov, key, this.origin(layer, [...path, op], isOrigin(before) ? before : undefined, undefined, existing));
+      setOwn(
+        prov,
+        key,
+        this.origin(layer, childPath(path, op), isOrigin(before) ? before : undefined, undefined, existing),
+      );
       return;
     }
     if (op !== undefined) {
@@ -219,7 +246,7 @@ class Merger {
               layer,
               path,
               overrode,
-              value.map((_, i) => this.origin(layer, [...path, i])),
+              value.map((_, i) => this.origin(layer, childPath(path, i))),
               existing,
             )
           : UNTRACKED,
@@ -238,14 +265,22 @@ class Merger {
     items?: readonly Origin[],
     previous?: unknown,
   ): Origin {
-    return this.track ? new OriginNode(layer.kind, layer.file, at, overrode, items, previous) : UNTRACKED;
+    if (!this.track) return UNTRACKED;
+    if (overrode || items || previous !== undefined)
+      return new OriginNode(layer.kind, layer.file, at, overrode, items, previous);
+    // a value that overrode nothing has the same origin in every merge of its layer: one object, as its path is
+    const known = plainOrigins.get(at);
+    if (known && known.layer === layer.kind && known.file === layer.file) return known;
+    const origin = new OriginNode(layer.kind, layer.file, at);
+    plainOrigins.set(at, origin);
+    return origin;
   }
 
   /** The path of the arm `resolve` chose last. */
-  private resolvedPath: PathSegment[] = [];
+  private resolvedPath: readonly PathSegment[] = [];
 
   /** Follows keyed-by mappings (nested ones too) down to the chosen arm (its path in `resolvedPath`). */
-  private resolve(raw: unknown, layer: Layer, srcPath: PathSegment[]): unknown {
+  private resolve(raw: unknown, layer: Layer, srcPath: readonly PathSegment[]): unknown {
     let value = raw;
     let path = srcPath;
     for (let attr = keyedByAttribute(value); attr !== undefined; attr = keyedByAttribute(value)) {
@@ -278,7 +313,7 @@ class Merger {
         );
         return UNRESOLVED;
       }
-      path = [...path, byKey, choice.key];
+      path = childPath(childPath(path, byKey), choice.key);
       value = arms[choice.key];
     }
     this.resolvedPath = path;
@@ -320,7 +355,7 @@ export function mergeLayers(
   const m = new Merger(ctx, options.provenance ?? true);
   const value: Record<string, unknown> = {};
   const provenance: Record<string, ProvenanceNode> = {};
-  for (const layer of layers) m.mapping(value, provenance, layer.value, layer, [...layer.path], only);
+  for (const layer of layers) m.mapping(value, provenance, layer.value, layer, layer.path, only);
   return { merged: { value, provenance }, diagnostics: m.diagnostics };
 }
 
@@ -337,7 +372,7 @@ export function mergeOnto(
   const value = shallowCopy(base.value);
   const provenance = shallowCopy(base.provenance) as Record<string, ProvenanceNode>;
   const m = new Merger(ctx, true, new Set([value]));
-  for (const layer of layers) m.mapping(value, provenance, layer.value, layer, [...layer.path]);
+  for (const layer of layers) m.mapping(value, provenance, layer.value, layer, layer.path);
   return { merged: { value, provenance }, diagnostics: m.diagnostics };
 }
 

@@ -4,10 +4,14 @@ import { byCodePoint } from "./values.js";
 
 export const NAME_RE = /^[a-z0-9][a-z0-9._-]*$/;
 
-/** The label of one job: `test-<platform>/<build-type>-<suite>[-<chunk>]`. */
+/**
+ * The label of one job: `test-<platform>/<build-type>-<suite>[-<chunk>]`. Joined, not concatenated: a label lives
+ * as long as its job, and `+` would keep it as a tree of seven string pieces (a seventh of a large expansion).
+ */
 export function jobLabel(platform: string, buildType: string, suite: string, chunk: number, chunks: number): string {
-  const base = `test-${platform}/${buildType}-${suite}`;
-  return chunks > 1 ? `${base}-${chunk}` : base;
+  const parts = ["test-", platform, "/", buildType, "-", suite];
+  if (chunks > 1) parts.push("-", String(chunk));
+  return parts.join("");
 }
 
 /** Splits `M(bc)` into group and symbol; a bare symbol has no group. */
