@@ -1,58 +1,33 @@
 /**
- * Python twins: a banner comment, then `config = <literal>`. Only literals are written (dicts, lists, strings,
- * numbers, True/False/None), and every string is escaped code point by code point, so no input can end a
- * string early or become code.
+ * Python twins: a banner comment, then `config = <literal>`. The literal is the JSON twin's text with each token
+ * rewritten for Python: `true`/`false`/`null` become `True`/`False`/`None`, and a string stays as it is only when it
+ * is printable ASCII without `\u` escapes (JSON's other escapes mean the same in Python 2 and 3); any other string
+ * is decoded and written again by `pyString`, code point by code point. The structure is JSON.stringify's own, so no
+ * input can end a string early or become code.
  */
 import { textFile } from "./output-file.js";
 import { BANNER, jsonText, withBanner } from "./serialize.js";
 import type { OutputFile } from "./types.js";
 
-/** `<base>.json` and its Python twin `<base>.py`, holding the same value (keys sorted once for both). */
+/** `<base>.json` and its Python twin `<base>.py`, holding the same value. */
 export function jsonWithPythonTwin(base: string, value: Record<string, unknown>): OutputFile[] {
-  const sorted = withBanner(value);
-  return [
-    textFile(`${base}.json`, jsonText(sorted)),
-    textFile(`${base}.py`, `# ${BANNER}\nconfig = ${pyLiteral(sorted, "")}\n`),
-  ];
+  const json = jsonText(withBanner(value));
+  return [textFile(`${base}.json`, json), textFile(`${base}.py`, `# ${BANNER}\nconfig = ${pythonFromJson(json)}`)];
 }
 
-/** The Python literal of a JSON-like value. */
-export function pyLiteral(v: unknown, indent: string): string {
-  const out: string[] = [];
-  writeLiteral(v, indent, out);
-  return out.join("");
-}
+/** A JSON string token, or a JSON literal name (numbers and punctuation read the same in Python). */
+const JSON_TOKEN = /"(?:[^"\\]|\\.)*"|true|false|null/g;
+/** A JSON string token Python reads as the same string: printable ASCII (and, checked apart, no `\u` escape). */
+const SAME_IN_PYTHON = /^"[\x20-\x7e]*"$/;
 
-/** Appends the pieces of `v`'s literal to `out` (one join at the end: no string per nesting level). */
-function writeLiteral(v: unknown, indent: string, out: string[]): void {
-  if (v === null || v === undefined) out.push("None");
-  else if (v === true) out.push("True");
-  else if (v === false) out.push("False");
-  else if (typeof v === "number") {
-    if (!Number.isFinite(v)) throw new Error(`cannot write non-finite number ${v} to Python`);
-    out.push(JSON.stringify(v));
-  } else if (typeof v === "string") out.push(pyString(v));
-  else writeCollection(v as object, indent, out);
-}
-
-/** A list, one item per line, or a dict, one `key: value` per line; each line ends with a comma. */
-function writeCollection(v: object, indent: string, out: string[]): void {
-  const list = Array.isArray(v) ? (v as unknown[]) : undefined;
-  const keys = list ? undefined : Object.keys(v);
-  const size = list ? list.length : keys!.length;
-  if (!size) {
-    out.push(list ? "[]" : "{}");
-    return;
-  }
-  const inner = `${indent}    `;
-  out.push(list ? "[\n" : "{\n");
-  for (let i = 0; i < size; i++) {
-    out.push(inner);
-    if (keys) out.push(pyString(keys[i]), ": ");
-    writeLiteral(list ? list[i] : (v as Record<string, unknown>)[keys![i]], inner, out);
-    out.push(",\n");
-  }
-  out.push(indent, list ? "]" : "}");
+/** JSON text (as JSON.stringify writes it) as a Python literal of the same value. */
+export function pythonFromJson(json: string): string {
+  return json.replace(JSON_TOKEN, (token) => {
+    if (token === "true") return "True";
+    if (token === "false") return "False";
+    if (token === "null") return "None";
+    return SAME_IN_PYTHON.test(token) && !token.includes("\\u") ? token : pyString(JSON.parse(token) as string);
+  });
 }
 
 /** Printable ASCII without `"` or `\\`: written as it is. */
