@@ -3,7 +3,7 @@
  * goes. The staged copy is written only from the first difference on (the equal prefix copied from the old file), so
  * an unchanged file, the usual case of a recompile, costs a read and a hash but no write.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readSync } from "node:fs";
+import { closeSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readSync } from "node:fs";
 import { dirname } from "node:path";
 import { type OutputFile, PIECE } from "../emit/output-file.js";
 import { Digest } from "./file-comparison.js";
@@ -14,6 +14,13 @@ export interface StagedOutput {
   /** Whether the file was staged (it replaces the old one at the commit). */
   readonly staged: boolean;
 }
+
+/**
+ * A large file is flushed as it is written, every this many bytes: on the staging thread the disk then works while
+ * the rest is produced, and the final `fsync` has only the tail to write (the kernel would start on its own only
+ * once gigabytes are dirty).
+ */
+const SYNC_EVERY = 32 << 20;
 
 /** What to stage: the output file `path`, replacing `current`, which the old manifest lists with hash `known`. */
 export interface StageRequest {
@@ -31,6 +38,8 @@ export class OutputStager {
   private readonly digest: Digest;
   private readonly target: string;
   private fd: number | undefined;
+  /** Bytes written since the last flush. */
+  private unsynced = 0;
 
   constructor(private readonly request: StageRequest) {
     this.target = stagedPath(request.stage, request.path);
@@ -41,7 +50,13 @@ export class OutputStager {
     const before = this.digest.length;
     const same = this.digest.push(bytes);
     if (this.fd === undefined && !same) this.fd = openStaged(this.target, this.request.current, before);
-    if (this.fd !== undefined) writeAll(this.fd, bytes);
+    if (this.fd === undefined) return;
+    writeAll(this.fd, bytes);
+    this.unsynced += bytes.length;
+    if (this.unsynced >= SYNC_EVERY) {
+      fdatasyncSync(this.fd);
+      this.unsynced = 0;
+    }
   }
 
   /** Finishes the file: staged ones are flushed to disk. Closes everything, also on error. */
