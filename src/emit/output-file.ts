@@ -70,6 +70,25 @@ export class ByteWriter {
     this.used += bytes.length;
   }
 
+  /** Appends `bytes[start, end)` (copied). */
+  writeRange(bytes: Buffer, start: number, end: number): void {
+    const length = end - start;
+    if (this.used + length > PIECE) {
+      this.flush();
+      if (length > PIECE) {
+        this.sink(bytes.subarray(start, end));
+        return;
+      }
+    }
+    this.used += bytes.copy(this.buffer, this.used, start, end);
+  }
+
+  /** Appends `text`, which must be ASCII (a number's digits): byte by byte, cheaper than encoding a short string. */
+  writeAscii(text: string): void {
+    if (this.used + text.length > PIECE) this.flush();
+    for (let i = 0; i < text.length; i++) this.buffer[this.used++] = text.charCodeAt(i);
+  }
+
   flush(): void {
     if (this.used) this.sink(this.buffer.subarray(0, this.used));
     this.used = 0;

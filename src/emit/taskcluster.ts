@@ -83,7 +83,7 @@ function entryMaker(tree: Tree, branch: BranchJobs): (job: Job) => GraphEntry {
 function entryRenderer(tree: Tree, branch: BranchJobs): (job: Job, out: ByteWriter) => void {
   const make = entryMaker(tree, branch);
   let templateOf: Job | undefined;
-  let template: readonly Buffer[] | undefined;
+  let template: ChunkTemplate | undefined;
   return (job, out) => {
     if (job.chunks < TEMPLATE_MIN_CHUNKS) {
       out.write(entryText(make(job)));
@@ -100,13 +100,22 @@ function entryRenderer(tree: Tree, branch: BranchJobs): (job: Job, out: ByteWrit
       out.write(entryText(make(job)));
       return;
     }
+    const { bytes, cuts } = template;
     const number = String(job.chunk);
-    out.writeBytes(template[0]);
-    for (let i = 1; i < template.length; i++) {
-      out.write(number);
-      out.writeBytes(template[i]);
+    let from = 0;
+    for (const cut of cuts) {
+      out.writeRange(bytes, from, cut);
+      out.writeAscii(number);
+      from = cut + PROBE_DIGITS.length;
     }
+    out.writeRange(bytes, from, bytes.length);
   };
+}
+
+/** A suite's entry as UTF-8 bytes, and the byte offsets where its chunk number is written. */
+interface ChunkTemplate {
+  readonly bytes: Buffer;
+  readonly cuts: readonly number[];
 }
 
 /** Below this, probing costs more than rendering each chunk. */
@@ -118,14 +127,20 @@ const TEMPLATE_MIN_CHUNKS = 3;
  */
 export const CHUNK_PROBE = 1_073_741_789;
 
+const PROBE_DIGITS = String(CHUNK_PROBE);
+
 /**
- * `job`'s suite as chunk `CHUNK_PROBE`, in UTF-8, split where the number is written; undefined when filling it with
- * `job`'s own number does not give `text`, `job`'s real entry.
+ * `job`'s suite as chunk `CHUNK_PROBE`, cut where the number is written (ASCII digits are whole bytes in UTF-8);
+ * undefined when filling it with `job`'s own number does not give `text`, `job`'s real entry.
  */
-function chunkTemplate(make: (job: Job) => GraphEntry, job: Job, text: string): readonly Buffer[] | undefined {
-  const parts = entryText(make(asChunk(job, CHUNK_PROBE))).split(String(CHUNK_PROBE));
-  if (parts.join(String(job.chunk)) !== text) return undefined;
-  return parts.map((p) => Buffer.from(p, "utf8"));
+function chunkTemplate(make: (job: Job) => GraphEntry, job: Job, text: string): ChunkTemplate | undefined {
+  const probe = entryText(make(asChunk(job, CHUNK_PROBE)));
+  if (probe.replaceAll(PROBE_DIGITS, String(job.chunk)) !== text) return undefined;
+  const bytes = Buffer.from(probe, "utf8");
+  const cuts: number[] = [];
+  for (let at = bytes.indexOf(PROBE_DIGITS); at >= 0; at = bytes.indexOf(PROBE_DIGITS, at + PROBE_DIGITS.length))
+    cuts.push(at);
+  return { bytes, cuts };
 }
 
 /** Index namespaces split on dots, so dots inside a name become underscores. */
