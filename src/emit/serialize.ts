@@ -37,25 +37,25 @@ export function canonical(value: unknown): unknown {
 /**
  * Writes the same text as `toJson(Object.fromEntries(items))`, one entry at a time, so a large output (a task graph)
  * never has all its values, or all its text, in memory at once: `render` is called per key, in the output's key
- * order, and writes the entry's value as `entryText` gives it. Later items with an equal key win, as in
- * `Object.fromEntries`. The values must be canonical already (keys in code-point order; `canonical()` user-given
- * maps): walking every task of a large graph again to sort it would cost about half as much as serialising it.
- * test/emit-sorted.test.ts holds every emitter to it.
+ * order, and writes the entry, key and value, as `entryText(key, value)` gives it. Later items with an equal key
+ * win, as in `Object.fromEntries`. The values must be canonical already (keys in code-point order; `canonical()`
+ * user-given maps): walking every task of a large graph again to sort it would cost about half as much as
+ * serialising it. test/emit-sorted.test.ts holds every emitter to it.
  */
 export function writeJsonEntries<T>(
   out: ByteWriter,
   items: Iterable<[string, T]>,
-  render: (item: T, out: ByteWriter) => void,
+  render: (key: string, item: T, out: ByteWriter) => void,
 ): void {
   const byKey = new Map<string, T | typeof BANNER_ITEM>([["$generated", BANNER_ITEM]]);
   for (const [k, item] of items) byKey.set(k, item);
   const order = objectKeyOrder([...byKey.keys()]);
   out.write("{\n");
   order.forEach((k, i) => {
+    if (i) out.writeAscii(",\n");
     const item = byKey.get(k)!;
-    out.write(`${i ? ",\n" : ""}  ${JSON.stringify(k)}: `);
-    if (item === BANNER_ITEM) out.write(entryText(BANNER));
-    else render(item as T, out);
+    if (item === BANNER_ITEM) out.write(entryText(k, BANNER));
+    else render(k, item as T, out);
   });
   out.write("\n}\n");
 }
@@ -76,10 +76,10 @@ function isArrayIndex(key: string): boolean {
   return c >= 0x30 && c <= 0x39 && /^(?:0|[1-9]\d*)$/.test(key) && Number(key) < 2 ** 32 - 1;
 }
 
-/** `value` as `toJson` writes the value of a top-level key (indented one level, no trailing newline). */
-export function entryText(value: unknown): string {
+/** A top-level entry as `toJson` writes it: `  "key": value`, the value indented one level, no comma or newline. */
+export function entryText(key: string, value: unknown): string {
   // a one-element list is indented as the entry's value must be; "[\n  " and "\n]" are cut off (a view, not a copy)
-  return JSON.stringify([value], null, 2).slice(4, -2);
+  return `  ${JSON.stringify(key)}: ${JSON.stringify([value], null, 2).slice(4, -2)}`;
 }
 
 const BANNER_ITEM: unique symbol = Symbol("banner");

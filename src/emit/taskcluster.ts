@@ -74,30 +74,30 @@ function entryMaker(tree: Tree, branch: BranchJobs): (job: Job) => GraphEntry {
 }
 
 /**
- * Writes graph entries' text, as `entryText(make(job))`. The chunks of a suite differ only where their number is
- * written (label, symbol, routes, description, chunk arguments: all decimal), so a suite of several chunks is
+ * Writes graph entries' text, as `entryText(label, make(job))`. The chunks of a suite differ only where their
+ * number is written (label, symbol, routes, description, chunk arguments: all decimal), so a suite of several chunks is
  * rendered as a probe chunk, whose text split at the probe's number is the suite's template, and as its first chunk,
  * which proves the template: the probe's digits anywhere else (in a description, say), or a chunk number written in
  * any other form, would not match the real chunk's text, and the suite is then rendered chunk by chunk.
  */
-function entryRenderer(tree: Tree, branch: BranchJobs): (job: Job, out: ByteWriter) => void {
+function entryRenderer(tree: Tree, branch: BranchJobs): (label: string, job: Job, out: ByteWriter) => void {
   const make = entryMaker(tree, branch);
   let templateOf: Job | undefined;
   let template: ChunkTemplate | undefined;
-  return (job, out) => {
+  return (label, job, out) => {
     if (job.chunks < TEMPLATE_MIN_CHUNKS) {
-      out.write(entryText(make(job)));
+      out.write(entryText(label, make(job)));
       return;
     }
     if (!(templateOf && sameSuite(templateOf, job))) {
       templateOf = job;
-      const text = entryText(make(job));
-      template = chunkTemplate(make, job, text);
+      const text = entryText(label, make(job));
+      template = label === job.label ? chunkTemplate(make, job, text) : undefined;
       out.write(text);
       return;
     }
     if (!template) {
-      out.write(entryText(make(job)));
+      out.write(entryText(label, make(job)));
       return;
     }
     const { bytes, cuts } = template;
@@ -134,7 +134,8 @@ const PROBE_DIGITS = String(CHUNK_PROBE);
  * undefined when filling it with `job`'s own number does not give `text`, `job`'s real entry.
  */
 function chunkTemplate(make: (job: Job) => GraphEntry, job: Job, text: string): ChunkTemplate | undefined {
-  const probe = entryText(make(asChunk(job, CHUNK_PROBE)));
+  const probeJob = asChunk(job, CHUNK_PROBE);
+  const probe = entryText(probeJob.label, make(probeJob));
   if (probe.replaceAll(PROBE_DIGITS, String(job.chunk)) !== text) return undefined;
   const bytes = Buffer.from(probe, "utf8");
   const cuts: number[] = [];
