@@ -237,20 +237,9 @@ class Merger {
     }
     const overrode = isOrigin(before) ? before : undefined;
     if (Array.isArray(value)) {
-      setOwn(target, key, [...value]);
-      setOwn(
-        prov,
-        key,
-        this.track
-          ? this.origin(
-              layer,
-              path,
-              overrode,
-              value.map((_, i) => this.origin(layer, childPath(path, i))),
-              existing,
-            )
-          : UNTRACKED,
-      );
+      // shared, not copied: every list the merge makes is new, and a frozen one cannot be changed by a consumer
+      setOwn(target, key, Object.isFrozen(value) ? value : Object.freeze(value));
+      setOwn(prov, key, this.listOrigin(layer, path, value.length, overrode, existing));
       return;
     }
     setOwn(target, key, value);
@@ -270,8 +259,29 @@ class Merger {
       return new OriginNode(layer.kind, layer.file, at, overrode, items, previous);
     // a value that overrode nothing has the same origin in every merge of its layer: one object, as its path is
     const known = plainOrigins.get(at);
-    if (known && known.layer === layer.kind && known.file === layer.file) return known;
+    if (known && known.layer === layer.kind && known.file === layer.file && !known.items) return known;
     const origin = new OriginNode(layer.kind, layer.file, at);
+    plainOrigins.set(at, origin);
+    return origin;
+  }
+
+  /** The origin of a list of `length` items set at `at`, each item's origin its own path. */
+  private listOrigin(
+    layer: Layer,
+    at: readonly PathSegment[],
+    length: number,
+    overrode: Origin | undefined,
+    previous: unknown,
+  ): Origin {
+    if (!this.track) return UNTRACKED;
+    const items = (): Origin[] => Array.from({ length }, (_, i) => this.origin(layer, childPath(at, i)));
+    if (overrode || previous !== undefined)
+      return new OriginNode(layer.kind, layer.file, at, overrode, items(), previous);
+    // as for a plain value, one object per path and layer
+    const known = plainOrigins.get(at);
+    if (known && known.layer === layer.kind && known.file === layer.file && known.items?.length === length)
+      return known;
+    const origin = new OriginNode(layer.kind, layer.file, at, undefined, items());
     plainOrigins.set(at, origin);
     return origin;
   }
