@@ -17,7 +17,18 @@ export function setOwn(target: Record<string, unknown>, key: string, value: unkn
   else target[key] = value;
 }
 
-/** The entries of a mapping whose values are defined (a merged job's maps may hold `undefined` in their types). */
-export function definedEntries<T>(o: Readonly<Record<string, T | undefined>> | undefined): Record<string, T> {
-  return Object.fromEntries(Object.entries(o ?? {}).filter((e): e is [string, T] => e[1] !== undefined));
+/**
+ * The entries of a mapping whose values are defined (a merged job's maps may hold `undefined` in their types), set
+ * as own properties of `into` (later ones win over what it holds), which is returned.
+ */
+export function definedEntries<T>(
+  o: Readonly<Record<string, T | undefined>> | undefined,
+  into: Record<string, T> = {},
+): Record<string, T> {
+  if (o)
+    for (const key of Object.keys(o)) {
+      const value = o[key];
+      if (value !== undefined) setOwn(into, key, value);
+    }
+  return into;
 }
