@@ -46,7 +46,12 @@ export function machSuites(
   report: (d: Diagnostic) => void,
 ): Record<string, MachEntry> {
   const bySuite = new Map<string, Job[]>();
-  for (const job of jobs.filter((j) => j.chunk === 1)) bySuite.set(job.suite, [...(bySuite.get(job.suite) ?? []), job]);
+  for (const job of jobs) {
+    if (job.chunk !== 1) continue;
+    const list = bySuite.get(job.suite);
+    if (list) list.push(job);
+    else bySuite.set(job.suite, [job]);
+  }
   const out: Record<string, MachEntry> = {};
   for (const suite of [...bySuite.keys()].sort(byCodePoint)) {
     const perBuildType = bySuite.get(suite)!;
@@ -59,7 +64,9 @@ export function machSuites(
     const chunks = new Map(perBuildType.map((j) => [j.buildType, j.chunks]));
     const counts = new Set(chunks.values());
     out[suite] = {
-      ...command,
+      mach_command: command.mach_command,
+      aliases: command.aliases,
+      kwargs: command.kwargs,
       harness: first!.harness ?? null,
       chunks:
         counts.size === 1 ? first!.chunks : Object.fromEntries([...chunks].sort((a, b) => byCodePoint(a[0], b[0]))),
