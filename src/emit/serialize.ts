@@ -19,18 +19,23 @@ export function canonical(value: unknown): unknown {
     }
     return out ?? value;
   }
-  const keys = Object.keys(value);
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
   let sorted = true;
   for (let i = 1; i < keys.length && sorted; i++) sorted = keys[i - 1] <= keys[i];
-  const values = keys.map((k) => canonical((value as Record<string, unknown>)[k]));
-  if (sorted && values.every((v, i) => v === (value as Record<string, unknown>)[keys[i]])) return value;
+  // values are copied only once one of them changes
+  let values: unknown[] | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const v = record[keys[i]];
+    const c = canonical(v);
+    if (c !== v && !values) values = keys.slice(0, i).map((k) => record[k]);
+    values?.push(c);
+  }
+  if (sorted && !values) return value;
   const order = keys.map((_, i) => i);
   if (!sorted) order.sort((a, b) => byCodePoint(keys[a], keys[b]));
   const out: Record<string, unknown> = {};
-  for (const i of order) {
-    const k = keys[i];
-    setOwn(out, k, values[i]);
-  }
+  for (const i of order) setOwn(out, keys[i], values ? values[i] : record[keys[i]]);
   return out;
 }
 
