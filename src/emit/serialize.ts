@@ -42,7 +42,7 @@ export function canonical(value: unknown): unknown {
 /**
  * Writes the same text as `toJson(Object.fromEntries(items))`, one entry at a time, so a large output (a task graph)
  * never has all its values, or all its text, in memory at once: `render` is called per key, in the output's key
- * order, and writes the entry, key and value, as `entryText(key, value)` gives it. Later items with an equal key
+ * order, and writes the entry, key and value, as `entryParts(key, value)` gives it. Later items with an equal key
  * win, as in `Object.fromEntries`. The values must be canonical already (keys in code-point order; `canonical()`
  * user-given maps): walking every task of a large graph again to sort it would cost about half as much as
  * serialising it. test/emit-sorted.test.ts holds every emitter to it.
@@ -59,7 +59,7 @@ export function writeJsonEntries<T>(
   order.forEach((k, i) => {
     if (i) out.writeAscii(",\n");
     const item = byKey.get(k)!;
-    if (item === BANNER_ITEM) out.write(entryText(k, BANNER));
+    if (item === BANNER_ITEM) writeParts(out, entryParts(k, BANNER));
     else render(k, item as T, out);
   });
   out.write("\n}\n");
@@ -81,10 +81,20 @@ function isArrayIndex(key: string): boolean {
   return c >= 0x30 && c <= 0x39 && /^(?:0|[1-9]\d*)$/.test(key) && Number(key) < 2 ** 32 - 1;
 }
 
-/** A top-level entry as `toJson` writes it: `  "key": value`, the value indented one level, no comma or newline. */
-export function entryText(key: string, value: unknown): string {
+/**
+ * A top-level entry as `toJson` writes it, in two pieces: `  "key": ` and the value indented one level (no comma or
+ * newline). Two pieces, not one string: writing a joined string would first copy the value into one piece.
+ */
+export function entryParts(key: string, value: unknown): EntryParts {
   // a one-element list is indented as the entry's value must be; "[\n  " and "\n]" are cut off (a view, not a copy)
-  return `  ${JSON.stringify(key)}: ${JSON.stringify([value], null, 2).slice(4, -2)}`;
+  return [`  ${JSON.stringify(key)}: `, JSON.stringify([value], null, 2).slice(4, -2)];
+}
+
+export type EntryParts = readonly [key: string, value: string];
+
+export function writeParts(out: ByteWriter, [key, value]: EntryParts): void {
+  out.write(key);
+  out.write(value);
 }
 
 const BANNER_ITEM: unique symbol = Symbol("banner");

@@ -9,7 +9,7 @@ import { type Branch, buildLabelOf, buildPlatformOf, type Platform, type Tree } 
 import { definedEntries, setOwn } from "../values.js";
 import { type MozharnessInvocation, mozharnessChunkArgs, mozharnessInvocation } from "./mozharness-args.js";
 import { type ByteWriter, streamedFile } from "./output-file.js";
-import { canonical, entryText, writeJsonEntries } from "./serialize.js";
+import { canonical, type EntryParts, entryParts, writeJsonEntries, writeParts } from "./serialize.js";
 import {
   type Arg,
   genericChunkEnv,
@@ -74,7 +74,7 @@ function entryMaker(tree: Tree, branch: BranchJobs): (job: Job) => GraphEntry {
 }
 
 /**
- * Writes graph entries' text, as `entryText(label, make(job))`. The chunks of a suite differ only where their
+ * Writes graph entries' text, as `entryParts(label, make(job))`. The chunks of a suite differ only where their
  * number is written (label, symbol, routes, description, chunk arguments: all decimal), so a suite of several chunks is
  * rendered as a probe chunk, whose text split at the probe's number is the suite's template, and as its first chunk,
  * which proves the template: the probe's digits anywhere else (in a description, say), or a chunk number written in
@@ -86,18 +86,18 @@ function entryRenderer(tree: Tree, branch: BranchJobs): (label: string, job: Job
   let template: ChunkTemplate | undefined;
   return (label, job, out) => {
     if (job.chunks < TEMPLATE_MIN_CHUNKS) {
-      out.write(entryText(label, make(job)));
+      writeParts(out, entryParts(label, make(job)));
       return;
     }
     if (!(templateOf && sameSuite(templateOf, job))) {
       templateOf = job;
-      const text = entryText(label, make(job));
-      template = label === job.label ? chunkTemplate(make, job, text) : undefined;
-      out.write(text);
+      const parts = entryParts(label, make(job));
+      template = label === job.label ? chunkTemplate(make, job, parts) : undefined;
+      writeParts(out, parts);
       return;
     }
     if (!template) {
-      out.write(entryText(label, make(job)));
+      writeParts(out, entryParts(label, make(job)));
       return;
     }
     const { bytes, cuts } = template;
@@ -131,13 +131,18 @@ const PROBE_DIGITS = String(CHUNK_PROBE);
 
 /**
  * `job`'s suite as chunk `CHUNK_PROBE`, cut where the number is written (ASCII digits are whole bytes in UTF-8);
- * undefined when filling it with `job`'s own number does not give `text`, `job`'s real entry.
+ * undefined when filling it with `job`'s own number does not give `real`, `job`'s real entry.
  */
-function chunkTemplate(make: (job: Job) => GraphEntry, job: Job, text: string): ChunkTemplate | undefined {
+function chunkTemplate(make: (job: Job) => GraphEntry, job: Job, real: EntryParts): ChunkTemplate | undefined {
   const probeJob = asChunk(job, CHUNK_PROBE);
-  const probe = entryText(probeJob.label, make(probeJob));
-  if (probe.replaceAll(PROBE_DIGITS, String(job.chunk)) !== text) return undefined;
-  const bytes = Buffer.from(probe, "utf8");
+  const [key, value] = entryParts(probeJob.label, make(probeJob));
+  const number = String(job.chunk);
+  if (key.replaceAll(PROBE_DIGITS, number) !== real[0] || value.replaceAll(PROBE_DIGITS, number) !== real[1])
+    return undefined;
+  const keyBytes = Buffer.byteLength(key, "utf8");
+  const bytes = Buffer.allocUnsafe(keyBytes + Buffer.byteLength(value, "utf8"));
+  bytes.write(key, 0, "utf8");
+  bytes.write(value, keyBytes, "utf8");
   const cuts: number[] = [];
   for (let at = bytes.indexOf(PROBE_DIGITS); at >= 0; at = bytes.indexOf(PROBE_DIGITS, at + PROBE_DIGITS.length))
     cuts.push(at);
