@@ -58,6 +58,8 @@ export function genericChunkEnv(job: Job): Record<string, string> {
 
 /** `dir/sub` without doubled or trailing separators; `sub` may be empty or `.`. */
 export function joinPath(dir: string, sub: string | undefined): string {
-  const parts = (sub ?? "").split("/").filter((p) => p && p !== ".");
-  return [dir.replace(/\/+$/, ""), ...parts].join("/");
+  const base = dir.endsWith("/") ? dir.replace(/\/+$/, "") : dir;
+  if (!sub || sub === ".") return base; // every task's working directory, mostly
+  const parts = sub.split("/").filter((p) => p && p !== ".");
+  return [base, ...parts].join("/");
 }
