@@ -70,16 +70,12 @@ test("streamedFile: content, writeTo and a digest agree", () => {
   assert.equal(Buffer.concat(parts).toString("utf8"), big);
 });
 
-test("ByteWriter: text, byte, byte-range and ASCII pieces of any size, mixed, come out whole and in order", () => {
-  type Piece = { text: string } | { bytes: number } | { range: [number, number] } | { ascii: string };
-  const source = Buffer.from(Array.from({ length: (1 << 20) + 100 }, (_, i) => 97 + (i % 26)));
+test("ByteWriter: text, byte and ASCII pieces of any size, mixed, come out whole and in order", () => {
+  type Piece = { text: string } | { bytes: number } | { ascii: string };
   const piece: fc.Arbitrary<Piece> = fc.oneof(
     fc.string({ maxLength: 40, unit: "grapheme" }).map((text): Piece => ({ text })),
     fc.nat({ max: 1 << 20 }).map((bytes): Piece => ({ bytes })),
-    fc.constantFrom<Piece>({ bytes: (1 << 20) + 3 }, { text: "ü".repeat(400_000) }, { range: [5, (1 << 20) + 50] }),
-    fc
-      .tuple(fc.nat({ max: source.length }), fc.nat({ max: source.length }))
-      .map(([a, b]): Piece => ({ range: [Math.min(a, b), Math.max(a, b)] })),
+    fc.constantFrom<Piece>({ bytes: (1 << 20) + 3 }, { text: "ü".repeat(400_000) }),
     fc.nat().map((n): Piece => ({ ascii: String(n) })),
   );
   fc.assert(
@@ -90,9 +86,6 @@ test("ByteWriter: text, byte, byte-range and ASCII pieces of any size, mixed, co
           if ("text" in p) {
             out.write(p.text);
             expected.push(Buffer.from(p.text, "utf8"));
-          } else if ("range" in p) {
-            out.writeRange(source, p.range[0], p.range[1]);
-            expected.push(source.subarray(p.range[0], p.range[1]));
           } else if ("ascii" in p) {
             out.writeAscii(p.ascii);
             expected.push(Buffer.from(p.ascii));

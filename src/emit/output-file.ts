@@ -70,19 +70,6 @@ export class ByteWriter {
     this.used += bytes.length;
   }
 
-  /** Appends `bytes[start, end)` (copied). */
-  writeRange(bytes: Buffer, start: number, end: number): void {
-    const length = end - start;
-    if (this.used + length > PIECE) {
-      this.flush();
-      if (length > PIECE) {
-        this.sink(bytes.subarray(start, end));
-        return;
-      }
-    }
-    this.used += bytes.copy(this.buffer, this.used, start, end);
-  }
-
   /** Appends `text`, which must be ASCII (a number's digits): byte by byte, cheaper than encoding a short string. */
   writeAscii(text: string): void {
     if (this.used + text.length > PIECE) this.flush();

@@ -100,23 +100,17 @@ function entryRenderer(tree: Tree, branch: BranchJobs): (label: string, job: Job
       writeParts(out, entryParts(label, make(job)));
       return;
     }
-    const { bytes, cuts } = template;
     const number = String(job.chunk);
-    let from = 0;
-    for (const cut of cuts) {
-      out.writeRange(bytes, from, cut);
+    out.writeBytes(template[0]);
+    for (let i = 1; i < template.length; i++) {
       out.writeAscii(number);
-      from = cut + PROBE_DIGITS.length;
+      out.writeBytes(template[i]);
     }
-    out.writeRange(bytes, from, bytes.length);
   };
 }
 
-/** A suite's entry as UTF-8 bytes, and the byte offsets where its chunk number is written. */
-interface ChunkTemplate {
-  readonly bytes: Buffer;
-  readonly cuts: readonly number[];
-}
+/** A suite's entry in UTF-8, in the pieces between the places its chunk number is written (views of one buffer). */
+type ChunkTemplate = readonly Buffer[];
 
 /** Below this, probing costs more than rendering each chunk. */
 const TEMPLATE_MIN_CHUNKS = 3;
@@ -143,10 +137,14 @@ function chunkTemplate(make: (job: Job) => GraphEntry, job: Job, real: EntryPart
   const bytes = Buffer.allocUnsafe(keyBytes + Buffer.byteLength(value, "utf8"));
   bytes.write(key, 0, "utf8");
   bytes.write(value, keyBytes, "utf8");
-  const cuts: number[] = [];
-  for (let at = bytes.indexOf(PROBE_DIGITS); at >= 0; at = bytes.indexOf(PROBE_DIGITS, at + PROBE_DIGITS.length))
-    cuts.push(at);
-  return { bytes, cuts };
+  const pieces: Buffer[] = [];
+  let from = 0;
+  for (let at = bytes.indexOf(PROBE_DIGITS); at >= 0; at = bytes.indexOf(PROBE_DIGITS, from)) {
+    pieces.push(bytes.subarray(from, at));
+    from = at + PROBE_DIGITS.length;
+  }
+  pieces.push(bytes.subarray(from));
+  return pieces;
 }
 
 /** Index namespaces split on dots, so dots inside a name become underscores. */
