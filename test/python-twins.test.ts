@@ -88,6 +88,18 @@ const value = fc.letrec((tie) => ({
   ),
 })).node;
 
+test("a string holding a line separator (U+2028, U+2029: JSON.stringify writes them raw) keeps its literal-like text", async () => {
+  const config = {
+    a: "true\u2028",
+    b: ["x\u2029", true, "null\u2029,"],
+    "c\u2028": null,
+    "d\u2029": { e: "false\u2028\u2029", f: false },
+  };
+  const [json, py] = jsonWithPythonTwin("separators", config);
+  const reply = await python.request("twin", { name: "<separators>", py: py.content, json: json.content });
+  assert.ok(reply.ok, reply.error);
+});
+
 test("property: any keys and strings round-trip through the Python twin (one python3 process)", async () => {
   await fc.assert(
     fc.asyncProperty(fc.dictionary(nastyString, value, { maxKeys: 6 }), async (config) => {

@@ -4,6 +4,10 @@
  * is printable ASCII without `\u` escapes (JSON's other escapes mean the same in Python 2 and 3); any other string
  * is decoded and written again by `pyString`, code point by code point. The structure is JSON.stringify's own, so no
  * input can end a string early or become code.
+ *
+ * JSON.stringify with an indent writes one value per line (a newline inside a string is written `\n`), so the work
+ * goes line by line: a line whose value is a literal name is rewritten at its end, and only a line holding something
+ * other than printable ASCII, or a `\u`, is taken apart token by token. Most lines are copied as they are.
  */
 import { textFile } from "./output-file.js";
 import { BANNER, jsonText, withBanner } from "./serialize.js";
@@ -20,14 +24,31 @@ const JSON_TOKEN = /"(?:[^"\\]|\\.)*"|true|false|null/g;
 /** A JSON string token Python reads as the same string: printable ASCII (and, checked apart, no `\u` escape). */
 const SAME_IN_PYTHON = /^"[\x20-\x7e]*"$/;
 
-/** JSON text (as JSON.stringify writes it) as a Python literal of the same value. */
+/**
+ * A literal name ending its line (before a comma, if any): a value, since a line of JSON.stringify's ends in `"`
+ * when it ends in a string, in a digit after a number and in `{` or `[` where a value opens.
+ */
+const LITERAL_AT_END = /(?:true|false|null)(?=,?(?:\n|$))/g;
+/**
+ * A line holding a character other than printable ASCII, or a `\u` escape. Lines end at `\n` only: not with the `m`
+ * flag or `.`, for which U+2028 and U+2029 (written raw by JSON.stringify, inside strings) end lines too.
+ */
+const UNUSUAL_LINE = /(?<=^|\n)[^\n]*?(?:[^\x20-\x7e\n]|\\u)[^\n]*/g;
+const UNUSUAL = /[^\x20-\x7e\n]|\\u/;
+const PYTHON_NAME: Readonly<Record<string, string>> = { true: "True", false: "False", null: "None" };
+
+/** JSON text (as JSON.stringify writes it with an indent) as a Python literal of the same value. */
 export function pythonFromJson(json: string): string {
-  return json.replace(JSON_TOKEN, (token) => {
-    if (token === "true") return "True";
-    if (token === "false") return "False";
-    if (token === "null") return "None";
-    return SAME_IN_PYTHON.test(token) && !token.includes("\\u") ? token : pyString(JSON.parse(token) as string);
-  });
+  const named = json.replace(LITERAL_AT_END, (name) => PYTHON_NAME[name]);
+  return UNUSUAL.test(named) ? named.replace(UNUSUAL_LINE, (line) => line.replace(JSON_TOKEN, pythonToken)) : named;
+}
+
+/** One JSON token of a line as Python (the line's literal names are rewritten already, and stay as they are). */
+function pythonToken(token: string): string {
+  if (token === "true") return "True";
+  if (token === "false") return "False";
+  if (token === "null") return "None";
+  return SAME_IN_PYTHON.test(token) && !token.includes("\\u") ? token : pyString(JSON.parse(token) as string);
 }
 
 /** Printable ASCII without `"` or `\\`: written as it is. */
