@@ -16,6 +16,7 @@ import type { StagedOutput, StageRequest } from "./stage-output.js";
 export type ToStagingThread =
   | { type: "file"; id: number; request: StageRequest }
   | { type: "piece"; id: number; buffer: ArrayBuffer; length: number }
+  | { type: "text"; id: number; text: string }
   | { type: "end" | "abort"; id: number };
 
 export interface StagingReply {
@@ -65,7 +66,9 @@ export class StagingThread {
     this.worker.ref();
     this.post({ type: "file", id, request });
     try {
-      file.writeTo((bytes) => this.send(id, bytes));
+      // a string is copied as it is, and encoded there
+      if (file.text !== undefined) this.post({ type: "text", id, text: file.text });
+      else file.writeTo((bytes) => this.send(id, bytes));
     } catch (e) {
       this.post({ type: "abort", id });
       return staged.then(

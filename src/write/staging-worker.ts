@@ -19,18 +19,13 @@ parentPort!.on("message", (m: ToStagingThread) => {
         attempt(() => new OutputStager(m.request as StageRequest)),
       );
       break;
-    case "piece": {
-      const stager = files.get(m.id);
-      if (stager instanceof OutputStager) {
-        const error = attempt(() => stager.push(new Uint8Array(m.buffer, 0, m.length)));
-        if (error instanceof Error) {
-          stager.close();
-          files.set(m.id, error);
-        }
-      }
+    case "piece":
+      push(m.id, new Uint8Array(m.buffer, 0, m.length));
       if (m.buffer.byteLength === PIECE) returns.postMessage(m.buffer, [m.buffer]);
       break;
-    }
+    case "text":
+      push(m.id, Buffer.from(m.text, "utf8"));
+      break;
     case "end":
     case "abort": {
       const stager = files.get(m.id);
@@ -47,6 +42,17 @@ parentPort!.on("message", (m: ToStagingThread) => {
     }
   }
 });
+
+/** Feeds bytes to a file's stager; its first error stops it. */
+function push(id: number, bytes: Uint8Array): void {
+  const stager = files.get(id);
+  if (!(stager instanceof OutputStager)) return;
+  const error = attempt(() => stager.push(bytes));
+  if (error instanceof Error) {
+    stager.close();
+    files.set(id, error);
+  }
+}
 
 function attempt<T>(run: () => T): T | Error {
   try {
