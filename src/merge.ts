@@ -278,15 +278,17 @@ class Merger {
     previous: unknown,
   ): Origin {
     if (!this.track) return UNTRACKED;
-    const items = (): Origin[] => Array.from({ length }, (_, i) => this.origin(layer, childPath(at, i)));
-    if (overrode || previous !== undefined)
-      return new OriginNode(layer.kind, layer.file, at, overrode, items(), previous);
-    // as for a plain value, one object per path and layer
-    const known = plainOrigins.get(at);
-    if (known && known.layer === layer.kind && known.file === layer.file && known.items?.length === length)
-      return known;
-    const origin = new OriginNode(layer.kind, layer.file, at, undefined, items());
-    plainOrigins.set(at, origin);
+    // as for a plain value, one object per path and layer when it overrode nothing
+    const plain = !overrode && previous === undefined;
+    if (plain) {
+      const known = plainOrigins.get(at);
+      if (known && known.layer === layer.kind && known.file === layer.file && known.items?.length === length)
+        return known;
+    }
+    const items: Origin[] = [];
+    for (let i = 0; i < length; i++) items.push(this.origin(layer, childPath(at, i)));
+    const origin = new OriginNode(layer.kind, layer.file, at, overrode, items, previous);
+    if (plain) plainOrigins.set(at, origin);
     return origin;
   }
 
