@@ -154,13 +154,13 @@ class Merger {
         );
         return;
       }
-      const list = [...((existing as unknown[]) ?? [])];
-      const items = this.track
-        ? [
-            ...((isOrigin(before) && before.items) ||
-              list.map(() => (isOrigin(before) ? before : this.origin(layer, path)))),
-          ]
-        : [];
+      // loops, not closures: every job of a branch whose layer appends to a list comes here
+      const list = existing === undefined ? [] : (existing as unknown[]).slice();
+      const items: Origin[] = [];
+      if (this.track) {
+        if (isOrigin(before) && before.items) items.push(...before.items);
+        else for (let i = 0; i < list.length; i++) items.push(isOrigin(before) ? before : this.origin(layer, path));
+      }
       const operand = (value as Record<string, unknown[]>)[op];
       if (op === "$remove") {
         operand.forEach((item, i) => {
@@ -179,7 +179,11 @@ class Merger {
           items.splice(at, 1);
         });
       } else {
-        const added = this.track ? operand.map((_, i) => this.origin(layer, childPath(childPath(path, op), i))) : [];
+        const added: Origin[] = [];
+        if (this.track) {
+          const opPath = childPath(path, op);
+          for (let i = 0; i < operand.length; i++) added.push(this.origin(layer, childPath(opPath, i)));
+        }
         if (op === "$append") {
           list.push(...operand);
           items.push(...added);
