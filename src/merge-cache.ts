@@ -99,13 +99,16 @@ function attributesIn(value: unknown): ReadonlySet<string> {
  */
 export class FieldMergeCache {
   private readonly results = new Map<string, MergeResult>();
+  /** Per layer: its part of a key (its id, and the attributes its field consults), or null when it sets no field. */
+  private readonly parts = new Map<Layer, { readonly id: string; readonly attrs: ReadonlySet<string> } | null>();
   constructor(private readonly field: string) {}
 
   merge(layers: readonly Layer[], ctx: JobContext): MergeResult {
     let key = "";
-    for (const layer of layers)
-      if (Object.hasOwn(layer.value, this.field))
-        key += `${layerId(layer)}:${valuesKey(fieldAttributes(layer, this.field), ctx)}`;
+    for (const layer of layers) {
+      const part = this.partOf(layer);
+      if (part) key += part.attrs.size ? part.id + valuesKey(part.attrs, ctx) : part.id;
+    }
     let result = this.results.get(key);
     if (!result) {
       const setting = layers.filter((layer) => Object.hasOwn(layer.value, this.field));
@@ -113,6 +116,18 @@ export class FieldMergeCache {
       this.results.set(key, result);
     }
     return result;
+  }
+
+  /** One lookup per layer and call; what it holds is worked out on the layer's first merge. */
+  private partOf(layer: Layer): { readonly id: string; readonly attrs: ReadonlySet<string> } | null {
+    let part = this.parts.get(layer);
+    if (part === undefined) {
+      part = Object.hasOwn(layer.value, this.field)
+        ? { id: `${layerId(layer)}:`, attrs: attributesIn(layer.value[this.field]) }
+        : null;
+      this.parts.set(layer, part);
+    }
+    return part;
   }
 }
 
@@ -126,21 +141,4 @@ function layerId(layer: Layer): number {
     layerIds.set(layer, id);
   }
   return id;
-}
-
-const fieldConsulted = new WeakMap<Layer, Map<string, ReadonlySet<string>>>();
-
-/** The attributes the keyed-by values of one field of a layer are keyed by. */
-function fieldAttributes(layer: Layer, field: string): ReadonlySet<string> {
-  let byField = fieldConsulted.get(layer);
-  if (!byField) {
-    byField = new Map();
-    fieldConsulted.set(layer, byField);
-  }
-  let attrs = byField.get(field);
-  if (!attrs) {
-    attrs = attributesIn(layer.value[field]);
-    byField.set(field, attrs);
-  }
-  return attrs;
 }
