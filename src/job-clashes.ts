@@ -34,7 +34,9 @@ export class PlatformClashes<S extends ChunkedSuite> {
     }
     this.suites.push(suite);
     if (this.suspect) return;
-    const label = labelKey(jobLabel(suite.platform, suite.buildType, suite.suite, 1, suite.chunks));
+    // a chunked suite's labels are `<base>-<chunk>`: their key is the base itself
+    const base = jobLabel(suite.platform, suite.buildType, suite.suite, 1, 1);
+    const label = suite.chunks > 1 ? base : labelKey(base);
     const symbol = symbolKey(treeherderSymbol(suite.group, suite.symbol, 1, suite.chunks));
     if (this.labelKeys.has(label) || this.symbolKeys.has(symbol)) this.suspect = true;
     this.labelKeys.add(label);

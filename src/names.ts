@@ -14,11 +14,20 @@ export function jobLabel(platform: string, buildType: string, suite: string, chu
   return parts.join("");
 }
 
-/** Splits `M(bc)` into group and symbol; a bare symbol has no group. */
-export function splitSymbol(symbol: string): { group?: string; symbol: string } {
-  const m = /^([^()]+)\(([^()]*)\)$/.exec(symbol);
-  return m ? { group: m[1], symbol: m[2] } : { symbol };
+/** Splits `M(bc)` into group and symbol; a bare symbol has no group. The result is shared: do not change it. */
+export function splitSymbol(symbol: string): { readonly group?: string; readonly symbol: string } {
+  let split = splitSymbols.get(symbol);
+  if (!split) {
+    const m = /^([^()]+)\(([^()]*)\)$/.exec(symbol);
+    split = m ? { group: m[1], symbol: m[2] } : { symbol };
+    if (splitSymbols.size >= 10_000) splitSymbols.clear();
+    splitSymbols.set(symbol, split);
+  }
+  return split;
 }
+
+/** A suite's symbol is split once per job of every platform: once is enough. */
+const splitSymbols = new Map<string, { readonly group?: string; readonly symbol: string }>();
 
 /** Treeherder's `group(symbol)` with the chunk appended when chunked. */
 export function treeherderSymbol(group: string | undefined, symbol: string, chunk: number, chunks: number): string {
