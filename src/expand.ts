@@ -9,7 +9,7 @@ import { LIMITS } from "./limits.js";
 import { isOrigin, type Merged, type ProvenanceNode } from "./merge.js";
 import { FieldMergeCache, MergeCache } from "./merge-cache.js";
 import { type Branch, buildTypesOn, type Layer, type Platform, type Suite, type Tree } from "./model.js";
-import { fullMatch, jobLabel, splitSymbol, treeherderSymbol } from "./names.js";
+import { chunkSymbol, fullMatch, jobLabel, splitSymbol, treeherderSymbol } from "./names.js";
 import { type ErrorObject, fileValidator } from "./schemas.js";
 import type { PathSegment } from "./source.js";
 import { byCodePoint } from "./values.js";
@@ -335,10 +335,6 @@ export function asChunk(job: Job, chunk: number): Job {
       fullSymbol: treeherderSymbol(th.group, symbol, chunk, job.chunks),
     },
   };
-}
-
-function chunkSymbol(symbol: string, chunk: number, chunks: number): string {
-  return chunks > 1 ? `${symbol}${chunk}` : symbol;
 }
 
 /**

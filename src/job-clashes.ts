@@ -34,9 +34,7 @@ export class PlatformClashes<S extends ChunkedSuite> {
     }
     this.suites.push(suite);
     if (this.suspect) return;
-    // a chunked suite's labels are `<base>-<chunk>`: their key is the base itself
-    const base = jobLabel(suite.platform, suite.buildType, suite.suite, 1, 1);
-    const label = suite.chunks > 1 ? base : labelKey(base);
+    const label = chunkedNameKey(jobLabel(suite.platform, suite.buildType, suite.suite, 1, 1), suite.chunks);
     const symbol = symbolKey(treeherderSymbol(suite.group, suite.symbol, 1, suite.chunks));
     if (this.labelKeys.has(label) || this.symbolKeys.has(symbol)) this.suspect = true;
     this.labelKeys.add(label);
@@ -75,6 +73,14 @@ export class PlatformClashes<S extends ChunkedSuite> {
  */
 export function labelKey(label: string): string {
   return label.replace(/-\d+$/, "");
+}
+
+/**
+ * The key of the names a suite of `chunks` chunks gives: `name` when it has one chunk, `name-<chunk>` otherwise.
+ * It is `labelKey` of each of them (the chunk's `-<digits>` is the one taken off), without building them.
+ */
+export function chunkedNameKey(name: string, chunks: number): string {
+  return chunks > 1 ? name : labelKey(name);
 }
 
 /**

@@ -111,7 +111,7 @@ export class FieldMergeCache {
     }
     let result = this.results.get(key);
     if (!result) {
-      const setting = layers.filter((layer) => Object.hasOwn(layer.value, this.field));
+      const setting = layers.filter((layer) => this.partOf(layer) !== null);
       result = mergeLayers(setting, ctx, this.field);
       this.results.set(key, result);
     }

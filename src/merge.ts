@@ -79,7 +79,7 @@ class OriginNode implements Origin {
 }
 Object.defineProperty(OriginNode.prototype, ORIGIN, { value: true });
 
-/** The origin of a value set at a path (`childPath`'s arrays) that overrode nothing. */
+/** The origin of a value set at a path (`childPath`'s arrays) that overrode nothing (`sharedOrigin`). */
 const plainOrigins = new WeakMap<readonly PathSegment[], OriginNode>();
 
 /** Stands for every origin when provenance is off (benchmark only). */
@@ -265,12 +265,7 @@ class Merger {
     if (!this.track) return UNTRACKED;
     if (overrode || items || previous !== undefined)
       return new OriginNode(layer.kind, layer.file, at, overrode, items, previous);
-    // a value that overrode nothing has the same origin in every merge of its layer: one object, as its path is
-    const known = plainOrigins.get(at);
-    if (known && known.layer === layer.kind && known.file === layer.file && !known.items) return known;
-    const origin = new OriginNode(layer.kind, layer.file, at);
-    plainOrigins.set(at, origin);
-    return origin;
+    return this.sharedOrigin(layer, at, undefined);
   }
 
   /** The origin of a list of `length` items set at `at`, each item's origin its own path. */
@@ -282,18 +277,29 @@ class Merger {
     previous: unknown,
   ): Origin {
     if (!this.track) return UNTRACKED;
-    // as for a plain value, one object per path and layer when it overrode nothing
-    const plain = !overrode && previous === undefined;
-    if (plain) {
-      const known = plainOrigins.get(at);
-      if (known && known.layer === layer.kind && known.file === layer.file && known.items?.length === length)
-        return known;
-    }
+    if (overrode || previous !== undefined)
+      return new OriginNode(layer.kind, layer.file, at, overrode, this.itemOrigins(layer, at, length), previous);
+    return this.sharedOrigin(layer, at, length);
+  }
+
+  /**
+   * A value that overrode nothing (a list of `length` items, or not a list) has the same origin in every merge of
+   * its layer: one object per path, as its path is.
+   */
+  private sharedOrigin(layer: Layer, at: readonly PathSegment[], length: number | undefined): Origin {
+    const known = plainOrigins.get(at);
+    if (known && known.layer === layer.kind && known.file === layer.file && known.items?.length === length)
+      return known;
+    const items = length === undefined ? undefined : this.itemOrigins(layer, at, length);
+    const origin = new OriginNode(layer.kind, layer.file, at, undefined, items);
+    plainOrigins.set(at, origin);
+    return origin;
+  }
+
+  private itemOrigins(layer: Layer, at: readonly PathSegment[], length: number): Origin[] {
     const items: Origin[] = [];
     for (let i = 0; i < length; i++) items.push(this.origin(layer, childPath(at, i)));
-    const origin = new OriginNode(layer.kind, layer.file, at, overrode, items, previous);
-    if (plain) plainOrigins.set(at, origin);
-    return origin;
+    return items;
   }
 
   /** The path of the arm `resolve` chose last. */

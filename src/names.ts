@@ -29,9 +29,14 @@ export function splitSymbol(symbol: string): { readonly group?: string; readonly
 /** A suite's symbol is split once per job of every platform: once is enough. */
 const splitSymbols = new Map<string, { readonly group?: string; readonly symbol: string }>();
 
+/** A chunk's Treeherder symbol without its group: the chunk appended when the suite is chunked. */
+export function chunkSymbol(symbol: string, chunk: number, chunks: number): string {
+  return chunks > 1 ? `${symbol}${chunk}` : symbol;
+}
+
 /** Treeherder's `group(symbol)` with the chunk appended when chunked. */
 export function treeherderSymbol(group: string | undefined, symbol: string, chunk: number, chunks: number): string {
-  const s = chunks > 1 ? `${symbol}${chunk}` : symbol;
+  const s = chunkSymbol(symbol, chunk, chunks);
   return group ? `${group}(${s})` : s;
 }
 

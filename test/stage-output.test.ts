@@ -8,7 +8,18 @@ import fc from "fast-check";
 import { type OutputFile, streamedFile, textFile } from "../src/emit/output-file.js";
 import { sha256 } from "../src/manifest.js";
 import { stagedPath } from "../src/write/journal.js";
-import { stageOutput } from "../src/write/stage-output.js";
+import { OutputStager, type StageRequest } from "../src/write/stage-output.js";
+
+/** Stages `file` with the stager the staging thread runs, here on this thread. */
+function stageOutput(request: StageRequest, file: OutputFile) {
+  const stager = new OutputStager(request);
+  try {
+    file.writeTo((bytes) => stager.push(bytes));
+    return stager.end();
+  } finally {
+    stager.close();
+  }
+}
 
 /** A file of `text`, produced in pieces of about `size` characters (the writer flushes every MiB on its own). */
 function pieces(path: string, text: string, size: number): OutputFile {
@@ -19,7 +30,7 @@ function pieces(path: string, text: string, size: number): OutputFile {
 
 const big = Array.from({ length: 60_000 }, (_, i) => `line ${i} ${"é".repeat(i % 7)}\n`).join(""); // > 1 MiB, not ASCII
 
-test("stageOutput: staged bytes equal the new content whatever the old file holds", () => {
+test("OutputStager: staged bytes equal the new content whatever the old file holds", () => {
   const root = mkdtempSync(join(tmpdir(), "jobdef-stage-"));
   const olds: [string, string | undefined][] = [
     ["missing", undefined],

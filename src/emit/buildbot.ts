@@ -7,7 +7,7 @@
  */
 import type { Diagnostic } from "../diagnostics.js";
 import { type BranchJobs, Clashes, type Job, jobsOn } from "../expand.js";
-import { labelKey } from "../job-clashes.js";
+import { chunkedNameKey } from "../job-clashes.js";
 import type { Platform, Tree } from "../model.js";
 import { definedEntries } from "../values.js";
 import { isChunked, mozharnessConfigFiles, mozharnessInvocation } from "./mozharness-args.js";
@@ -106,15 +106,15 @@ function builderNameClashes(tree: Tree, branch: BranchJobs): Diagnostic[] {
 }
 
 /**
- * Whether two suites on one platform and build type have one builder-name key: the name less a trailing `-<digits>`
- * (`labelKey`). Equal names have equal keys and all builders of a suite one key, so without a shared key there is
- * no clash, and the check per builder is skipped.
+ * Whether two suites on one platform and build type have one builder-name key (`chunkedNameKey`). Equal names
+ * have equal keys and all builders of a suite one key, so without a shared key there is no clash, and the check per
+ * builder is skipped.
  */
 function buildersMayClash(branch: BranchJobs): boolean {
   const keys = new Set<string>();
   for (const job of branch.jobs) {
     if (job.chunk !== 1) continue;
-    const key = `${job.platform}/${job.buildType} ${labelKey(`${builderSuiteName(job)}${job.chunks > 1 ? "-1" : ""}`)}`;
+    const key = `${job.platform}/${job.buildType} ${chunkedNameKey(builderSuiteName(job), job.chunks)}`;
     if (keys.has(key)) return true;
     keys.add(key);
   }

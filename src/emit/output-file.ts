@@ -12,14 +12,14 @@ export interface OutputFile {
   readonly path: string;
   /** The whole text (built on each access for a streamed file: prefer `writeTo` there). */
   readonly content: string;
-  /** The text of a file that is one string (not streamed). */
-  readonly text?: string;
+  /** A producer (its `content` is built on each access), not one string. */
+  readonly streamed: boolean;
   /** Writes the UTF-8 bytes to `sink`, in order, in one or more pieces. */
   writeTo(sink: ByteSink): void;
 }
 
 export function textFile(path: string, content: string): OutputFile {
-  return { path, content, text: content, writeTo: (sink) => sink(Buffer.from(content, "utf8")) };
+  return { path, content, streamed: false, writeTo: (sink) => sink(Buffer.from(content, "utf8")) };
 }
 
 export function streamedFile(path: string, produce: (out: ByteWriter) => void): OutputFile {
@@ -30,6 +30,7 @@ export function streamedFile(path: string, produce: (out: ByteWriter) => void): 
   };
   return {
     path,
+    streamed: true,
     get content() {
       const pieces: Buffer[] = [];
       writeTo((b) => pieces.push(Buffer.from(b)));

@@ -45,9 +45,7 @@ export function pythonFromJson(json: string): string {
 
 /** One JSON token of a line as Python (the line's literal names are rewritten already, and stay as they are). */
 function pythonToken(token: string): string {
-  if (token === "true") return "True";
-  if (token === "false") return "False";
-  if (token === "null") return "None";
+  if (token[0] !== '"') return PYTHON_NAME[token];
   return SAME_IN_PYTHON.test(token) && !token.includes("\\u") ? token : pyString(JSON.parse(token) as string);
 }
 

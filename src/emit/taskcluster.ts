@@ -85,27 +85,20 @@ function entryRenderer(tree: Tree, branch: BranchJobs): (label: string, job: Job
   let templateOf: Job | undefined;
   let template: ChunkTemplate | undefined;
   return (label, job, out) => {
-    if (job.chunks < TEMPLATE_MIN_CHUNKS) {
-      writeParts(out, entryParts(label, make(job)));
-      return;
-    }
-    if (!(templateOf && sameSuite(templateOf, job))) {
+    const templated = job.chunks >= TEMPLATE_MIN_CHUNKS;
+    if (templated && !(templateOf && sameSuite(templateOf, job))) {
       templateOf = job;
       const parts = entryParts(label, make(job));
       template = label === job.label ? chunkTemplate(make, job, parts) : undefined;
       writeParts(out, parts);
-      return;
-    }
-    if (!template) {
-      writeParts(out, entryParts(label, make(job)));
-      return;
-    }
-    const number = String(job.chunk);
-    out.writeBytes(template[0]);
-    for (let i = 1; i < template.length; i++) {
-      out.writeAscii(number);
-      out.writeBytes(template[i]);
-    }
+    } else if (templated && template) {
+      const number = String(job.chunk);
+      out.writeBytes(template[0]);
+      for (let i = 1; i < template.length; i++) {
+        out.writeAscii(number);
+        out.writeBytes(template[i]);
+      }
+    } else writeParts(out, entryParts(label, make(job)));
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import { closeSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readSync } from "node:fs";
 import { dirname } from "node:path";
-import { type OutputFile, PIECE } from "../emit/output-file.js";
+import { PIECE } from "../emit/output-file.js";
 import { Digest } from "./file-comparison.js";
 import { stagedPath, writeAll } from "./journal.js";
 
@@ -77,17 +77,6 @@ export class OutputStager {
     this.digest.close();
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
-  }
-}
-
-/** Stages `file` on this thread (write.ts hands files to the staging thread instead). */
-export function stageOutput(request: StageRequest, file: OutputFile): StagedOutput {
-  const stager = new OutputStager(request);
-  try {
-    file.writeTo((bytes) => stager.push(bytes));
-    return stager.end();
-  } finally {
-    stager.close();
   }
 }
 

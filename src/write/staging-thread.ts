@@ -67,7 +67,7 @@ export class StagingThread {
     this.post({ type: "file", id, request });
     try {
       // a string is copied as it is, and encoded there
-      if (file.text !== undefined) this.post({ type: "text", id, text: file.text });
+      if (!file.streamed) this.post({ type: "text", id, text: file.content });
       else file.writeTo((bytes) => this.send(id, bytes));
     } catch (e) {
       this.post({ type: "abort", id });
