@@ -144,14 +144,14 @@ test("a lock held by a live process makes a writer wait, then give up with a cle
   rmSync(join(dir, ".."), { recursive: true, force: true });
 });
 
-/** A tree of 10 platforms × 36 suites (~2,500 jobs): `jobdef compile` takes over a second. */
+/** A tree of 10 platforms × 400 suites (24,000 jobs): `jobdef compile` takes over a second. */
 function bigTree(): string {
   const files: Record<string, string> = {};
   for (let p = 0; p < 10; p++) {
     files[`configs/platforms/p${p}.yml`] =
       `description: P${p}\nos: linux\nbuild-types: [opt, debug]\ntags: [desktop]\ntreeherder: {machine: p${p}}\nworker: {implementation: docker-worker, provisioner: aws-provisioner-v1, worker-type: desktop-test, image: "taskcluster/desktop-test:0.4.4"}\n`;
   }
-  for (let s = 0; s < 250; s++)
+  for (let s = 0; s < 400; s++)
     files[`configs/suites/s${s}.yml`] =
       `description: Suite ${s}\nharness: mochitest\ntreeherder: {symbol: "M(s${s})"}\nchunks: 3\nmozharness: {suite-name: s${s}}\n`;
   return writeTree(files);
