@@ -165,3 +165,10 @@ test("cli: a manifest left broken by a merge conflict: compile says what to do, 
   assert.match(check.stdout, /^stale +.*manifest\.json$/m);
   for (const x of [compile, check]) assert.doesNotMatch(x.stderr, /internal error/);
 });
+
+test("cli: runs the build's bundle, and V8 takes the code caches the build wrote for it and the validators", () => {
+  const r = runCli(["validate", "--debug", "--root", writeTree({})]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^jobdef: code cache of jobdef\.cjs: used$/m);
+  assert.match(r.stderr, /^jobdef: code cache of validators\.cjs: used$/m);
+});
