@@ -54,7 +54,10 @@ function ensureBuilt(): void {
       // tsc still emits dist/ when some file has a type error
     }
     for (const script of ["build-validators.ts", "build-bundle.ts"])
-      execFileSync(process.execPath, ["--import", "tsx", join(REPO, "scripts", script)], { cwd: REPO, stdio: "inherit" });
+      execFileSync(process.execPath, ["--import", "tsx", join(REPO, "scripts", script)], {
+        cwd: REPO,
+        stdio: "inherit",
+      });
   }
 }
 

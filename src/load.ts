@@ -5,7 +5,8 @@ import { isAlias, isCollection, isPair, LineCounter, parseDocument, visit } from
 import { type Diagnostic, error, fail, ok, type Result } from "./diagnostics.js";
 import { LIMITS } from "./limits.js";
 import { NAME_RE } from "./names.js";
-import { type FileKind, SourceFile } from "./source.js";
+import { quickYaml } from "./quick-yaml.js";
+import { type FileKind, SourceFile, YAML_OPTIONS } from "./source.js";
 import { isMapping } from "./values.js";
 
 export interface LoadedTree {
@@ -160,14 +161,11 @@ export function parseSource(
   text: string,
   out: Diagnostic[],
 ): SourceFile | undefined {
+  const quick = quickYaml(text);
+  if (isMapping(quick) && !findNonFinite(quick, []))
+    return new SourceFile(path, kind, name, text, quick, undefined, undefined);
   const lines = new LineCounter();
-  const doc = parseDocument(text, {
-    lineCounter: lines,
-    schema: "core",
-    prettyErrors: false,
-    uniqueKeys: true,
-    strict: true,
-  });
+  const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter: lines });
   const file = new SourceFile(path, kind, name, text, undefined, doc, lines); // positions only
   // An unknown tag (`!!python/object`) is only a warning to `yaml`; here it is an error, never silently a string.
   const problems = [...doc.errors, ...doc.warnings.filter((w) => w.code === "TAG_RESOLVE_FAILED")];

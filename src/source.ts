@@ -1,6 +1,27 @@
 /** One parsed config file: its JS value, and a lazily built index from value paths to source positions. */
-import { type Document, isAlias, isMap, isPair, isScalar, isSeq, type LineCounter, type Node } from "yaml";
+import {
+  type Document,
+  type DocumentOptions,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  type ParseOptions,
+  parseDocument,
+  type SchemaOptions,
+} from "yaml";
 import type { Position } from "./diagnostics.js";
+
+/** How every config file is parsed: YAML 1.2's core schema, strictly, keys unique. */
+export const YAML_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
+  schema: "core",
+  prettyErrors: false,
+  uniqueKeys: true,
+  strict: true,
+};
 
 export type FileKind = "defaults" | "harness" | "platform" | "branch" | "suite";
 export type PathSegment = string | number;
@@ -21,8 +42,9 @@ export class SourceFile {
     readonly name: string,
     readonly text: string,
     readonly value: unknown,
-    private readonly doc: Document | undefined,
-    private readonly lines: LineCounter | undefined,
+    /** The parsed document, for positions; parsed from `text` when first needed if not given. */
+    private doc: Document | undefined,
+    private lines: LineCounter | undefined,
   ) {}
 
   /** Position of the value at `path` (or of its key, when `onKey`); the nearest existing ancestor when absent. */
@@ -38,6 +60,7 @@ export class SourceFile {
   }
 
   at(offset: number): Position {
+    this.parse();
     const lp = this.lines?.linePos(offset) ?? { line: 1, col: 1 };
     return { file: this.path, line: lp.line, column: lp.col };
   }
@@ -52,6 +75,13 @@ export class SourceFile {
     }
     const end = this.text.indexOf("\n", start);
     return this.text.slice(start, end < 0 ? undefined : end).replace(/\r$/, "");
+  }
+
+  /** A file loaded without its document (load.ts's quick path) is parsed again, once, when a position is wanted. */
+  private parse(): void {
+    if (this.doc || !this.text) return;
+    this.lines = new LineCounter();
+    this.doc = parseDocument(this.text, { ...YAML_OPTIONS, lineCounter: this.lines });
   }
 
   private buildIndex(): Map<string, NodeSpan> {
@@ -75,6 +105,7 @@ export class SourceFile {
         for (let i = 0; i < target.items.length; i++) visit(target.items[i], [...path, i]);
       }
     };
+    this.parse();
     if (this.doc) visit(this.doc.contents, []);
     this.index = index;
     return index;
