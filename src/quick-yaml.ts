@@ -41,9 +41,9 @@ const SCHEMA = CORE_SCHEMA.withTags(int, float);
 
 /** The file's value when it is a mapping, or undefined when it is left to `yaml`. */
 export function quickYaml(text: string): unknown {
-  // a tag (`!`), a tab, `__proto__`, a directive (`%` at a line's start) or an anchor (`&` where a node may start)
+  // a tag (`!`), a tab, `__proto__`, a directive (`%` at a line's start) or an anchor (`&name` where a node may start)
   // anywhere, even inside a string: `yaml`
-  if (/[!\t]|__proto__|^%|(?:^|[\s[{,])&/m.test(text)) return undefined;
+  if (/[!\t]|__proto__|^%|(?:^|[\s[{,])&\S/m.test(text) || indentedAfterComment(text)) return undefined;
   let value: unknown;
   try {
     value = load(text, { schema: SCHEMA, maxAliases: 0, maxDepth: LIMITS.depth + 1 });
@@ -70,4 +70,30 @@ function plain(value: unknown): boolean {
     }
   }
   return true;
+}
+
+/**
+ * A comment at the start of a line, then (after blank and comment lines) an indented line: `yaml` 2.9 reads some
+ * of these wrongly (it refuses `k:\n#c\n  v\na: 1`, and reads `k:\n  -\n#c\n    l\n  - m` as `["l - m"]`), while
+ * js-yaml reads them as PyYAML does. They are left to `yaml`, so both paths give the same result. One pass.
+ */
+function indentedAfterComment(text: string): boolean {
+  let afterComment = false;
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    const first = text.charCodeAt(start);
+    if (first === 0x23 /* # */) afterComment = true;
+    else if (afterComment) {
+      let i = start;
+      while (i < end && text.charCodeAt(i) === 0x20) i++;
+      const blankOrComment = i === end || text.charCodeAt(i) === 0x23 || (i === end - 1 && text[i] === "\r");
+      if (!blankOrComment) {
+        if (i > start) return true;
+        afterComment = false;
+      }
+    }
+    start = end + 1;
+  }
+  return false;
 }

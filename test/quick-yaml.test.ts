@@ -88,6 +88,16 @@ test("quick-yaml: edge-case scalars and documents read as yaml reads them, or ar
   for (const d of DOCUMENTS) assertAgrees(d);
 });
 
+test("quick-yaml: comments at a line's start before indented lines, which yaml 2.9 misreads, are left to it", () => {
+  for (const text of ["k:\n#c\n  l\na: 1\n", "k:\n  - \n#c\n    l\n  - m\n", "k:\n#c\n\n# d\n  v\n"])
+    assert.equal(quickYaml(text), undefined, JSON.stringify(text));
+  assert.deepEqual(quickYaml("# c\nk:\n  # d\n  v: 1\n# e\nl: 2\n"), { k: { v: 1 }, l: 2 });
+  // one pass over the lines, however many comments
+  const start = performance.now();
+  assert.equal(quickYaml(`${"#\n".repeat(1_000_000)}  k: v\n`), undefined);
+  assert.ok(performance.now() - start < 5000);
+});
+
 test("quick-yaml: what yaml refuses or reads differently never takes the quick path", () => {
   for (const text of ["null: a\n", "~: a\n", "k: 1e400\n", "a: &x 1\nb: *x\n", "a: !!binary aGk=\n", "a: 1\na: 2\n"])
     if (quickYaml(text) !== undefined) assertAgrees(text);
