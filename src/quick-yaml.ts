@@ -1,7 +1,8 @@
 /**
  * Part of stage 1, load: the usual config file parsed by js-yaml, ~2× faster than `yaml` on a cold start, with the
- * value `yaml` would give. Anything unusual — tags, directives, aliases, a `null` key, deep nesting, any error — is
- * left to `yaml` (load.ts), which gives the diagnostics and source positions. Plain scalars resolve as `yaml`'s core
+ * value `yaml` would give. Anything unusual — tags, tabs, anchors and aliases, directives, `__proto__`, a `null` key,
+ * a comment at a line's start before an indented line, deep nesting, any error — is left to `yaml` (load.ts), which
+ * gives the diagnostics and source positions. Plain scalars resolve as `yaml`'s core
  * schema resolves them (its regular expressions and conversions), so even a number too large for a double becomes
  * Infinity, as there, and JD015 reports it. test/quick-yaml.test.ts compares the two on generated documents.
  */
