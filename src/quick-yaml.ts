@@ -40,11 +40,20 @@ const float = defineScalarTag<number>("tag:yaml.org,2002:float", {
 
 const SCHEMA = CORE_SCHEMA.withTags(int, float);
 
+/**
+ * Anywhere in the text, even inside a string: a tag (`!`), a tab, `__proto__`, a directive (`%` at a line's start),
+ * an anchor (`&name` where a node may start; `& ` is an error to both), a block scalar's indentation indicator
+ * (`|2`, `>-1` ending a line). Generated documents showed the two libraries reading some of these apart.
+ */
+const UNUSUAL = /[!\t]|__proto__|^%|(?:^|[\s[{,])&[^ ]|[|>](?:[-+]?[1-9]|[1-9][-+])[ ]*(?:#.*)?\r?$/m;
+
+/** A document marker, even indented (js-yaml takes ` ---` for one): only `---` opening the file is usual. */
+const MARKER = /^[ ]*(?:---|\.\.\.)/m;
+
 /** The file's value when it is a mapping, or undefined when it is left to `yaml`. */
 export function quickYaml(text: string): unknown {
-  // a tag (`!`), a tab, `__proto__`, a directive (`%` at a line's start) or an anchor (`&name` where a node may start)
-  // anywhere, even inside a string: `yaml`
-  if (/[!\t]|__proto__|^%|(?:^|[\s[{,])&\S/m.test(text) || indentedAfterComment(text)) return undefined;
+  if (UNUSUAL.test(text) || MARKER.test(text.startsWith("---") ? text.slice(3) : text)) return undefined;
+  if (text.indexOf("\ufeff", 1) >= 0 || indentedAfterComment(text)) return undefined;
   let value: unknown;
   try {
     value = load(text, { schema: SCHEMA, maxAliases: 0, maxDepth: LIMITS.depth + 1 });
@@ -74,25 +83,23 @@ function plain(value: unknown): boolean {
 }
 
 /**
- * A comment at the start of a line, then (after blank and comment lines) an indented line: `yaml` 2.9 reads some
- * of these wrongly (it refuses `k:\n#c\n  v\na: 1`, and reads `k:\n  -\n#c\n    l\n  - m` as `["l - m"]`), while
- * js-yaml reads them as PyYAML does. They are left to `yaml`, so both paths give the same result. One pass.
+ * A comment line, then (after blank and comment lines) a line indented deeper than the comment: `yaml` 2.9 reads
+ * some of these wrongly (it refuses `k:\n#c\n  v\na: 1`, and reads `k:\n  -\n#c\n    l\n  - m` as `["l - m"]`),
+ * while js-yaml reads them as PyYAML does. They are left to `yaml`, so both paths give the same result. One pass.
  */
 function indentedAfterComment(text: string): boolean {
-  let afterComment = false;
+  /** The least indentation of the comment lines since the last other line, or -1. */
+  let comment = -1;
   for (let start = 0; start < text.length; ) {
     let end = text.indexOf("\n", start);
     if (end < 0) end = text.length;
-    const first = text.charCodeAt(start);
-    if (first === 0x23 /* # */) afterComment = true;
-    else if (afterComment) {
-      let i = start;
-      while (i < end && text.charCodeAt(i) === 0x20) i++;
-      const blankOrComment = i === end || text.charCodeAt(i) === 0x23 || (i === end - 1 && text[i] === "\r");
-      if (!blankOrComment) {
-        if (i > start) return true;
-        afterComment = false;
-      }
+    let i = start;
+    while (i < end && text.charCodeAt(i) === 0x20) i++;
+    const indent = i - start;
+    if (i < end && text.charCodeAt(i) === 0x23 /* # */) comment = comment < 0 ? indent : Math.min(comment, indent);
+    else if (i < end && !(i === end - 1 && text.charCodeAt(i) === 0x0d)) {
+      if (comment >= 0 && indent > comment) return true;
+      comment = -1;
     }
     start = end + 1;
   }

@@ -77,6 +77,16 @@ const DOCUMENTS = [
     "a: [[[[[[1]]]]]]\n",
     'a: "\\uD800"\n',
   ],
+  // found by generated documents: markers, indentation indicators, a BOM inside, an anchor named by a no-break space
+  ...["...\r\n1ob: \n", "k:\n  |1-\n\n    \n", "\r\n\ufeff:\n# c\n", "k: >+1\n    \n", "k:\n  >1\n    \n"],
+  ...[
+    "k: &\u00a0  e0: e\r\n\n",
+    "  k1: \n  #%i: 'm\n    l'\n  S: [V]\n  x#y: {}\n",
+    "... .inf|]-0:\n",
+    "a: 1\n---\n",
+    " ---\n    0x1F:\n",
+  ],
+  ...["k: a & b\n", 'p: ["linux(32|64)", "b|2"]\n', "k: |\n  x\n", "k: >-\n  x\n"],
 ];
 
 test("quick-yaml: edge-case scalars and documents read as yaml reads them, or are left to yaml", () => {
