@@ -4,33 +4,12 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import fc from "fast-check";
-import { parseDocument } from "yaml";
 import { quickYaml } from "../src/quick-yaml.js";
-import { YAML_OPTIONS } from "../src/source.js";
-
-/** `yaml`'s value, or undefined when load.ts would report an error. */
-function yamlValue(text: string): { value: unknown } | undefined {
-  const doc = parseDocument(text, YAML_OPTIONS);
-  if (doc.errors.length || doc.warnings.some((w) => w.code === "TAG_RESOLVE_FAILED")) return undefined;
-  return { value: doc.toJS({ maxAliasCount: 100 }) };
-}
-
-/** Equal values, keys in the same order, -0 and NaN told apart as Object.is does. */
-function same(a: unknown, b: unknown): boolean {
-  if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return Object.is(a, b);
-  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b) || Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length || ka.some((k, i) => k !== kb[i])) return false;
-  return ka.every((k) => same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-}
+import { CONFIG_SHAPED_OR_BROKEN, disagreement, TOKEN_SOUP } from "./helpers/yaml-documents.js";
 
 function assertAgrees(text: string): void {
-  const quick = quickYaml(text);
-  if (quick === undefined) return; // left to `yaml`
-  const full = yamlValue(text);
-  assert.ok(full, `the quick path accepted what yaml refuses: ${JSON.stringify(text)}`);
-  assert.ok(same(quick, full.value), `different values for ${JSON.stringify(text)}`);
+  const problem = disagreement(text);
+  assert.equal(problem, undefined, problem);
 }
 
 const SCALARS = [
@@ -136,76 +115,8 @@ test("quick-yaml: every YAML file of the repository reads the same both ways", (
   assert.ok(quick > files.length / 2, `${quick} of ${files.length} files take the quick path`);
 });
 
-test("quick-yaml: generated token soups read as yaml reads them, or are left to yaml", () => {
-  const token = fc.constantFrom(
-    ...["a", "b", "k", "1", "0", "-", ".", "e", "x", "o", "5", " ", "  ", "\n", "\n  ", "\n    ", "\t", ":", ": "],
-    ...["- ", "#", " #", "'", '"', "[", "]", "{", "}", ", ", ",", "|", ">", "|-", ">+", "?", "? ", "&", "*", "!"],
-    ...["%", "~", "null", "true", "@", "`", "\\", "\\n", "\r\n", "---", "...", "<<", "é", "\u2028", "\u00a0", "0x1F"],
-    ...["1e5", "1e400", ".inf", ".nan", "-0", "0o7", "__proto__", "\ufeff", "\\u0041", "''", '""'],
-  );
-  const doc = fc
-    .tuple(fc.constantFrom("", "k: ", "k:\n  ", "- ", "a: 1\nk: "), fc.array(token, { maxLength: 40 }))
-    .map(([head, tokens]) => `${head}${tokens.join("")}\n`);
-  fc.assert(
-    fc.property(doc, (text) => assertAgrees(text)),
-    { numRuns: 10_000 },
-  );
-});
-
-/** Config-shaped documents: block and flow collections nested three deep, keys and scalars of every style. */
-const SCALAR = fc.oneof(
-  fc.constantFrom(
-    ...["a", "b c", "1", "-1", "0.5", "1e3", "~", "null", "true", "'q'", '"d"', "'a''b'", '"a\\"b"', '"\\u00e9"'],
-    ...["x: y", "a #c", "a#b", "- a", "[a]", "{a: b}", "[]", "{}", "|\n  t", ">\n  f\n  g", "|-\n  t\n", "'m\n  l'"],
-    ...['"m\n  l"', "p\n  c", "http://a?b=1&c", "%s", "%(x)s", "@", "`", "a:b", "a :b", "? ", "*", "&a b", ".", "-"],
-    ...["--", "...", "0o12", "0x1f", ".inf", "é", "\u2028", "\u0085", "\u00a0", "a  ", " ", ""],
-  ),
-  fc.string({ maxLength: 8 }),
-);
-const KEY = fc.oneof(
-  fc.constantFrom(...["a", "b", "k1", "'q'", '"d k"', "1", "true", "a b", "-a", "a-", "a.b", "<<", "? a", "[a]"]),
-  fc.constantFrom(...["{a: 1}", "'a: b'", '"#"', "x#y"]),
-  fc.string({ maxLength: 5 }),
-);
-const indented = (text: string) =>
-  text
-    .split("\n")
-    .map((l) => `  ${l}`)
-    .join("\n");
-const NODE: fc.Memo<string> = fc.memo((n) =>
-  n <= 1
-    ? SCALAR
-    : fc.oneof(
-        SCALAR,
-        fc
-          .array(fc.tuple(KEY, NODE(n - 1)), { minLength: 1, maxLength: 4 })
-          .map((kv) => `\n${kv.map(([k, v]) => indented(`${k}: ${v}`)).join("\n")}`),
-        fc
-          .array(NODE(n - 1), { minLength: 1, maxLength: 4 })
-          .map((vs) => `\n${vs.map((v) => indented(`- ${v}`)).join("\n")}`),
-        fc.array(NODE(n - 1), { maxLength: 3 }).map((vs) => `[${vs.join(", ")}]`),
-        fc
-          .array(fc.tuple(KEY, NODE(n - 1)), { maxLength: 3 })
-          .map((kv) => `{${kv.map(([k, v]) => `${k}: ${v}`).join(", ")}}`),
-      ),
-);
-const CONFIG_SHAPED = fc
-  .array(fc.tuple(KEY, NODE(3)), { minLength: 1, maxLength: 5 })
-  .map((kv) => `${kv.map(([k, v]) => `${k}: ${v}`).join("\n")}\n`);
-
-test("quick-yaml: generated config-shaped documents, and each with one character more, read as yaml reads them", () => {
-  fc.assert(
-    fc.property(CONFIG_SHAPED, (text) => assertAgrees(text)),
-    { numRuns: 5_000 },
-  );
-  const extra = fc.constantFrom(
-    ...[" ", "\n", ":", "-", "'", '"', "#", "[", "{", "}", "]", ",", "|", ">", "  ", "\n  ", "&"],
-  );
-  fc.assert(
-    fc.property(CONFIG_SHAPED, fc.nat(), extra, (text, at, ch) => {
-      const i = at % (text.length + 1);
-      assertAgrees(text.slice(0, i) + ch + text.slice(i));
-    }),
-    { numRuns: 5_000 },
-  );
+test("quick-yaml: generated documents read as yaml reads them, or are left to yaml", () => {
+  // scripts/fuzz-quick-yaml.ts runs the same for as long as wanted (4,000,000 documents before this change)
+  fc.assert(fc.property(TOKEN_SOUP, assertAgrees), { numRuns: 10_000 });
+  fc.assert(fc.property(CONFIG_SHAPED_OR_BROKEN, assertAgrees), { numRuns: 10_000 });
 });
