@@ -42,18 +42,21 @@ const SCHEMA = CORE_SCHEMA.withTags(int, float);
 
 /**
  * Anywhere in the text, even inside a string: a tag (`!`), a tab, `__proto__`, a directive (`%` at a line's start),
- * an anchor (`&name` where a node may start; `& ` is an error to both), a block scalar's indentation indicator
- * (`|2`, `>-1` ending a line). Generated documents showed the two libraries reading some of these apart.
+ * an anchor (`&name` where a node may start; `& ` is an error to both), an explicit key (`? `, where a node may start
+ * or after a quoted scalar), a block scalar's indentation indicator (`|2`, `>-1` ending a line). Generated documents
+ * showed the two libraries reading some of these apart.
  */
-const UNUSUAL = /[!\t]|__proto__|^%|(?:^|[\s[{,])&[^ ]|[|>](?:[-+]?[1-9]|[1-9][-+])[ ]*(?:#.*)?\r?$/m;
+const UNUSUAL =
+  /[!\t]|__proto__|^%|(?:^|[\s[{,])&[^ ]|(?:^|[\s'"[{,])\?(?:[ \r\n]|$)|[|>](?:[-+]?[1-9]|[1-9][-+])[ ]*(?:#.*)?\r?$/m;
 
 /** A document marker, even indented (js-yaml takes ` ---` for one): only `---` opening the file is usual. */
 const MARKER = /^[ ]*(?:---|\.\.\.)/m;
 
 /** The file's value when it is a mapping, or undefined when it is left to `yaml`. */
 export function quickYaml(text: string): unknown {
-  if (UNUSUAL.test(text) || MARKER.test(text.startsWith("---") ? text.slice(3) : text)) return undefined;
-  if (text.indexOf("\ufeff", 1) >= 0 || indentedAfterComment(text)) return undefined;
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (UNUSUAL.test(body) || MARKER.test(body.startsWith("---") ? body.slice(3) : body)) return undefined;
+  if (body.includes("\ufeff") || unusualLines(body)) return undefined;
   let value: unknown;
   try {
     value = load(text, { schema: SCHEMA, maxAliases: 0, maxDepth: LIMITS.depth + 1 });
@@ -82,24 +85,39 @@ function plain(value: unknown): boolean {
   return true;
 }
 
+/** A line holding a mapping key and nothing after it (but a comment). */
+const KEY_ONLY = /:(?:[ ]+#.*)?[ \r]*$/;
+/** A flow collection opening where a node may start, and text right after a closing bracket (`{a: 1}0`). */
+const FLOW_START = /(?:^|[\s,[{])[[{]/;
+const TEXT_AFTER_FLOW = /[\]}][^\s,\]}]/;
+
 /**
- * A comment line, then (after blank and comment lines) a line indented deeper than the comment: `yaml` 2.9 reads
- * some of these wrongly (it refuses `k:\n#c\n  v\na: 1`, and reads `k:\n  -\n#c\n    l\n  - m` as `["l - m"]`),
- * while js-yaml reads them as PyYAML does. They are left to `yaml`, so both paths give the same result. One pass.
+ * Line shapes the two libraries were seen to read apart, in one pass: a comment line, then (after blank and comment
+ * lines) a line indented deeper than the comment (`yaml` 2.9 refuses `k:\n#c\n  v\na: 1` and reads
+ * `k:\n  -\n#c\n    l\n  - m` as `["l - m"]`, where js-yaml and PyYAML read `["l", "m"]`); a list item at its key's
+ * indentation (`k:\n- a`, where js-yaml accepts some broken items); text right after a flow collection.
  */
-function indentedAfterComment(text: string): boolean {
+function unusualLines(text: string): boolean {
   /** The least indentation of the comment lines since the last other line, or -1. */
   let comment = -1;
+  /** The indentation of the last other line when it holds only a key, or -1. */
+  let keyOnly = -1;
   for (let start = 0; start < text.length; ) {
     let end = text.indexOf("\n", start);
     if (end < 0) end = text.length;
     let i = start;
     while (i < end && text.charCodeAt(i) === 0x20) i++;
     const indent = i - start;
-    if (i < end && text.charCodeAt(i) === 0x23 /* # */) comment = comment < 0 ? indent : Math.min(comment, indent);
-    else if (i < end && !(i === end - 1 && text.charCodeAt(i) === 0x0d)) {
+    const c = text.charCodeAt(i);
+    if (i < end && c === 0x23 /* # */) comment = comment < 0 ? indent : Math.min(comment, indent);
+    else if (i < end && !(i === end - 1 && c === 0x0d)) {
       if (comment >= 0 && indent > comment) return true;
       comment = -1;
+      const next = text.charCodeAt(i + 1);
+      if (indent === keyOnly && c === 0x2d /* - */ && (i + 1 === end || next === 0x20 || next === 0x0d)) return true;
+      const line = text.slice(start, end);
+      keyOnly = KEY_ONLY.test(line) ? indent : -1;
+      if (FLOW_START.test(line) && TEXT_AFTER_FLOW.test(line)) return true;
     }
     start = end + 1;
   }

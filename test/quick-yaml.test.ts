@@ -65,7 +65,19 @@ const DOCUMENTS = [
     "a: 1\n---\n",
     " ---\n    0x1F:\n",
   ],
-  ...["k: a & b\n", 'p: ["linux(32|64)", "b|2"]\n', "k: |\n  x\n", "k: >-\n  x\n"],
+  ...[
+    "k: a & b\n",
+    "a: 1\nk: \r\n- ''? \\u0041e#b\n",
+    "k:\n- ''? x\n",
+    "\ufeff...\n  \\n:\n",
+    "\ufeff---\na: 1\n",
+    "k:\n- {a: 1}0, x: 0}\n",
+    "k:\n  \n- ''1e50x1F  \"\"k:\n",
+    "k: # c\n- a\n",
+    'p: ["linux(32|64)", "b|2"]\n',
+    "k: |\n  x\n",
+    "k: >-\n  x\n",
+  ],
 ];
 
 test("quick-yaml: edge-case scalars and documents read as yaml reads them, or are left to yaml", () => {
