@@ -42,23 +42,9 @@ const fmtK = (n: number) => (n >= 1000 ? `${Math.round(n / 1000)}k` : String(n))
 
 function ensureBuilt(): void {
   const built = ["src/cli/main.js", "jobdef.cjs"].every((f) => existsSync(join(REPO, "dist", f)));
-  if (!built || process.argv.includes("--build")) {
-    process.stderr.write("bench: building dist/ (tsc, the validators, the bundle and its code cache)\n");
-    try {
-      execFileSync(
-        process.execPath,
-        [join(REPO, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"],
-        { cwd: REPO, stdio: "inherit" },
-      );
-    } catch {
-      // tsc still emits dist/ when some file has a type error
-    }
-    for (const script of ["build-validators.ts", "build-bundle.ts"])
-      execFileSync(process.execPath, ["--import", "tsx", join(REPO, "scripts", script)], {
-        cwd: REPO,
-        stdio: "inherit",
-      });
-  }
+  if (built && !process.argv.includes("--build")) return;
+  process.stderr.write("bench: npm run build (tsc, the validators, the bundle and its code cache)\n");
+  execFileSync("npm", ["run", "build"], { cwd: REPO, stdio: "inherit" });
 }
 
 /**

@@ -162,8 +162,7 @@ export function parseSource(
   out: Diagnostic[],
 ): SourceFile | undefined {
   const quick = quickYaml(text);
-  if (isMapping(quick) && !findNonFinite(quick, []))
-    return new SourceFile(path, kind, name, text, quick, undefined, undefined);
+  if (quick !== undefined) return new SourceFile(path, kind, name, text, quick, undefined, undefined);
   const lines = new LineCounter();
   const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter: lines });
   const file = new SourceFile(path, kind, name, text, undefined, doc, lines); // positions only

@@ -1,10 +1,10 @@
 /**
  * Part of stage 1, load: the usual config file parsed by js-yaml, ~2× faster than `yaml` on a cold start, with the
- * value `yaml` would give. Anything unusual — tags, tabs, anchors and aliases, directives, `__proto__`, a `null` key,
- * a comment at a line's start before an indented line, deep nesting, any error — is left to `yaml` (load.ts), which
- * gives the diagnostics and source positions. Plain scalars resolve as `yaml`'s core
- * schema resolves them (its regular expressions and conversions), so even a number too large for a double becomes
- * Infinity, as there, and JD015 reports it. test/quick-yaml.test.ts compares the two on generated documents.
+ * value `yaml` would give. Anything unusual (`UNUSUAL`, `MARKER` and `unusualLines` below: shapes the two libraries
+ * were seen to read apart), a value `yaml` would not give as it is (`plain`) and any error are left to `yaml`
+ * (load.ts), which gives the diagnostics and source positions. Plain scalars resolve as `yaml`'s core schema
+ * resolves them (its regular expressions and conversions), so a number too large for a double is Infinity, as there,
+ * and its file goes to `yaml` for JD015. test/quick-yaml.test.ts compares the two on generated documents.
  */
 import { CORE_SCHEMA, defineScalarTag, load, NOT_RESOLVED } from "js-yaml";
 import { LIMITS } from "./limits.js";
@@ -67,13 +67,14 @@ export function quickYaml(text: string): unknown {
 }
 
 /**
- * Whether `value` is what `yaml` gives too: no key `null` (js-yaml names a null key "null", `yaml` ""), and no
- * nesting at the depth limit (load.ts reports that).
+ * Whether `value` is what load.ts takes from `yaml` too: no key `null` (js-yaml names a null key "null", `yaml` ""),
+ * no number that is not finite and no nesting at the depth limit (load.ts reports those two). One walk.
  */
 function plain(value: unknown): boolean {
   const stack: [unknown, number][] = [[value, 0]];
   while (stack.length) {
     const [v, depth] = stack.pop()!;
+    if (typeof v === "number" && !Number.isFinite(v)) return false;
     if (v === null || typeof v !== "object") continue;
     if (depth >= LIMITS.depth) return false;
     if (Array.isArray(v)) for (const x of v) stack.push([x, depth + 1]);
