@@ -1,5 +1,6 @@
 /** The pipeline, in plain sight: load → validate → expand → emit. The library never prints, writes or exits. */
 import { type Diagnostic, fail, ok, type Result, sortDiagnostics } from "./diagnostics.js";
+import { TARGET_CHECKS } from "./emit/checks.js";
 import { EMITTERS } from "./emit/index.js";
 import type { OutputFile } from "./emit/types.js";
 import { type BranchJobs, checkJobs, expandTree } from "./expand.js";
@@ -56,8 +57,17 @@ export function expandJobs(
 
 /** Every job of every branch checked as `expandJobs` checks it, none kept (what `validate` needs): the job count. */
 export function checkAllJobs(tree: Tree, options: Pick<CompileOptions, "onStage"> = {}): Result<number> {
-  const { jobs, diagnostics } = timed(options, "expand", () => checkJobs(tree));
-  return diagnostics.length ? fail(sortDiagnostics(diagnostics)) : ok(jobs);
+  const emitted: Diagnostic[] = [];
+  const report = (d: Diagnostic) => emitted.push(d);
+  // every target's checks too, platform by platform: what compile would refuse for any branch and target
+  const onPlatform = (branch: BranchJobs) => {
+    for (const check of Object.values(TARGET_CHECKS)) check({ tree, branch, report });
+  };
+  const { jobs, diagnostics } = timed(options, "expand", () => checkJobs(tree, { onPlatform }));
+  const all = [...diagnostics, ...emitted];
+  const errors = all.filter((d) => d.severity === "error");
+  const warnings = all.filter((d) => d.severity !== "error");
+  return errors.length ? fail(sortDiagnostics(all)) : ok(jobs, sortDiagnostics(warnings));
 }
 
 function unknownBranches(tree: Tree, names: readonly string[] = []): Result<never> | undefined {

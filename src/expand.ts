@@ -86,16 +86,47 @@ export function expandTree(
  * Every check of `expandTree` (merges, merged-job schema, clashes, the job limit) without keeping the jobs: what
  * `validate` needs. A job lives only while its platform is checked, so memory does not grow with the tree.
  */
-export function checkJobs(tree: Tree, options: ExpandOptions = {}): { jobs: number; diagnostics: Diagnostic[] } {
+export function checkJobs(
+  tree: Tree,
+  options: ExpandOptions & {
+    /** Receives each platform's jobs as a one-platform branch, then they are dropped (the emitters' checks). */
+    readonly onPlatform?: (jobs: BranchJobs) => void;
+  } = {},
+): { jobs: number; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const merges = newMerges();
   let jobs = 0;
   for (const name of branchNames(tree, options)) {
     const branch = tree.branches.get(name)!;
     const platforms = branchPlatforms(tree, branch);
-    jobs += expandBranch(tree, branch, platforms, options.overrides ?? [], diagnostics, merges, undefined) ?? 0;
+    const batch = options.onPlatform && platformBatches(branch, platforms, options.onPlatform);
+    jobs += expandBranch(tree, branch, platforms, options.overrides ?? [], diagnostics, merges, batch?.add) ?? 0;
+    batch?.flush();
   }
   return { jobs, diagnostics };
+}
+
+/**
+ * Groups jobs, which come platform by platform in `platforms`' order, into one-platform branches handed to `use`,
+ * every platform of the branch once, those without jobs too (an emitter checks a platform's settings regardless).
+ */
+function platformBatches(branch: Branch, platforms: readonly Platform[], use: (jobs: BranchJobs) => void) {
+  let next = 0;
+  let current: Job[] = [];
+  const handOver = (upTo: number) => {
+    for (; next < upTo; next++) {
+      const platform = platforms[next]!;
+      use({ branch, platforms: [platform], jobs: current[0]?.platform === platform.name ? current : [] });
+    }
+  };
+  const add = (job: Job) => {
+    if (current[0]?.platform !== job.platform) {
+      handOver(platforms.findIndex((p) => p.name === job.platform));
+      current = [];
+    }
+    current.push(job);
+  };
+  return { add, flush: () => handOver(platforms.length) };
 }
 
 function branchNames(tree: Tree, options: ExpandOptions): readonly string[] {

@@ -19,9 +19,14 @@ type SuiteEntry = [string, Record<string, unknown>];
 /** Emits the branch's buildbot suite lists, as JSON and as a Python twin. */
 export function emitBuildbot({ tree, branch, report }: EmitInput): OutputFile[] {
   const value = buildbotConfig(tree, branch);
-  builderNameClashes(tree, branch).forEach(report);
+  checkBuildbot({ tree, branch, report });
   const name = branch.branch.name;
   return jsonWithPythonTwin(`buildbot/${name}`, value);
+}
+
+/** What the buildbot target refuses (JD045), without rendering. */
+export function checkBuildbot({ tree, branch, report }: EmitInput): void {
+  builderNameClashes(tree, branch).forEach(report);
 }
 
 /** The branch's buildbot config value. */

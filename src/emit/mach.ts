@@ -15,7 +15,7 @@ import { byCodePoint } from "../values.js";
 import { textFile } from "./output-file.js";
 import { toJson } from "./serialize.js";
 import { taskRegex } from "./task-regex.js";
-import type { Emitter } from "./types.js";
+import type { EmitInput, Emitter } from "./types.js";
 
 export const GENERIC_MACH_COMMAND = "run-generic";
 
@@ -37,6 +37,11 @@ export const emitMach: Emitter = ({ tree, branch, report }) =>
       toJson(machSuites(tree, platform.name, jobs, report)),
     );
   });
+
+/** What the mach target refuses (JD044), without rendering. */
+export function checkMach({ tree, branch, report }: EmitInput): void {
+  for (const platform of branch.platforms) machSuites(tree, platform.name, jobsOn(branch, platform.name), report);
+}
 
 /** The mach entries of one platform's jobs, by suite name. */
 export function machSuites(

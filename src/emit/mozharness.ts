@@ -12,7 +12,7 @@ import type { SourceFile } from "../source.js";
 import { byCodePoint, setOwn } from "../values.js";
 import { mozharnessConfigFile, mozharnessSuiteName } from "./mozharness-args.js";
 import { jsonWithPythonTwin } from "./python.js";
-import type { Emitter } from "./types.js";
+import type { EmitInput, Emitter } from "./types.js";
 
 type Config = Record<string, unknown>;
 /** An `all_<harness>_suites` entry: the options, or `{options, env}` when the suite sets a harness environment. */
@@ -26,6 +26,14 @@ export const emitMozharness: Emitter = ({ tree, branch, report }) =>
     const base = mozharnessConfigFile(branch.branch.name, platform.name);
     return jsonWithPythonTwin(base, config);
   });
+
+/** What the mozharness target refuses (JD042, and keyed-by errors of settings and harnesses), without rendering. */
+export function checkMozharness({ tree, branch, report }: EmitInput): void {
+  for (const platform of branch.platforms) {
+    const jobs = jobsOn(branch, platform.name).filter((j) => j.harness !== undefined);
+    mozharnessConfig(tree, branch.branch.name, platform, jobs, report);
+  }
+}
 
 /** The config of one platform of a branch: platform settings, then the harness runners, then the suites. */
 export function mozharnessConfig(
