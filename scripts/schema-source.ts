@@ -263,7 +263,7 @@ function jobProperties(d: Defs, opts: { layer: boolean }): Record<string, Schema
           "mozharness-suite-name",
           str(
             "Suite name",
-            "Key in `all_<harness>_suites` and value of the suite argument; defaults to the suite's name.",
+            "Key in `all_<harness>_suites` and value of the suite argument; defaults to the suite's name. Several suites run in one job are a comma-separated list (mozharness runs each in turn): the first takes `options` and `env`, the others' entries come from `also-suites`.",
           ),
         ),
         options: K(
@@ -280,6 +280,27 @@ function jobProperties(d: Defs, opts: { layer: boolean }): Record<string, Schema
           "mozharness-env",
           stringMap("Environment", "Harness environment; when set, the suite entry becomes `{options, env}`."),
         ),
+        "also-suites": K("mozharness-also-suites", {
+          type: "object",
+          title: "Also suites",
+          description:
+            "Further `all_<harness>_suites` entries the suite writes into its platform's mozharness config: suites its job runs after its own (named after a comma in `suite-name`, or in `extra-args`), or variants run by hand with `--<harness>-suite` (e.g. `plain1`). Name → options, or `{options, env}`.",
+          propertyNames: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$" },
+          additionalProperties: {
+            anyOf: [
+              { type: "array", items: { type: "string" } },
+              {
+                type: "object",
+                properties: {
+                  options: list("Options", "The suite's harness options.", { type: "string" }),
+                  env: stringMap("Environment", "The suite's harness environment."),
+                },
+                required: ["options"],
+                additionalProperties: false,
+              },
+            ],
+          },
+        }),
         "extra-args": K(
           "mozharness-extra-args",
           list("Extra arguments", "Arguments appended to the mozharness command line.", { type: "string" }),

@@ -71,7 +71,7 @@ function argvFromTaskcluster(files: readonly OutputFile[], job: Job, script: str
 
 interface BuildbotSuite {
   suite: string;
-  extra_args: string[];
+  extra_args?: string[];
   totalChunks?: number;
   blob_upload?: boolean;
 }
@@ -89,7 +89,7 @@ function argvFromBuildbot(files: readonly OutputFile[], job: Job): unknown[] | u
   assert.ok(entry, `${job.label}: no buildbot suite ${job.suite}`);
   return [
     ...(platform.suite_config.config_files as string[]).flatMap((c) => ["--cfg", c]),
-    ...entry.extra_args,
+    ...(entry.extra_args ?? []),
     ...(entry.totalChunks ? ["--total-chunks", String(entry.totalChunks), "--this-chunk", String(job.chunk)] : []),
     ...(entry.blob_upload ? ["--blob-upload-branch", job.branch] : []),
   ];

@@ -256,6 +256,7 @@ const MOCHITESTS = [
   "mochitest-browser-chrome-e10s",
   "mochitest-chrome",
   "mochitest-devtools-chrome",
+  "mochitest-devtools-chrome-e10s",
   "mochitest-e10s",
   "mochitest-gl",
   "mochitest-jetpack",
@@ -263,7 +264,14 @@ const MOCHITESTS = [
   "mochitest-push",
 ];
 const REFTESTS = ["reftest", "reftest-e10s", "reftest-ipc", "reftest-no-accel"];
-const E10S = ["crashtest-e10s", "marionette-e10s", "mochitest-browser-chrome-e10s", "mochitest-e10s", "reftest-e10s"];
+const E10S = [
+  "crashtest-e10s",
+  "marionette-e10s",
+  "mochitest-browser-chrome-e10s",
+  "mochitest-devtools-chrome-e10s",
+  "mochitest-e10s",
+  "reftest-e10s",
+];
 const BC = ["mochitest-browser-chrome", "mochitest-browser-chrome-e10s"];
 
 // [name, message, expected labels, minimum count (guards against vacuous expectations)]

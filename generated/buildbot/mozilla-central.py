@@ -283,10 +283,10 @@ config = {
           "marionette",
           {
             "blob_upload": True,
+            "download_symbols": False,
             "env": {
               "DISPLAY": ":0"
             },
-            "extra_args": [],
             "script_maxtime": 7200,
             "script_path": "scripts/marionette.py",
             "suite": "marionette",
@@ -360,6 +360,24 @@ config = {
             "script_path": "scripts/desktop_unittest.py",
             "suite": "mochitest-devtools-chrome",
             "totalChunks": 8,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-e10s-devtools-chrome",
+          {
+            "blob_upload": True,
+            "env": {
+              "DISPLAY": ":0"
+            },
+            "extra_args": [
+              "--mochitest-suite",
+              "mochitest-devtools-chrome",
+              "--e10s"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/desktop_unittest.py",
+            "suite": "mochitest-devtools-chrome-e10s",
             "use_mozharness": True
           }
         ],
@@ -684,10 +702,10 @@ config = {
           "marionette",
           {
             "blob_upload": True,
+            "download_symbols": False,
             "env": {
               "DISPLAY": ":0"
             },
-            "extra_args": [],
             "script_maxtime": 7200,
             "script_path": "scripts/marionette.py",
             "suite": "marionette",
@@ -698,6 +716,7 @@ config = {
           "marionette-e10s",
           {
             "blob_upload": True,
+            "download_symbols": False,
             "env": {
               "DISPLAY": ":0"
             },
@@ -795,6 +814,24 @@ config = {
             "script_maxtime": 7200,
             "script_path": "scripts/desktop_unittest.py",
             "suite": "mochitest-devtools-chrome",
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-e10s-devtools-chrome",
+          {
+            "blob_upload": True,
+            "env": {
+              "DISPLAY": ":0"
+            },
+            "extra_args": [
+              "--mochitest-suite",
+              "mochitest-devtools-chrome",
+              "--e10s"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/desktop_unittest.py",
+            "suite": "mochitest-devtools-chrome-e10s",
             "use_mozharness": True
           }
         ],
@@ -1147,10 +1184,10 @@ config = {
           "marionette",
           {
             "blob_upload": True,
+            "download_symbols": False,
             "env": {
               "DISPLAY": ":0"
             },
-            "extra_args": [],
             "script_maxtime": 7200,
             "script_path": "scripts/marionette.py",
             "suite": "marionette",
@@ -1224,6 +1261,24 @@ config = {
             "script_path": "scripts/desktop_unittest.py",
             "suite": "mochitest-devtools-chrome",
             "totalChunks": 4,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-e10s-devtools-chrome",
+          {
+            "blob_upload": True,
+            "env": {
+              "DISPLAY": ":0"
+            },
+            "extra_args": [
+              "--mochitest-suite",
+              "mochitest-devtools-chrome",
+              "--e10s"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/desktop_unittest.py",
+            "suite": "mochitest-devtools-chrome-e10s",
             "use_mozharness": True
           }
         ],
@@ -1548,10 +1603,10 @@ config = {
           "marionette",
           {
             "blob_upload": True,
+            "download_symbols": False,
             "env": {
               "DISPLAY": ":0"
             },
-            "extra_args": [],
             "script_maxtime": 7200,
             "script_path": "scripts/marionette.py",
             "suite": "marionette",
@@ -1643,6 +1698,24 @@ config = {
             "script_maxtime": 7200,
             "script_path": "scripts/desktop_unittest.py",
             "suite": "mochitest-devtools-chrome",
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-e10s-devtools-chrome",
+          {
+            "blob_upload": True,
+            "env": {
+              "DISPLAY": ":0"
+            },
+            "extra_args": [
+              "--mochitest-suite",
+              "mochitest-devtools-chrome",
+              "--e10s"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/desktop_unittest.py",
+            "suite": "mochitest-devtools-chrome-e10s",
             "use_mozharness": True
           }
         ],
@@ -1739,7 +1812,6 @@ config = {
         [
           "mozlint-flake8",
           {
-            "blob_upload": False,
             "command": [
               "./mach",
               "lint",
@@ -2067,6 +2139,24 @@ config = {
           }
         ],
         [
+          "mochitest-e10s-devtools-chrome",
+          {
+            "blob_upload": True,
+            "env": {
+              "DISPLAY": ":0"
+            },
+            "extra_args": [
+              "--mochitest-suite",
+              "mochitest-devtools-chrome",
+              "--e10s"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/desktop_unittest.py",
+            "suite": "mochitest-devtools-chrome-e10s",
+            "use_mozharness": True
+          }
+        ],
+        [
           "mochitest-e10s",
           {
             "blob_upload": True,
@@ -2251,7 +2341,7 @@ config = {
           "marionette",
           {
             "blob_upload": True,
-            "extra_args": [],
+            "download_symbols": False,
             "script_maxtime": 7200,
             "script_path": "scripts/marionette.py",
             "suite": "marionette",
@@ -2734,7 +2824,6 @@ config = {
         [
           "jittest",
           {
-            "blob_upload": False,
             "extra_args": [
               "--jittest-suite",
               "jittest"
@@ -2763,7 +2852,7 @@ config = {
           "marionette",
           {
             "blob_upload": True,
-            "extra_args": [],
+            "download_symbols": False,
             "script_maxtime": 7200,
             "script_path": "scripts/marionette.py",
             "suite": "marionette",
@@ -2989,7 +3078,6 @@ config = {
         [
           "jittest",
           {
-            "blob_upload": False,
             "extra_args": [
               "--jittest-suite",
               "jittest"
@@ -3018,7 +3106,7 @@ config = {
           "marionette",
           {
             "blob_upload": True,
-            "extra_args": [],
+            "download_symbols": False,
             "script_maxtime": 7200,
             "script_path": "scripts/marionette.py",
             "suite": "marionette",
@@ -3285,7 +3373,6 @@ config = {
         [
           "jittest",
           {
-            "blob_upload": False,
             "extra_args": [
               "--jittest-suite",
               "jittest"
@@ -3314,7 +3401,7 @@ config = {
           "marionette",
           {
             "blob_upload": True,
-            "extra_args": [],
+            "download_symbols": False,
             "script_maxtime": 7200,
             "script_path": "scripts/marionette.py",
             "suite": "marionette",
@@ -3540,7 +3627,6 @@ config = {
         [
           "jittest",
           {
-            "blob_upload": False,
             "extra_args": [
               "--jittest-suite",
               "jittest"
@@ -3569,7 +3655,7 @@ config = {
           "marionette",
           {
             "blob_upload": True,
-            "extra_args": [],
+            "download_symbols": False,
             "script_maxtime": 7200,
             "script_path": "scripts/marionette.py",
             "suite": "marionette",

@@ -407,6 +407,26 @@ config = {
           }
         ],
         [
+          "mochitest-e10s-devtools-chrome",
+          {
+            "blob_upload": True,
+            "env": {
+              "DISPLAY": ":0"
+            },
+            "extra_args": [
+              "--mochitest-suite",
+              "mochitest-devtools-chrome",
+              "--e10s",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/desktop_unittest.py",
+            "suite": "mochitest-devtools-chrome-e10s",
+            "use_mozharness": True
+          }
+        ],
+        [
           "mochitest-e10s",
           {
             "blob_upload": True,
@@ -509,7 +529,6 @@ config = {
         [
           "mozbase",
           {
-            "blob_upload": False,
             "env": {
               "DISPLAY": ":0"
             },
@@ -912,6 +931,26 @@ config = {
           }
         ],
         [
+          "mochitest-e10s-devtools-chrome",
+          {
+            "blob_upload": True,
+            "env": {
+              "DISPLAY": ":0"
+            },
+            "extra_args": [
+              "--mochitest-suite",
+              "mochitest-devtools-chrome",
+              "--e10s",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/desktop_unittest.py",
+            "suite": "mochitest-devtools-chrome-e10s",
+            "use_mozharness": True
+          }
+        ],
+        [
           "mochitest-e10s",
           {
             "blob_upload": True,
@@ -1014,7 +1053,6 @@ config = {
         [
           "mozbase",
           {
-            "blob_upload": False,
             "env": {
               "DISPLAY": ":0"
             },
@@ -1409,6 +1447,26 @@ config = {
           }
         ],
         [
+          "mochitest-e10s-devtools-chrome",
+          {
+            "blob_upload": True,
+            "env": {
+              "DISPLAY": ":0"
+            },
+            "extra_args": [
+              "--mochitest-suite",
+              "mochitest-devtools-chrome",
+              "--e10s",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/desktop_unittest.py",
+            "suite": "mochitest-devtools-chrome-e10s",
+            "use_mozharness": True
+          }
+        ],
+        [
           "mochitest-e10s",
           {
             "blob_upload": True,
@@ -1511,7 +1569,6 @@ config = {
         [
           "mozbase",
           {
-            "blob_upload": False,
             "env": {
               "DISPLAY": ":0"
             },
@@ -1896,6 +1953,26 @@ config = {
           }
         ],
         [
+          "mochitest-e10s-devtools-chrome",
+          {
+            "blob_upload": True,
+            "env": {
+              "DISPLAY": ":0"
+            },
+            "extra_args": [
+              "--mochitest-suite",
+              "mochitest-devtools-chrome",
+              "--e10s",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/desktop_unittest.py",
+            "suite": "mochitest-devtools-chrome-e10s",
+            "use_mozharness": True
+          }
+        ],
+        [
           "mochitest-e10s",
           {
             "blob_upload": True,
@@ -1998,7 +2075,6 @@ config = {
         [
           "mozbase",
           {
-            "blob_upload": False,
             "env": {
               "DISPLAY": ":0"
             },
@@ -2017,7 +2093,6 @@ config = {
         [
           "mozlint-flake8",
           {
-            "blob_upload": False,
             "command": [
               "./mach",
               "lint",
@@ -2379,6 +2454,26 @@ config = {
           }
         ],
         [
+          "mochitest-e10s-devtools-chrome",
+          {
+            "blob_upload": True,
+            "env": {
+              "DISPLAY": ":0"
+            },
+            "extra_args": [
+              "--mochitest-suite",
+              "mochitest-devtools-chrome",
+              "--e10s",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/desktop_unittest.py",
+            "suite": "mochitest-devtools-chrome-e10s",
+            "use_mozharness": True
+          }
+        ],
+        [
           "mochitest-e10s",
           {
             "blob_upload": True,
@@ -2481,7 +2576,6 @@ config = {
         [
           "mozbase",
           {
-            "blob_upload": False,
             "env": {
               "DISPLAY": ":0"
             },
@@ -2748,7 +2842,6 @@ config = {
         [
           "mozbase",
           {
-            "blob_upload": False,
             "extra_args": [
               "--mozbase-suite",
               "mozbase",
@@ -3043,7 +3136,6 @@ config = {
         [
           "mozbase",
           {
-            "blob_upload": False,
             "extra_args": [
               "--mozbase-suite",
               "mozbase",
@@ -3184,7 +3276,6 @@ config = {
         [
           "jittest",
           {
-            "blob_upload": False,
             "extra_args": [
               "--jittest-suite",
               "jittest",
@@ -3363,7 +3454,6 @@ config = {
         [
           "mozbase",
           {
-            "blob_upload": False,
             "extra_args": [
               "--mozbase-suite",
               "mozbase",
@@ -3492,7 +3582,6 @@ config = {
         [
           "jittest",
           {
-            "blob_upload": False,
             "extra_args": [
               "--jittest-suite",
               "jittest",
@@ -3688,7 +3777,6 @@ config = {
         [
           "mozbase",
           {
-            "blob_upload": False,
             "extra_args": [
               "--mozbase-suite",
               "mozbase",
@@ -3845,7 +3933,6 @@ config = {
         [
           "jittest",
           {
-            "blob_upload": False,
             "extra_args": [
               "--jittest-suite",
               "jittest",
@@ -4024,7 +4111,6 @@ config = {
         [
           "mozbase",
           {
-            "blob_upload": False,
             "extra_args": [
               "--mozbase-suite",
               "mozbase",
@@ -4153,7 +4239,6 @@ config = {
         [
           "jittest",
           {
-            "blob_upload": False,
             "extra_args": [
               "--jittest-suite",
               "jittest",
@@ -4349,7 +4434,6 @@ config = {
         [
           "mozbase",
           {
-            "blob_upload": False,
             "extra_args": [
               "--mozbase-suite",
               "mozbase",

@@ -556,7 +556,7 @@ export type MergedJob_RetryOnExitStatus = readonly number[]
 export type MergedJob_Script = string
 
 /**
- * Key in `all_<harness>_suites` and value of the suite argument; defaults to the suite's name.
+ * Key in `all_<harness>_suites` and value of the suite argument; defaults to the suite's name. Several suites run in one job are a comma-separated list (mozharness runs each in turn): the first takes `options` and `env`, the others' entries come from `also-suites`.
  */
 export type MergedJob_SuiteName = string
 
@@ -564,6 +564,11 @@ export type MergedJob_SuiteName = string
  * The suite's own harness options (`all_<harness>_suites` entry). `%(name)s` passes through.
  */
 export type MergedJob_Options = readonly string[]
+
+/**
+ * The suite's harness options.
+ */
+export type MergedJob_Options1 = readonly string[]
 
 /**
  * Arguments appended to the mozharness command line.
@@ -707,6 +712,7 @@ export interface MergedJob_Mozharness {
   readonly "suite-name"?: MergedJob_SuiteName
   readonly options?: MergedJob_Options
   readonly env?: MergedJob_Environment2
+  readonly "also-suites"?: MergedJob_AlsoSuites
   readonly "extra-args"?: MergedJob_ExtraArguments
   readonly chunked?: MergedJob_Chunked
   readonly "blob-upload"?: MergedJob_BlobUpload
@@ -718,6 +724,25 @@ export interface MergedJob_Mozharness {
  * Harness environment; when set, the suite entry becomes `{options, env}`.
  */
 export interface MergedJob_Environment2 {
+  [k: string]: string | undefined
+}
+
+
+/**
+ * Further `all_<harness>_suites` entries the suite writes into its platform's mozharness config: suites its job runs after its own (named after a comma in `suite-name`, or in `extra-args`), or variants run by hand with `--<harness>-suite` (e.g. `plain1`). Name → options, or `{options, env}`.
+ */
+export interface MergedJob_AlsoSuites {
+  [k: string]: readonly string[] | {
+    readonly options: MergedJob_Options1
+    readonly env?: MergedJob_Environment3
+  } | undefined
+}
+
+
+/**
+ * The suite's harness environment.
+ */
+export interface MergedJob_Environment3 {
   [k: string]: string | undefined
 }
 

@@ -58,24 +58,19 @@ function suiteEntry(tree: Tree, job: Job): SuiteEntry {
   if (job.spec.buildbot?.timeout !== undefined) entry.timeout = job.spec.buildbot.timeout;
   const generic = job.spec.generic;
   if (generic) {
-    Object.assign(entry, {
-      use_mozharness: false,
-      command: generic.command,
-      cwd: generic.cwd ?? ".",
-      blob_upload: false,
-    });
+    Object.assign(entry, { use_mozharness: false, command: generic.command, cwd: generic.cwd ?? "." });
     const env = { ...definedEntries(job.spec.env), ...definedEntries(generic.env) };
     // with totalChunks, the loader adds THIS_CHUNK and TOTAL_CHUNKS per builder, as TaskCluster sets them
     if (Object.keys(env).length) entry.env = env;
   } else {
     const inv = mozharnessInvocation(tree, job);
-    Object.assign(entry, {
-      use_mozharness: true,
-      script_path: inv.script,
-      // mozharnessArgv's order: the loader appends --blob-upload-branch (from blob_upload) and the chunk
-      extra_args: [...inv.suiteArgs, ...inv.extraArgs, ...inv.symbolsArgs],
-      blob_upload: job.spec.mozharness?.["blob-upload"] ?? false,
-    });
+    // mozharnessArgv's order: the loader appends --blob-upload-branch (from blob_upload) and the chunk
+    const extraArgs = [...inv.suiteArgs, ...inv.extraArgs, ...inv.symbolsArgs];
+    Object.assign(entry, { use_mozharness: true, script_path: inv.script });
+    // as buildbot-configs wrote them: keys whose value is buildbot's default (no arguments, no blob upload) left out
+    if (extraArgs.length) entry.extra_args = extraArgs;
+    if (job.spec.mozharness?.["blob-upload"]) entry.blob_upload = true;
+    if (job.spec.mozharness?.["download-symbols"] === false) entry.download_symbols = false;
     // buildbot-configs chunks whenever totalChunks is set; say so when mozharness disagrees
     if (isChunked(job) !== job.chunks > 1) entry.chunk_args = isChunked(job);
     const env = definedEntries(job.spec.env);

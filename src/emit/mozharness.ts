@@ -107,22 +107,47 @@ function suiteEntry(job: Job): SuiteEntry {
   return env && Object.keys(env).length ? { options, env: { ...env } } : options;
 }
 
+/** An `also-suites` value as its entry: the options, or `{options, env}` when it sets an environment. */
+function alsoEntry(value: SuiteEntry): SuiteEntry {
+  if (Array.isArray(value)) return [...value];
+  const env = value.env ?? {};
+  return Object.keys(env).length ? { options: [...value.options], env: { ...env } } : [...value.options];
+}
+
+/**
+ * The `all_<harness>_suites` entries of one job: its own (the first name of `suite-name`), then its `also-suites`.
+ * Every further name of a comma-separated `suite-name` must have its entry in `also-suites`.
+ */
+function jobEntries(tree: Tree, job: Job, report: (d: Diagnostic) => void): [string, SuiteEntry][] {
+  const [first, ...rest] = mozharnessSuiteName(job).split(",");
+  const also = (job.spec.mozharness?.["also-suites"] ?? {}) as Record<string, SuiteEntry>;
+  for (const name of rest.filter((n) => !Object.hasOwn(also, n)))
+    report(
+      error(
+        "JD042",
+        `${job.label} runs the mozharness suite "${name}" (suite-name "${mozharnessSuiteName(job)}") but gives it no entry: add it to mozharness.also-suites`,
+        jobPosition(tree, job, ["mozharness", "suite-name"]),
+      ),
+    );
+  return [[first, suiteEntry(job)], ...Object.entries(also).map(([n, e]): [string, SuiteEntry] => [n, alsoEntry(e)])];
+}
+
 function suiteLists(tree: Tree, platform: string, jobs: readonly Job[], report: (d: Diagnostic) => void): Config {
   const lists: Record<string, Record<string, SuiteEntry>> = {};
   const firstJob = new Map<string, Job>();
   // Chunks of one suite share their spec: look at each (build type, suite) once.
   for (const job of jobs.filter((j) => j.chunk === 1)) {
     const key = `all_${job.harness}_suites`;
-    const name = mozharnessSuiteName(job);
-    const entry = suiteEntry(job);
     lists[key] ??= {};
     const list = lists[key];
-    const other = firstJob.get(`${key}\0${name}`);
-    if (!other) {
-      firstJob.set(`${key}\0${name}`, job);
-      setOwn(list, name, entry);
-    } else if (!deepEqual(list[name], entry)) {
-      report(conflict(tree, platform, key, name, job, entry, other, list[name]));
+    for (const [name, entry] of jobEntries(tree, job, report)) {
+      const other = firstJob.get(`${key}\0${name}`);
+      if (!other) {
+        firstJob.set(`${key}\0${name}`, job);
+        setOwn(list, name, entry);
+      } else if (!deepEqual(list[name], entry)) {
+        report(conflict(tree, platform, key, name, job, entry, other, list[name]));
+      }
     }
   }
   return lists;
@@ -139,7 +164,14 @@ function conflict(
   otherEntry: SuiteEntry,
 ): Diagnostic {
   const at = (j: Job) =>
-    jobPosition(tree, j, ["mozharness", "options"], ["mozharness", "env"], ["mozharness", "suite-name"]);
+    jobPosition(
+      tree,
+      j,
+      ["mozharness", "options"],
+      ["mozharness", "env"],
+      ["mozharness", "suite-name"],
+      ["mozharness", "also-suites"],
+    );
   return error(
     "JD042",
     `${key}["${name}"] on ${platform}: ${job.label} needs ${JSON.stringify(entry)} but ${other.label} needs ${JSON.stringify(otherEntry)}; ` +

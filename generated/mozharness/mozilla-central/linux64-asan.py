@@ -7,7 +7,16 @@ config = {
     ]
   },
   "all_jittest_suites": {
-    "jittest-chunked": []
+    "jittest": [],
+    "jittest-chunked": [],
+    "jittest1": [
+      "--total-chunks=2",
+      "--this-chunk=1"
+    ],
+    "jittest2": [
+      "--total-chunks=2",
+      "--this-chunk=2"
+    ]
   },
   "all_mochitest_suites": {
     "a11y": [
@@ -20,8 +29,15 @@ config = {
     "chrome": [
       "--chrome"
     ],
+    "jetpack-addon": [
+      "--jetpack-addon"
+    ],
     "jetpack-package": [
       "--jetpack-package"
+    ],
+    "mochitest-devtools-chrome": [
+      "--browser-chrome",
+      "--subsuite=devtools"
     ],
     "mochitest-devtools-chrome-chunked": [
       "--browser-chrome",
@@ -34,7 +50,33 @@ config = {
     "mochitest-push": [
       "--subsuite=push"
     ],
+    "plain": [],
     "plain-chunked": [
+      "--chunk-by-dir=4"
+    ],
+    "plain1": [
+      "--total-chunks=5",
+      "--this-chunk=1",
+      "--chunk-by-dir=4"
+    ],
+    "plain2": [
+      "--total-chunks=5",
+      "--this-chunk=2",
+      "--chunk-by-dir=4"
+    ],
+    "plain3": [
+      "--total-chunks=5",
+      "--this-chunk=3",
+      "--chunk-by-dir=4"
+    ],
+    "plain4": [
+      "--total-chunks=5",
+      "--this-chunk=4",
+      "--chunk-by-dir=4"
+    ],
+    "plain5": [
+      "--total-chunks=5",
+      "--this-chunk=5",
       "--chunk-by-dir=4"
     ]
   },

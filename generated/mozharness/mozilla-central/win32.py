@@ -23,6 +23,9 @@ config = {
     "chrome": [
       "--chrome"
     ],
+    "jetpack-addon": [
+      "--jetpack-addon"
+    ],
     "jetpack-package": [
       "--jetpack-package"
     ],
@@ -41,7 +44,33 @@ config = {
     "mochitest-push": [
       "--subsuite=push"
     ],
+    "plain": [],
     "plain-chunked": [
+      "--chunk-by-dir=4"
+    ],
+    "plain1": [
+      "--total-chunks=5",
+      "--this-chunk=1",
+      "--chunk-by-dir=4"
+    ],
+    "plain2": [
+      "--total-chunks=5",
+      "--this-chunk=2",
+      "--chunk-by-dir=4"
+    ],
+    "plain3": [
+      "--total-chunks=5",
+      "--this-chunk=3",
+      "--chunk-by-dir=4"
+    ],
+    "plain4": [
+      "--total-chunks=5",
+      "--this-chunk=4",
+      "--chunk-by-dir=4"
+    ],
+    "plain5": [
+      "--total-chunks=5",
+      "--this-chunk=5",
       "--chunk-by-dir=4"
     ]
   },
@@ -70,6 +99,9 @@ config = {
     "chrome": [
       "--webapprt-chrome",
       "--browser-arg=-test-mode"
+    ],
+    "content": [
+      "--webapprt-content"
     ]
   },
   "all_xpcshell_suites": {
