@@ -234,6 +234,13 @@ function jobProperties(d: Defs, opts: { layer: boolean }): Record<string, Schema
       }),
     ),
     "max-run-time": K("max-run-time", int("Max run time", "Seconds before the job is killed.", 1, 86400)),
+    scheduler: K("scheduler", {
+      type: "string",
+      enum: ["buildbot", "taskcluster", "both"],
+      title: "Scheduler",
+      description:
+        "Where the job runs while jobs move from buildbot to TaskCluster: `buildbot`, `taskcluster` or `both` (the default). The buildbot and TaskCluster outputs hold only the jobs that run there; `jobdef parity` compares the two.",
+    }),
     retry: L(
       object(
         "Retry policy",

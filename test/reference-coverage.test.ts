@@ -13,7 +13,7 @@ import { test } from "node:test";
 import { compile } from "../src/compile.js";
 import { evaluatePythonConfig } from "../src/import/python-config.js";
 import { deepEqual } from "../src/merge.js";
-import { sharedPath } from "./helpers/shared.js";
+import { requireShared } from "./helpers/shared.js";
 import { REPO } from "./helpers/tree.js";
 
 type Obj = Record<string, unknown>;
@@ -24,7 +24,7 @@ interface Entry {
 }
 
 const json = (path: string): Obj => JSON.parse(readFileSync(path, "utf8"));
-const reference = (name: string) => json(sharedPath("reference", "mozharness", name));
+const reference = (name: string) => json(requireShared("reference", "mozharness", name));
 const isSuiteList = (k: string) => /^all_.+_suites$/.test(k);
 
 /** Every branch of the embedded tree, mozharness and buildbot targets: path → value. */
@@ -80,7 +80,7 @@ function inTreeEntries(out: Map<string, Obj>): Entry[] {
 }
 
 function androidEntries(out: Map<string, Obj>): Entry[] {
-  const path = sharedPath("consumers", "mozharness-2015", "configs", "android", "androidarm_4_3.py");
+  const path = requireShared("consumers", "mozharness-2015", "configs", "android", "androidarm_4_3.py");
   const evaluated = evaluatePythonConfig(path);
   assert.ok(evaluated.ok, JSON.stringify(!evaluated.ok && evaluated.diagnostics));
   const config = JSON.parse(evaluated.value) as Obj;
@@ -110,7 +110,7 @@ function buildbotEntries(out: Map<string, Obj>): Entry[] {
       for (const [key, tuples] of Object.entries(platform))
         if (key.endsWith("_unittest_suites")) produced.push(...(tuples as [string, Obj][]));
   }
-  const lists = json(sharedPath("reference", "buildbot", "buildbot-configs-2015.mozilla-tests.suite-lists.json"));
+  const lists = json(requireShared("reference", "buildbot", "buildbot-configs-2015.mozilla-tests.suite-lists.json"));
   return Object.entries(lists).flatMap(([list, tuples]) =>
     (tuples as [string, Obj][]).map(([name, settings]) => ({
       id: `buildbot ${list} ${name}`,

@@ -2091,27 +2091,6 @@ config = {
           }
         ],
         [
-          "mozlint-flake8",
-          {
-            "command": [
-              "./mach",
-              "lint",
-              "-l",
-              "flake8",
-              "-f",
-              "treeherder"
-            ],
-            "cwd": ".",
-            "env": {
-              "DISPLAY": ":0",
-              "MOZ_AUTOMATION": "1"
-            },
-            "script_maxtime": 1800,
-            "suite": "mozlint-flake8",
-            "use_mozharness": False
-          }
-        ],
-        [
           "reftest",
           {
             "blob_upload": True,

@@ -441,6 +441,7 @@ export type MergedJob = ({
   readonly chunks: MergedJob_Chunks
   readonly "run-on"?: MergedJob_RunOn
   readonly "max-run-time": MergedJob_MaxRunTime
+  readonly scheduler?: MergedJob_Scheduler
   readonly retry: MergedJob_RetryPolicy
   readonly env?: MergedJob_Environment1
   readonly mozharness?: MergedJob_Mozharness
@@ -539,6 +540,11 @@ export type MergedJob_Branches = readonly string[]
  * Seconds before the job is killed.
  */
 export type MergedJob_MaxRunTime = number
+
+/**
+ * Where the job runs while jobs move from buildbot to TaskCluster: `buildbot`, `taskcluster` or `both` (the default). The buildbot and TaskCluster outputs hold only the jobs that run there; `jobdef parity` compares the two.
+ */
+export type MergedJob_Scheduler = ("buildbot" | "taskcluster" | "both")
 
 /**
  * How often the queue re-runs a task that failed for infrastructure reasons.

@@ -17,13 +17,14 @@ export function register(program: Command): void {
     .option("--platform <regex>", "only platforms matching this regular expression (searched, not anchored)")
     .option("--suite <regex>", "only suites matching this regular expression (searched, not anchored)")
     .option("--set <path=value>", "override a job field in every job, as the top layer (repeatable)", collect, [])
-    .option("--json", "print [{label, branch, platform, build_type, suite, chunk, chunks}]")
+    .option("--json", "print [{label, branch, platform, build_type, suite, chunk, chunks, scheduler}]")
     .addHelpText(
       "after",
       "\nExamples:\n  jobdef list --branch try --platform '^linux64$' --suite mochitest\n  jobdef list --json | jq length",
     )
     .action(async (o: ListOptions) => {
       const { loadValidTree, expandJobs } = await import("../compile.js");
+      const { schedulerOf } = await import("../schedulers.js");
       const platformRe = regexOption(o.platform, "--platform");
       const suiteRe = regexOption(o.suite, "--suite");
       const tree = unwrap(loadValidTree(rootOf(o), { onStage: stageTimer(o) }), o);
@@ -42,6 +43,7 @@ export function register(program: Command): void {
           suite: j.suite,
           chunk: j.chunk,
           chunks: j.chunks,
+          scheduler: schedulerOf(j),
         }));
         process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       } else {

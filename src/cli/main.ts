@@ -2,7 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { EXIT, ExitError, UsageError } from "./errors.js";
 
-const COMMANDS = ["validate", "list", "explain", "try", "compile", "check", "diff", "import"] as const;
+const COMMANDS = ["validate", "list", "explain", "try", "compile", "check", "diff", "import", "parity"] as const;
 
 export async function main(argv: string[]): Promise<void> {
   // `jobdef list | head` closes stdout early: that is the reader's choice, not an error.

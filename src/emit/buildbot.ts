@@ -3,12 +3,14 @@
  * buildbot-configs' mozilla-tests: per platform, `<build type>_unittest_suites` lists of `[name, {...}]` pairs and
  * `suite_config.config_files`. As in buildbot-configs, an entry with `totalChunks: N` becomes N builders and the
  * loader (`integrations/buildbot/jobdef_buildbot.py`) adds `--total-chunks N --this-chunk i` per builder, and
- * `blob_upload` becomes `--blob-upload-branch <branch>`; every other argument is in `extra_args`.
+ * `blob_upload` becomes `--blob-upload-branch <branch>`; every other argument is in `extra_args`. Only jobs whose
+ * `scheduler` is buildbot or both are written.
  */
 import type { Diagnostic } from "../diagnostics.js";
 import { type BranchJobs, Clashes, type Job, jobsOn } from "../expand.js";
 import { chunkedNameKey } from "../job-clashes.js";
 import type { Platform, Tree } from "../model.js";
+import { runsOn } from "../schedulers.js";
 import { definedEntries } from "../values.js";
 import { isChunked, mozharnessConfigFiles, mozharnessInvocation } from "./mozharness-args.js";
 import { jsonWithPythonTwin } from "./python.js";
@@ -37,7 +39,7 @@ export function buildbotConfig(tree: Tree, branchJobs: BranchJobs): Record<strin
 }
 
 function platformConfig(tree: Tree, branchJobs: BranchJobs, platform: Platform): Record<string, unknown> {
-  const onPlatform = jobsOn(branchJobs, platform.name);
+  const onPlatform = jobsOn(branchJobs, platform.name).filter((j) => runsOn(j, "buildbot"));
   const jobs = onPlatform.filter((j) => j.chunk === 1);
   const buildTypes = [...new Set(onPlatform.map((j) => j.buildType))];
   const config: Record<string, unknown> = {
@@ -93,6 +95,7 @@ function builderNameClashes(tree: Tree, branch: BranchJobs): Diagnostic[] {
   const clashes = new Clashes(tree);
   const seen = new Map<string, Job>();
   for (const job of branch.jobs) {
+    if (!runsOn(job, "buildbot")) continue;
     const name = `${builderSuiteName(job)}${job.chunks > 1 ? `-${job.chunk}` : ""}`;
     const key = `${job.platform}/${job.buildType} ${name}`;
     const other = seen.get(key);
@@ -113,7 +116,7 @@ function builderNameClashes(tree: Tree, branch: BranchJobs): Diagnostic[] {
 function buildersMayClash(branch: BranchJobs): boolean {
   const keys = new Set<string>();
   for (const job of branch.jobs) {
-    if (job.chunk !== 1) continue;
+    if (job.chunk !== 1 || !runsOn(job, "buildbot")) continue;
     const key = `${job.platform}/${job.buildType} ${chunkedNameKey(builderSuiteName(job), job.chunks)}`;
     if (keys.has(key)) return true;
     keys.add(key);

@@ -6,6 +6,7 @@
  */
 import { asChunk, type BranchJobs, type Job, sameSuite } from "../expand.js";
 import { type Branch, buildLabelOf, buildPlatformOf, type Platform, type Tree } from "../model.js";
+import { runsOn } from "../schedulers.js";
 import { definedEntries, setOwn } from "../values.js";
 import { type MozharnessInvocation, mozharnessChunkArgs, mozharnessInvocation } from "./mozharness-args.js";
 import { type ByteWriter, streamedFile } from "./output-file.js";
@@ -44,7 +45,7 @@ export interface GraphEntry {
 
 /** Emits the branch's task graph, streamed: a large graph never has all its task definitions alive at once. */
 export function emitTaskcluster({ tree, branch }: EmitInput): OutputFile[] {
-  const entries = branch.jobs.map((job): [string, Job] => [job.label, job]);
+  const entries = branch.jobs.filter((j) => runsOn(j, "taskcluster")).map((job): [string, Job] => [job.label, job]);
   return [
     streamedFile(`taskcluster/${branch.branch.name}.json`, (out) =>
       writeJsonEntries(out, entries, entryRenderer(tree, branch)),
@@ -56,7 +57,7 @@ export function emitTaskcluster({ tree, branch }: EmitInput): OutputFile[] {
 export function taskGraph(tree: Tree, branch: BranchJobs): Record<string, GraphEntry> {
   const make = entryMaker(tree, branch);
   const graph: Record<string, GraphEntry> = {};
-  for (const job of branch.jobs) setOwn(graph, job.label, make(job));
+  for (const job of branch.jobs) if (runsOn(job, "taskcluster")) setOwn(graph, job.label, make(job));
   return graph;
 }
 
