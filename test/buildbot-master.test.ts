@@ -1,7 +1,7 @@
 /**
  * A real buildbot master (Debian's buildbot 3.x) loads integrations/buildbot/master.cfg over the generated buildbot
  * files of every branch of the embedded tree: `buildbot checkconfig` passes, and the builders buildbot's own config
- * loader reads are exactly the jobs jobdef expands, branch by branch.
+ * loader reads are exactly the jobs jobdef expands for buildbot (scheduler buildbot or both), branch by branch.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { compile, loadValidTree } from "../src/compile.js";
+import { runsOn } from "../src/schedulers.js";
 import { REPO } from "./helpers/tree.js";
 
 /** The interpreter buildbot runs with (its script's shebang): buildbot's modules import there. */
@@ -53,15 +54,18 @@ test("buildbot checkconfig accepts the example master over every branch, with on
   assert.equal(listed.status, 0, listed.stderr);
   const builders = JSON.parse(listed.stdout) as [string, string, string[]][];
   const counts: string[] = [];
+  // the jobs whose scheduler is buildbot or both
+  const onBuildbot = (b: (typeof r.value.branches)[number]) => b.jobs.filter((j) => runsOn(j, "buildbot"));
   for (const branch of r.value.branches) {
     const mine = builders.filter(([b]) => b === branch.branch.name);
-    assert.equal(mine.length, branch.jobs.length, `${branch.branch.name}: builders = jobs`);
-    assert.deepEqual(mine.map(([, label]) => label).sort(), branch.jobs.map((j) => j.label).sort(), branch.branch.name);
+    const jobs = onBuildbot(branch);
+    assert.equal(mine.length, jobs.length, `${branch.branch.name}: builders = jobs`);
+    assert.deepEqual(mine.map(([, label]) => label).sort(), jobs.map((j) => j.label).sort(), branch.branch.name);
     counts.push(`${branch.branch.name} ${mine.length}`);
   }
   assert.equal(
     builders.length,
-    r.value.branches.reduce((n, b) => n + b.jobs.length, 0),
+    r.value.branches.reduce((n, b) => n + onBuildbot(b).length, 0),
   );
   // workers are named after the platforms' buildbot slave platforms
   const slavePlatforms = [...r.value.tree.platforms.values()].map((p) => p.spec.buildbot?.["slave-platform"] ?? p.name);

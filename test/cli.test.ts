@@ -102,6 +102,7 @@ test("cli: list and list --json", () => {
     suite: "plain",
     chunk: 1,
     chunks: 2,
+    scheduler: "both",
   });
 });
 
