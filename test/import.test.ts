@@ -71,7 +71,7 @@ test("import the reference configs, then validate and compile them back to the r
   for (const f of readdirSync(suitesDir)) {
     const text = readFileSync(join(suitesDir, f), "utf8");
     const suite = parse(text);
-    const name = suite.mozharness?.["suite-name"];
+    const name = suite.mozharness?.["suite-name"]?.split(",")[0];
     if (name === undefined) continue;
     const key = `all_${suite.harness}_suites`;
     if (moz[key]?.[name] === undefined) {
@@ -97,7 +97,7 @@ test("import the reference configs, then validate and compile them back to the r
   }
 });
 
-test("import refuses to overwrite existing files unless --force; bad input is a JD064 diagnostic", () => {
+test("import refuses to overwrite existing files unless --force, and keeps hand edits; bad input is a JD064 diagnostic", () => {
   const out = tmp();
   assert.equal(runCli([...ALL, "--out", out, "--lists", "XPCSHELL"]).code, 0);
   const file = join(out, "configs/suites/xpcshell.yml");
@@ -106,9 +106,11 @@ test("import refuses to overwrite existing files unless --force; bad input is a 
   assert.equal(again.code, 1);
   assert.match(again.stderr, /JD064: cannot import: configs\/suites\/xpcshell.yml exists .*--force/);
   assert.equal(readFileSync(file, "utf8"), "edited by hand\n");
+  // --force never loses a hand edit: the file is kept, the new draft written beside it
   const forced = runCli([...ALL, "--out", out, "--lists", "XPCSHELL", "--force"]);
   assert.equal(forced.code, 0, forced.stderr);
-  assert.match(readFileSync(file, "utf8"), /--xpcshell-suite|suite-name: xpcshell/);
+  assert.equal(readFileSync(file, "utf8"), "edited by hand\n");
+  assert.match(readFileSync(`${file}.rej`, "utf8"), /suite-name: xpcshell/);
 
   const bad = join(tmp(), "bad.json");
   const cases: [string, RegExp][] = [
@@ -133,7 +135,7 @@ test("import refuses to overwrite existing files unless --force; bad input is a 
   assert.match(notMozharness.stderr, /not a mozharness test config/);
   const help = runCli(["import", "--help"]);
   assert.equal(help.code, 0);
-  assert.match(help.stdout, /Example:/);
+  assert.match(help.stdout, /Examples:/);
 });
 
 const read = (path: string) => ({ path, text: readFileSync(path, "utf8") });
@@ -145,7 +147,7 @@ function library(lists: string[]) {
   return { files: new Map(r.value.files.map((f) => [f.path, f])), warnings: r.warnings };
 }
 
-test("library: names normalised, several suites in one job kept as one suite with a TODO, schema lines", () => {
+test("library: names normalised, several suites in one job kept as one suite, schema lines", () => {
   const { files } = library(["CPP_GTEST", "MOCHITEST_OTHER", "MARIONETTE"]);
   const gtest = files.get("configs/suites/cpp-gtest.yml")!;
   const value = parse(gtest.content);
@@ -156,11 +158,14 @@ test("library: names normalised, several suites in one job kept as one suite wit
     gtest.content,
     /^# yaml-language-server: \$schema=\.\.\/\.\.\/\.\.\/pkg\/schemas\/suite\.schema\.json\n/,
   );
+  // several suites in one job: one comma-separated suite-name; the others' entries are the harness's also-suites
   const other = parse(files.get("configs/suites/mochitest-other.yml")!.content);
-  assert.equal(other.mozharness["suite-name"], "chrome");
+  assert.equal(other.mozharness["suite-name"], "chrome,a11y,plugins");
   assert.deepEqual(other.mozharness.options, ["--chrome"]);
-  assert.deepEqual(other.mozharness["extra-args"], ["--mochitest-suite", "a11y,plugins"]);
-  assert.ok(files.get("configs/suites/mochitest-other.yml")!.todos.some((t) => t.includes("a11y,plugins")));
+  assert.equal(other.mozharness["extra-args"], undefined);
+  const also = parse(files.get("configs/harnesses/mochitest.yml")!.content).job.mozharness["also-suites"];
+  assert.deepEqual(also.a11y, ["--a11y"]);
+  assert.ok(also.plugins);
   const marionette = parse(files.get("configs/suites/marionette.yml")!.content);
   assert.equal(marionette.harness, "marionette");
   assert.equal(marionette.mozharness.script, "scripts/marionette.py");

@@ -2,45 +2,61 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { type Diagnostic, error } from "../diagnostics.js";
-import { report } from "./common.js";
+import { collect, report } from "./common.js";
 import { EXIT, ExitError } from "./errors.js";
 import type { Format } from "./report.js";
 
 interface ImportOptions {
-  mozharness: string;
+  mozharness: string[];
   inTree?: string;
   buildbot?: string;
   lists?: string;
   platform?: string;
+  pythonCwd: string;
+  pythonExecutable?: string;
+  pythonDeadline: string;
   out: string;
   force?: boolean;
   format: Format;
 }
 
 const EXAMPLE = `
-Example:
-  jobdef import --mozharness linux_unittest.json --in-tree linux_config.json \\
-    --buildbot suite-lists.json --lists MOCHITEST,REFTEST_NO_IPC,XPCSHELL --platform linux64 --out .
+Examples:
+  jobdef import --mozharness linux64=configs/unittests/linux_unittest.py \\
+    --mozharness macosx64=configs/unittests/mac_unittest.py --mozharness win32=configs/unittests/win_unittest.py \\
+    --mozharness android-4.3=configs/android/androidarm_4_3.py \\
+    --in-tree testing/config/mozharness/linux_config.py --buildbot suite-lists.json --out .
+  jobdef import --mozharness linux_unittest.json --platform linux64 --buildbot suite-lists.json --lists XPCSHELL --out .
 
-The inputs are the Python configs evaluated to JSON (e.g. python -c 'import json, runpy;
-print(json.dumps(runpy.run_path("linux_unittest.py")["config"]))'). Each drafted file starts with a schema line
-pointing at jobdef's schemas/, relative to the file. Values marked "# TODO: check" are guesses: review them, add
-configs/branches/<branch>.yml, then run jobdef validate.`;
+A .py config is run by python3 (python2.7 when only Python 2 reads it) with a deadline, as mozharness would load it,
+with os.getcwd() and sys.executable as on a 2015 test machine (--python-cwd, --python-executable); a .json file is
+the config already evaluated. Several platforms go into one tree: settings they share into defaults.yml, values that
+differ keyed by platform. Each drafted file ends with a stamp of its text: --force overwrites a drafted file nobody
+edited, and keeps a hand-edited one, writing the new draft beside it as <file>.rej. Values marked "# TODO: check"
+are guesses: review them, add configs/branches/<branch>.yml, then run jobdef validate.`;
 
 export function register(program: Command): void {
   program
     .command("import")
-    .description("draft a configs/ tree from 2015 mozharness and buildbot-configs configs (as JSON)")
+    .description("draft a configs/ tree from 2015 mozharness configs (Python or JSON) and buildbot-configs suite lists")
     .requiredOption(
-      "--mozharness <file>",
-      "mozharness repository config, e.g. configs/unittests/linux_unittest.py as JSON",
+      "--mozharness <[platform=]file>",
+      "mozharness repository config, .py or .json (repeatable as platform=file, one per platform)",
+      collect,
+      [],
     )
-    .option("--in-tree <file>", "in-tree mozharness config, e.g. testing/config/mozharness/linux_config.py as JSON")
+    .option("--in-tree <file>", "in-tree mozharness config, .py or .json (testing/config/mozharness/linux_config.py)")
     .option("--buildbot <file>", "buildbot-configs suite lists as JSON: NAME → [[buildername, {...}], ...]")
     .option("--lists <names>", "comma-separated suite lists to import (default: all, in file order)")
-    .option("--platform <name>", "also draft configs/platforms/<name>.yml, holding the mozharness settings")
+    .option("--platform <name>", "with one --mozharness file: also draft configs/platforms/<name>.yml")
+    .option("--python-cwd <dir>", "os.getcwd() while a .py config runs", "/builds/slave/test")
+    .option(
+      "--python-executable <path>",
+      "sys.executable while a .py config runs (default: c:/mozilla-build/python27/python.exe for Windows configs, else /tools/buildbot/bin/python)",
+    )
+    .option("--python-deadline <ms>", "milliseconds before a .py config's python is killed", "20000")
     .requiredOption("--out <dir>", "directory to write configs/ under")
-    .option("--force", "overwrite existing files")
+    .option("--force", "overwrite drafted files; a hand-edited file is kept and the new draft written as <file>.rej")
     .addOption(
       new Option("--format <format>", "diagnostics format").choices(["text", "json", "github"]).default("text"),
     )
@@ -48,10 +64,23 @@ export function register(program: Command): void {
     .action(async (o: ImportOptions) => {
       const { importConfigs } = await import("../import/index.js");
       const { PACKAGE_ROOT } = await import("../package-root.js");
+      const { planWrites } = await import("../import/stamp.js");
       const outDir = resolve(o.out);
+      const named = o.mozharness.filter((m) => /^[a-z0-9][a-z0-9._-]*=/.test(m));
+      if (named.length && (named.length !== o.mozharness.length || o.platform))
+        stop(
+          [error("JD064", "cannot import: give every --mozharness as platform=file, or one file with --platform")],
+          o,
+        );
+      const platforms = await Promise.all(
+        named.map(async (m) => ({
+          name: m.slice(0, m.indexOf("=")),
+          input: await readConfig(m.slice(m.indexOf("=") + 1), o),
+        })),
+      );
       const inputs = {
-        mozharness: readInput(o.mozharness, o),
-        ...(o.inTree ? { inTree: readInput(o.inTree, o) } : {}),
+        ...(platforms.length ? { platforms } : { mozharness: await readConfig(o.mozharness[0]!, o) }),
+        ...(o.inTree ? { inTree: await readConfig(o.inTree, o) } : {}),
         ...(o.buildbot ? { buildbot: readInput(o.buildbot, o) } : {}),
         ...(o.lists
           ? {
@@ -66,29 +95,61 @@ export function register(program: Command): void {
       const r = importConfigs(inputs, { outDir, schemasDir: join(PACKAGE_ROOT, "schemas") });
       if (!r.ok) stop(r.diagnostics, o);
       report(r.warnings, { root: ".", format: o.format });
-      const existing = r.value.files.filter((f) => existsSync(join(outDir, f.path)));
-      if (existing.length && !o.force)
+      // what happens to each file: written, unchanged, refused (exists, no --force) or kept with a .rej beside it
+      const plan = planWrites(r.value.files, (path) => readExisting(join(outDir, path)), !!o.force);
+      if (plan.refused.length)
         stop(
-          existing.map((f) =>
+          plan.refused.map((f) =>
             error(
               "JD064",
-              `cannot import: ${f.path} exists under ${o.out}; use --force to overwrite the drafted files`,
+              `cannot import: ${f.path} exists under ${o.out}; use --force to overwrite drafted files (hand-edited ones are kept, the new draft written as ${f.path}.rej)`,
             ),
           ),
           o,
         );
-      for (const f of r.value.files) {
-        mkdirSync(dirname(join(outDir, f.path)), { recursive: true });
-        writeFileSync(join(outDir, f.path), f.content);
+      for (const w of plan.writes) {
+        mkdirSync(dirname(join(outDir, w.path)), { recursive: true });
+        writeFileSync(join(outDir, w.path), w.content);
       }
+      report(
+        plan.kept.map((f) => ({
+          ...error("JD065", `kept ${f.path}: edited by hand since it was drafted; the new draft is ${f.path}.rej`),
+          severity: "warning" as const,
+        })),
+        { root: ".", format: o.format },
+      );
       const todos = r.value.files.flatMap((f) => f.todos.map((t) => `  ${f.path}:${t}`));
       const count = (kind: string) => r.value.files.filter((f) => f.path.startsWith(`configs/${kind}/`)).length;
       process.stdout.write(
-        `jobdef: wrote ${r.value.files.length} files under ${join(o.out, "configs")}: defaults.yml, ${count("harnesses")} harnesses, ${count("platforms")} platforms, ${count("suites")} suites\n` +
+        `jobdef: wrote ${plan.writes.length} files under ${join(o.out, "configs")} (${plan.unchanged} unchanged, ${plan.kept.length} kept as edited): defaults.yml, ${count("harnesses")} harnesses, ${count("platforms")} platforms, ${count("suites")} suites\n` +
           (todos.length ? `${todos.length} values to review (marked "# TODO: check"):\n${todos.join("\n")}\n` : "") +
-          `Next: review them, add configs/branches/<branch>.yml${o.platform ? "" : " and configs/platforms/<platform>.yml"}, then jobdef validate --root ${o.out}\n`,
+          `Next: review them, add configs/branches/<branch>.yml${count("platforms") ? "" : " and configs/platforms/<platform>.yml"}, then jobdef validate --root ${o.out}\n`,
       );
     });
+}
+
+/** A mozharness or in-tree config: a .py file evaluated by python, anything else read as JSON text. */
+async function readConfig(path: string, o: ImportOptions): Promise<{ path: string; text: string }> {
+  if (!path.endsWith(".py")) return readInput(path, o);
+  if (!existsSync(path)) readInput(path, o); // the same JD064 as a missing JSON file
+  const { evaluatePythonConfig } = await import("../import/python-config.js");
+  const windows = /(^|[\\/])win[^\\/]*$/i.test(path);
+  const executable =
+    o.pythonExecutable ?? (windows ? "c:/mozilla-build/python27/python.exe" : "/tools/buildbot/bin/python");
+  const deadlineMs = Number(o.pythonDeadline);
+  if (!Number.isInteger(deadlineMs) || deadlineMs < 1)
+    stop([error("JD064", `cannot import: --python-deadline must be a positive number of milliseconds`)], o);
+  const r = evaluatePythonConfig(path, { cwd: o.pythonCwd, executable, deadlineMs });
+  if (!r.ok) stop(r.diagnostics, o);
+  return { path, text: r.value };
+}
+
+function readExisting(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
 }
 
 function readInput(path: string, o: ImportOptions): { path: string; text: string } {

@@ -5,22 +5,33 @@
 import { dirname, join, relative, sep } from "node:path";
 import { type Diagnostic, error, fail, ok, type Result } from "../diagnostics.js";
 import { splitSymbol } from "../names.js";
+import { byCodePoint, isMapping } from "../values.js";
 import { type Draft, draftPath } from "./draft.js";
-import { draftDefaults, draftHarnesses, knownHarnesses, mozharnessSettings } from "./harnesses.js";
+import { keyedByPlatform, splitSharedSettings } from "./factor.js";
+import { draftDefaults, draftHarnesses, knownHarnesses, mozharnessSettings, type PlatformConfig } from "./harnesses.js";
 import { type BuildbotEntry, type InputText, readBuildbot, readInTree, readMozharness } from "./inputs.js";
 import { draftPlatform } from "./platform.js";
 import { renderDraft, todoLines } from "./render.js";
+import { stampDraft } from "./stamp.js";
 import { draftSuites, type SuitePlan } from "./suites.js";
 import { KNOWN_GROUPS } from "./symbols.js";
 
+/** One platform's mozharness repository config (a Python config evaluated to JSON text, or JSON). */
+export interface PlatformInput {
+  readonly name: string;
+  readonly input: InputText;
+}
+
 export interface ImportInputs {
-  readonly mozharness: InputText;
+  /** One mozharness config; with `platform`, also `platforms/<platform>.yml` (which then takes its settings). */
+  readonly mozharness?: InputText;
+  readonly platform?: string;
+  /** Several platforms' configs, imported into one tree: what they share in defaults and harnesses. */
+  readonly platforms?: readonly PlatformInput[];
   readonly inTree?: InputText;
   readonly buildbot?: InputText;
   /** Suite lists to import, in this order; all of them, in file order, by default. */
   readonly lists?: readonly string[];
-  /** Also draft `platforms/<platform>.yml`, which then takes the mozharness settings. */
-  readonly platform?: string;
 }
 
 export interface ImportOptions {
@@ -47,27 +58,42 @@ const SCHEMA = { defaults: "defaults", harnesses: "harness", platforms: "platfor
 
 /** Drafts the configs/ files; errors (JD064) for unreadable or mis-shaped inputs, warnings (JD065) for losses. */
 export function importConfigs(inputs: ImportInputs, options: ImportOptions): Result<Imported> {
-  const moz = readMozharness(inputs.mozharness);
+  // 1. read every input
+  const given: PlatformInput[] = inputs.platforms?.length
+    ? [...inputs.platforms]
+    : inputs.mozharness
+      ? [{ name: inputs.platform ?? "", input: inputs.mozharness }]
+      : [];
+  if (!given.length) return fail([error("JD064", "cannot import: no mozharness config given")]);
+  const read = given.map((g) => ({ name: g.name, r: readMozharness(g.input) }));
   const inTree = inputs.inTree ? readInTree(inputs.inTree) : undefined;
   const buildbot = inputs.buildbot ? readBuildbot(inputs.buildbot) : undefined;
-  const errors = [moz.diagnostic, inTree?.diagnostic, buildbot?.diagnostic].filter((d): d is Diagnostic => !!d);
-  if (errors.length || !moz.value) return fail(errors);
+  const errors = [...read.map((x) => x.r.diagnostic), inTree?.diagnostic, buildbot?.diagnostic].filter(
+    (d): d is Diagnostic => !!d,
+  );
+  if (errors.length) return fail(errors);
+  const platforms: PlatformConfig[] = read.map((x) => ({ name: x.name, moz: x.r.value! }));
   const entries = selectEntries(buildbot?.value, inputs);
   if (!Array.isArray(entries)) return fail([entries]);
 
-  const known = knownHarnesses(moz.value, inTree?.value);
-  const suites = draftSuites(entries, moz.value, known, inputs.buildbot?.path ?? "");
+  // 2. suites from the buildbot lists; then what no suite selects goes to its harness's also-suites
+  const known = knownHarnesses(platforms, inTree?.value);
+  const suites = draftSuites(entries, platforms, known, inputs.buildbot?.path ?? "");
   const scripted = suites.plans.filter((p) => p.scripted).map((p) => p.harness);
-  const settings = mozharnessSettings(moz.value, inTree?.value);
+  const also = leftoverEntries(platforms, suites.plans);
+  // 3. settings: shared ones in defaults.yml, the rest in each platform's file
+  const settings = new Map(platforms.map((p) => [p.name, mozharnessSettings(p.moz, inTree?.value)]));
+  const named = platforms.every((p) => p.name);
+  const split = platforms.length > 1 ? splitSharedSettings(settings) : { shared: {}, own: new Map(settings) };
   const groups = Object.fromEntries(
     Object.entries(KNOWN_GROUPS).filter(([g]) =>
       suites.drafts.some((d) => splitSymbol(String((d.value.treeherder as { symbol: string }).symbol)).group === g),
     ),
   );
   const drafts: Draft[] = [
-    draftDefaults(moz.value, groups, inputs.platform ? undefined : settings),
-    ...draftHarnesses(moz.value, inTree?.value, scripted),
-    ...(inputs.platform ? [draftPlatform(inputs.platform, inputs.mozharness.path, settings)] : []),
+    draftDefaults(platforms, groups, named ? split.shared : settings.get("")!, platforms.length > 1),
+    ...draftHarnesses(platforms, inTree?.value, scripted, also),
+    ...(named ? platforms.map((p) => draftPlatform(p.name, p.moz.path, split.own.get(p.name)!)) : []),
     ...suites.drafts,
   ];
   const files = drafts.map((d) => {
@@ -76,10 +102,37 @@ export function importConfigs(inputs: ImportInputs, options: ImportOptions): Res
       join(options.outDir, dirname(path)),
       join(options.schemasDir, `${SCHEMA[d.kind]}.schema.json`),
     );
-    const content = renderDraft(d, schema.split(sep).join("/"));
+    const content = stampDraft(renderDraft(d, schema.split(sep).join("/")));
     return { path, content, todos: todoLines(content) };
   });
   return ok({ files, suites: suites.plans }, suites.warnings);
+}
+
+/**
+ * Per harness, the `all_<h>_suites` entries of each platform that no drafted suite running there selects first
+ * (entries offered for runs by hand, and the later suites of a job that runs several): the harness's also-suites,
+ * keyed by platform where the platforms differ.
+ */
+function leftoverEntries(platforms: readonly PlatformConfig[], plans: readonly SuitePlan[]): Map<string, unknown> {
+  const harnesses = new Set(platforms.flatMap((p) => Object.keys(p.moz.suites)));
+  const out = new Map<string, unknown>();
+  for (const h of [...harnesses].sort(byCodePoint)) {
+    const perPlatform = new Map<string, unknown>();
+    for (const p of platforms) {
+      if (!Object.keys(p.moz.suites).length) continue;
+      const selected = new Set(
+        plans.filter((s) => s.harness === h && s.runOn?.includes(p.name)).map((s) => s.suiteName),
+      );
+      const left = Object.entries(p.moz.suites[h] ?? {})
+        .filter(([name]) => !selected.has(name))
+        .sort(([a], [b]) => byCodePoint(a, b));
+      perPlatform.set(p.name, Object.fromEntries(left));
+    }
+    const names = [...perPlatform.keys()];
+    const value = keyedByPlatform(perPlatform, names);
+    if (value !== undefined && !(isMapping(value) && !Object.keys(value).length)) out.set(h, value);
+  }
+  return out;
 }
 
 function selectEntries(

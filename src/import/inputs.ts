@@ -93,9 +93,10 @@ const EMITTED = /^(run_file_names|specific_tests_zip_dirs|minimum_tests_zip_dirs
 export function readMozharness(input: InputText): { value?: MozharnessConfig; diagnostic?: Diagnostic } {
   const r = parse(input, "the mozharness config", (o) => {
     const suiteKeys = Object.keys(o).filter((k) => /^all_.+_suites$/.test(k));
+    // an Android emulator config (androidarm_4_3.py) selects its suites through test_suite_definitions
     expect(
-      o.run_file_names !== undefined || suiteKeys.length > 0,
-      "no run_file_names and no all_<harness>_suites: this is not a mozharness test config",
+      o.run_file_names !== undefined || suiteKeys.length > 0 || isMapping(o.test_suite_definitions),
+      "no run_file_names, all_<harness>_suites or test_suite_definitions: this is not a mozharness test config",
     );
     const isString = (x: unknown): x is string => typeof x === "string";
     const minimum = o.minimum_tests_zip_dirs;

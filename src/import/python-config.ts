@@ -29,6 +29,7 @@ if cwd:
 if exe:
     sys.executable = exe
 sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
+out, sys.stdout = sys.stdout, sys.stderr  # what the config prints is not the result
 config = runpy.run_path(path).get("config")
 if not isinstance(config, dict):
     sys.stderr.write("the file defines no config dict\\n")
@@ -38,7 +39,7 @@ try:
 except (TypeError, ValueError) as e:
     sys.stderr.write("config holds a value JSON cannot: %s\\n" % e)
     sys.exit(4)
-sys.stdout.write(text)
+out.write(text)
 `;
 
 interface Interpreter {

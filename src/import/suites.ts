@@ -3,7 +3,9 @@ import { type Diagnostic, error } from "../diagnostics.js";
 import { deepEqual } from "../merge.js";
 import { NAME_RE } from "../names.js";
 import { type Draft, type Note, normaliseName } from "./draft.js";
-import type { BuildbotEntry, MozharnessConfig } from "./inputs.js";
+import { keyedByPlatform, platformPattern } from "./factor.js";
+import type { PlatformConfig } from "./harnesses.js";
+import type { BuildbotEntry, SuiteOptions } from "./inputs.js";
 import { chooseSymbols } from "./symbols.js";
 
 const DESKTOP_UNITTEST = "scripts/desktop_unittest.py";
@@ -26,6 +28,10 @@ export interface SuitePlan {
   readonly harness: string;
   /** True when the harness comes from the script, not from a `--<h>-suite` argument. */
   readonly scripted: boolean;
+  /** The platforms the suite runs on, once drafted: those whose config has its suite, all of them otherwise. */
+  runOn?: readonly string[];
+  /** The `all_<h>_suites` key its job selects first, once drafted. */
+  suiteName?: string;
 }
 
 export interface DraftedSuites {
@@ -37,7 +43,7 @@ export interface DraftedSuites {
 /** One suite per distinct buildername of `entries` (in order: the first seen wins), for harnesses in `known`. */
 export function draftSuites(
   entries: readonly BuildbotEntry[],
-  moz: MozharnessConfig,
+  platforms: readonly PlatformConfig[],
   known: ReadonlySet<string>,
   buildbotPath: string,
 ): DraftedSuites {
@@ -76,7 +82,7 @@ export function draftSuites(
     plans.set(name, { name, entry, lists: [entry.list], ...harness });
   }
   const symbols = chooseSymbols([...plans.keys()]);
-  const drafts = [...plans.values()].map((p) => draftSuite(p, moz, symbols.get(p.name)!));
+  const drafts = [...plans.values()].map((p) => draftSuite(p, platforms, symbols.get(p.name)!));
   return { drafts, plans: [...plans.values()], warnings };
 }
 
@@ -123,41 +129,48 @@ function harnessOf(
   return NAME_RE.test(base) ? { harness: base, scripted: true } : undefined;
 }
 
-function draftSuite(plan: SuitePlan, moz: MozharnessConfig, symbol: { symbol: string; guessed: boolean }): Draft {
+function draftSuite(
+  plan: SuitePlan,
+  platforms: readonly PlatformConfig[],
+  symbol: { symbol: string; guessed: boolean },
+): Draft {
   const { entry, harness } = plan;
   const s = entry.settings;
   const notes: Note[] = [];
   const args = [...((s.extra_args as string[] | undefined) ?? [])];
   const mozharness: Record<string, unknown> = {};
   const chosen = plan.scripted ? undefined : suiteArgs(args).find((a) => a.harness === harness);
+  // desktop platforms: those whose config has suite lists (an Android emulator config has none)
+  const desktop = platforms.filter((p) => Object.keys(p.moz.suites).length);
+  let runOn = (desktop.length ? desktop : platforms).map((p) => p.name);
   let extra = args;
   if (chosen) {
-    const [first, ...rest] = chosen.suites;
-    mozharness["suite-name"] = first;
-    const remainder = rest.length ? [`--${harness}-suite`, rest.join(",")] : [];
-    extra = [...args.slice(0, chosen.index), ...remainder, ...args.slice(chosen.index + chosen.width)];
-    const listed = moz.suites[harness]?.[first];
-    if (listed === undefined)
+    // `--h-suite a,b` runs a then b: one suite-name; b's entry comes from the harness's also-suites
+    const first = chosen.suites[0]!;
+    mozharness["suite-name"] = chosen.suites.join(",");
+    extra = [...args.slice(0, chosen.index), ...args.slice(chosen.index + chosen.width)];
+    plan.suiteName = first;
+    const having = platforms.filter((p) => p.moz.suites[harness]?.[first] !== undefined);
+    if (!having.length)
       notes.push({
         path: ["mozharness", "suite-name"],
-        text: `not in all_${harness}_suites of ${moz.path}`,
+        text: `not in all_${harness}_suites of ${platforms.map((p) => p.moz.path).join(", ")}`,
         todo: true,
       });
-    else if (Array.isArray(listed)) mozharness.options = [...listed];
     else {
-      const withEnv = listed as { options: string[]; env?: Record<string, string> };
-      mozharness.options = [...withEnv.options];
-      if (withEnv.env && Object.keys(withEnv.env).length) mozharness.env = { ...withEnv.env };
+      runOn = having.map((p) => p.name);
+      Object.assign(mozharness, suiteOptions(having, harness, first));
     }
-  }
+  } else if (platforms.length > 1)
+    notes.push({ path: ["run-on", "platforms"], text: "the lists do not say where this ran", todo: true });
+  plan.runOn = runOn;
   if (extra.length) {
     mozharness["extra-args"] = extra;
     const more = suiteArgs(extra).map((a) => a.suites.join(","));
     if (more.length)
       notes.push({
         path: ["mozharness", "extra-args"],
-        text: `buildbot ran ${[mozharness["suite-name"], ...more].join(", ")} in one job; only ${String(mozharness["suite-name"] ?? "the first")} gets an all_<h>_suites entry from this suite: give the others suites of their own`,
-        todo: true,
+        text: `buildbot ran ${[mozharness["suite-name"], ...more].join(", ")} in one job`,
       });
   }
   if (typeof s.script_path === "string" && s.script_path !== DESKTOP_UNITTEST) mozharness.script = s.script_path;
@@ -171,6 +184,7 @@ function draftSuite(plan: SuitePlan, moz: MozharnessConfig, symbol: { symbol: st
     treeherder: { symbol: symbol.symbol },
   };
   if (symbol.guessed) notes.push({ path: ["treeherder", "symbol"], text: "guessed", todo: true });
+  if (platforms.length > 1 || platforms[0]?.name) value["run-on"] = { platforms: runOn.map(platformPattern) };
   if (typeof s.totalChunks === "number") value.chunks = s.totalChunks;
   if (typeof s.script_maxtime === "number") value["max-run-time"] = s.script_maxtime;
   if (Object.keys(mozharness).length) value.mozharness = mozharness;
@@ -194,4 +208,18 @@ function differences(kept: Readonly<Record<string, unknown>>, other: Readonly<Re
     .filter((k) => !deepEqual(kept[k], other[k]))
     .map((k) => `${k} ${show(other[k])} here, ${show(kept[k])} there`)
     .join("; ");
+}
+
+/** The suite's options (and env) on each platform that has it: one value when equal, else keyed by platform. */
+function suiteOptions(having: readonly PlatformConfig[], harness: string, name: string): Record<string, unknown> {
+  const entries = new Map(having.map((p) => [p.name, p.moz.suites[harness]![name]!] as [string, SuiteOptions]));
+  const optionsOf = (e: SuiteOptions) => (Array.isArray(e) ? [...e] : [...(e as { options: string[] }).options]);
+  const envOf = (e: SuiteOptions) => (Array.isArray(e) ? {} : { ...((e as { env?: object }).env ?? {}) });
+  const names = having.map((p) => p.name);
+  const out: Record<string, unknown> = {
+    options: keyedByPlatform(new Map([...entries].map(([p, e]) => [p, optionsOf(e)])), names),
+  };
+  if ([...entries.values()].some((e) => Object.keys(envOf(e)).length))
+    out.env = keyedByPlatform(new Map([...entries].map(([p, e]) => [p, envOf(e)])), names);
+  return out;
 }
