@@ -34,11 +34,15 @@ renameSync(tmp, bundle);
 if (existsSync(join(PACKAGE_ROOT, "configs", "defaults.yml"))) {
   const out = mkdtempSync(join(tmpdir(), "jobdef-warm-up-"));
   try {
-    execFileSync(process.execPath, [join(PACKAGE_ROOT, "bin", "jobdef"), "compile", "--quiet", "--out", out], {
-      cwd: PACKAGE_ROOT,
-      env: { ...process.env, JOBDEF_WRITE_CODE_CACHE: "1" },
-      stdio: "inherit",
-    });
+    execFileSync(
+      process.execPath,
+      [join(PACKAGE_ROOT, "bin", "jobdef"), "compile", "--quiet", "--no-cache", "--out", out],
+      {
+        cwd: PACKAGE_ROOT,
+        env: { ...process.env, JOBDEF_WRITE_CODE_CACHE: "1" },
+        stdio: "inherit",
+      },
+    );
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

@@ -1,11 +1,13 @@
 /** `jobdef check`: compares the generated directory on disk with what compile would write. Reads only. */
-import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { formatPatch, structuredPatch } from "diff";
 import { type OutputFile, textFile } from "./emit/output-file.js";
-import { INTERNAL_PREFIX, MANIFEST_NAME, manifestOf, type Slice, serializeManifest, TYPES_DIR } from "./manifest.js";
+import { listFiles } from "./list-output.js";
+import { MANIFEST_NAME, type ManifestSource, manifestOf, type Slice, serializeManifest } from "./manifest.js";
 import { byCodePoint } from "./values.js";
 import { digestFile } from "./write/file-comparison.js";
+
+export { listFiles };
 
 export interface CheckResult {
   /** On disk with other content than compile would write. */
@@ -23,7 +25,12 @@ export interface CheckResult {
  * Compares `dir` with what a compile of `compiled` writes: the `files` and their manifest. Each file is produced
  * once, streamed through its hash and a comparison with the disk.
  */
-export function checkOutput(dir: string, files: readonly OutputFile[], compiled: Slice): CheckResult {
+export function checkOutput(
+  dir: string,
+  files: readonly OutputFile[],
+  compiled: Slice,
+  source?: ManifestSource,
+): CheckResult {
   const onDisk = new Set(listFiles(dir));
   const stale: string[] = [];
   const missing: string[] = [];
@@ -38,7 +45,7 @@ export function checkOutput(dir: string, files: readonly OutputFile[], compiled:
     else upToDate++;
   };
   for (const f of files) compare(f);
-  const manifest = textFile(MANIFEST_NAME, serializeManifest(manifestOf(files, compiled, hashes)));
+  const manifest = textFile(MANIFEST_NAME, serializeManifest(manifestOf(files, compiled, hashes, source)));
   compare(manifest);
   return {
     manifest,
@@ -47,25 +54,6 @@ export function checkOutput(dir: string, files: readonly OutputFile[], compiled:
     extra: [...onDisk].sort(byCodePoint),
     upToDate,
   };
-}
-
-/** Every file under `dir` (relative, `/`-separated), without `types/` and jobdef's own entries; [] when absent. */
-export function listFiles(dir: string, prefix = ""): string[] {
-  let entries: import("node:fs").Dirent[];
-  try {
-    entries = readdirSync(join(dir, prefix), { withFileTypes: true });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT" || (e as NodeJS.ErrnoException).code === "ENOTDIR") return [];
-    throw e;
-  }
-  const out: string[] = [];
-  for (const e of entries) {
-    if (!prefix && (e.name === TYPES_DIR || e.name.startsWith(INTERNAL_PREFIX))) continue;
-    const rel = prefix ? `${prefix}/${e.name}` : e.name;
-    if (e.isDirectory()) out.push(...listFiles(dir, rel));
-    else out.push(rel);
-  }
-  return out;
 }
 
 /** How many lines of each side, from just before their first difference, the shown diff is computed over. */

@@ -2,6 +2,7 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, join, relative, sep } from "node:path";
 import { isAlias, isCollection, isPair, LineCounter, parseDocument, visit } from "yaml";
+import { CONFIG_DIRS as DIRS } from "./config-dirs.js";
 import { type Diagnostic, error, fail, ok, type Result } from "./diagnostics.js";
 import { LIMITS } from "./limits.js";
 import { NAME_RE } from "./names.js";
@@ -17,13 +18,6 @@ export interface LoadedTree {
   readonly branches: ReadonlyMap<string, SourceFile>;
   readonly suites: ReadonlyMap<string, SourceFile>;
 }
-
-const DIRS: ReadonlyArray<[FileKind, string]> = [
-  ["harness", "harnesses"],
-  ["platform", "platforms"],
-  ["branch", "branches"],
-  ["suite", "suites"],
-];
 
 /** Reads `<root>/configs`. Every problem of every file is reported, not only the first. */
 export function loadTree(root: string): Result<LoadedTree> {

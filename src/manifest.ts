@@ -22,6 +22,19 @@ export interface Manifest {
   readonly covers: Readonly<Record<string, readonly TargetName[]>>;
   /** path (relative to the generated directory) → sha256 hex of its bytes. */
   readonly files: Readonly<Record<string, string>>;
+  /**
+   * What the whole directory was compiled from, recorded only by a compile with the tree's defaults (no `--branch`,
+   * `--target` or `--set`): then the directory is exactly what that jobdef writes for those inputs, and `check` or a
+   * compile finding the same inputs may skip compiling (src/up-to-date.ts).
+   */
+  readonly source?: ManifestSource;
+}
+
+export interface ManifestSource {
+  /** jobdef's version (package.json). */
+  readonly jobdef: string;
+  /** configs/ path (relative to the root) → sha256 hex of its bytes: every file `load` reads. */
+  readonly inputs: Readonly<Record<string, string>>;
 }
 
 export const EMPTY_MANIFEST: Manifest = { covers: {}, files: {} };
@@ -40,7 +53,8 @@ export function sha256(content: string | Uint8Array): string {
 /** The manifest text: sorted keys, banner first, trailing newline. */
 export function serializeManifest(m: Manifest): string {
   const covers = Object.fromEntries(Object.entries(m.covers).map(([b, ts]) => [b, [...ts].sort(byCodePoint)]));
-  return toJson({ covers, files: { ...m.files } });
+  const source = m.source && { jobdef: m.source.jobdef, inputs: { ...m.source.inputs } };
+  return toJson(source ? { covers, files: { ...m.files }, source } : { covers, files: { ...m.files } });
 }
 
 /** Parses a manifest; throws an OutputDirError naming the problem when the text is not one. */
@@ -59,7 +73,20 @@ export function parseManifest(text: string): Manifest {
     if (typeof h !== "string" || !/^[0-9a-f]{64}$/.test(h) || !isSafePath(p))
       throw new OutputDirError(`bad manifest entry ${JSON.stringify(p)}`);
   }
-  return { covers: data.covers as Manifest["covers"], files: data.files as Manifest["files"] };
+  const source = sourceOf(data.source);
+  return {
+    covers: data.covers as Manifest["covers"],
+    files: data.files as Manifest["files"],
+    ...(source && { source }),
+  };
+}
+
+/** A manifest's `source`, or undefined when absent or not well-formed (it is only ever a hint to skip work). */
+function sourceOf(data: unknown): ManifestSource | undefined {
+  if (!isMapping(data) || typeof data.jobdef !== "string" || !isMapping(data.inputs)) return undefined;
+  const inputs = data.inputs as Record<string, unknown>;
+  if (!Object.values(inputs).every((h) => typeof h === "string" && /^[0-9a-f]{64}$/.test(h))) return undefined;
+  return { jobdef: data.jobdef, inputs: inputs as ManifestSource["inputs"] };
 }
 
 /** A relative path that stays inside the generated directory and is not one of jobdef's own entries. */
@@ -110,6 +137,7 @@ export function nextManifest(
   partial: boolean,
   branchNames: Iterable<string> = [],
   hashes?: ReadonlyMap<string, string>,
+  source?: ManifestSource,
 ): { manifest: Manifest; remove: string[] } {
   const names = new Set([...branchNames, ...Object.keys(old.covers), ...compiled.branches]);
   const produced = new Map(files.map((f) => [f.path, hashes?.get(f.path) ?? digestFile(f).hash]));
@@ -124,7 +152,9 @@ export function nextManifest(
   if (partial) for (const [b, ts] of Object.entries(old.covers)) covers[b] = [...ts];
   for (const b of compiled.branches) covers[b] = [...(covers[b] ?? []), ...compiled.targets];
   for (const b of Object.keys(covers)) covers[b] = TARGETS.filter((t) => covers[b].includes(t));
-  return { manifest: { covers, files: Object.fromEntries(entries) }, remove };
+  // A partial compile leaves files compiled from other inputs, so only a whole one may say what it was compiled from.
+  const from = partial ? undefined : source;
+  return { manifest: { covers, files: Object.fromEntries(entries), ...(from && { source: from }) }, remove };
 }
 
 /** The manifest of a whole compile: `covers` is every compiled branch × every compiled target. */
@@ -132,6 +162,7 @@ export function manifestOf(
   files: readonly OutputFile[],
   compiled: Slice,
   hashes?: ReadonlyMap<string, string>,
+  source?: ManifestSource,
 ): Manifest {
-  return nextManifest(EMPTY_MANIFEST, files, compiled, false, [], hashes).manifest;
+  return nextManifest(EMPTY_MANIFEST, files, compiled, false, [], hashes, source).manifest;
 }

@@ -36,6 +36,7 @@ import {
   isSafePath,
   MANIFEST_NAME,
   type Manifest,
+  type ManifestSource,
   nextManifest,
   parseManifest,
   type Slice,
@@ -58,6 +59,8 @@ export interface WriteOptions {
   /** Every branch name of the tree (to tell which branch an old file belonged to). */
   readonly branchNames?: Iterable<string>;
   readonly lockTimeoutMs?: number;
+  /** What a whole compile read, recorded in the manifest (ignored for a partial one). */
+  readonly source?: ManifestSource;
 }
 
 export interface WriteResult {
@@ -65,6 +68,8 @@ export interface WriteResult {
   readonly unchanged: readonly string[];
   readonly removed: readonly string[];
   readonly manifest: Manifest;
+  /** The manifest's text, as written (or found unchanged). */
+  readonly manifestText: string;
   /** A killed compile's output was finished (or its staging removed) first. */
   readonly recovered: boolean;
 }
@@ -97,7 +102,15 @@ export async function writeOutput(options: WriteOptions): Promise<WriteResult> {
         hashes.set(f.path, results[i].hash);
         (results[i].staged ? written : unchanged).push(f.path);
       });
-      const next = nextManifest(old, files, options.compiled, options.partial, options.branchNames, hashes);
+      const next = nextManifest(
+        old,
+        files,
+        options.compiled,
+        options.partial,
+        options.branchNames,
+        hashes,
+        options.source,
+      );
       const manifestText = serializeManifest(next.manifest);
       const removed = next.remove.filter((p) => existsSync(join(dir, p)));
       if (written.length || removed.length || !oldBytes?.equals(Buffer.from(manifestText))) {
@@ -105,7 +118,7 @@ export async function writeOutput(options: WriteOptions): Promise<WriteResult> {
         commitJournal(dir, stage);
         applyJournal(dir);
       }
-      return { written, unchanged, removed, manifest: next.manifest, recovered };
+      return { written, unchanged, removed, manifest: next.manifest, manifestText, recovered };
     } finally {
       rmSync(stage, { recursive: true, force: true }); // gone already once committed
     }

@@ -1,6 +1,7 @@
 /** Options and helpers every command shares. */
 import { isAbsolute, relative, resolve } from "node:path";
 import { type Command, Option } from "commander";
+import { cacheDirOf } from "../cache/store.js";
 import { type Diagnostic, error, type Result } from "../diagnostics.js";
 import { isOutputDirProblem } from "../write/output-error.js";
 import { EXIT, ExitError } from "./errors.js";
@@ -10,6 +11,9 @@ export interface CommonOptions {
   root: string;
   format: Format;
   debug?: boolean;
+  /** False with --no-cache. */
+  cache?: boolean;
+  cacheDir?: string;
 }
 
 export function withCommon(cmd: Command): Command {
@@ -18,7 +22,19 @@ export function withCommon(cmd: Command): Command {
     .addOption(
       new Option("--format <format>", "diagnostics format").choices(["text", "json", "github"]).default("text"),
     )
-    .option("--debug", "print one timing line per stage, and stacks of internal errors");
+    .option("--debug", "print one timing line per stage, and stacks of internal errors")
+    .option("--no-cache", "neither read nor write jobdef's cache: the cold path, everything compiled")
+    .option("--cache-dir <dir>", "jobdef's cache (default: $JOBDEF_CACHE_DIR, else .jobdef-cache/ under --root)");
+}
+
+/** The cache directory to use, or undefined with --no-cache. */
+export function cacheDirFor(o: CommonOptions): string | undefined {
+  return o.cache === false ? undefined : cacheDirOf(rootOf(o), o.cacheDir && resolve(o.cacheDir));
+}
+
+/** Prints the cache's notes (a record ignored, and why). */
+export function reportNotes(notes: readonly string[]): void {
+  for (const n of notes) process.stderr.write(`jobdef: note: ${n}\n`);
 }
 
 export function rootOf(o: CommonOptions): string {

@@ -1,11 +1,14 @@
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
+import type { ManifestSource } from "../manifest.js";
 import { TARGETS, type TargetName } from "../model.js";
 import {
   type CommonOptions,
+  cacheDirFor,
   collect,
   displayDir,
   inOutputDir,
+  reportNotes,
   rootOf,
   stageTimer,
   unwrap,
@@ -40,12 +43,18 @@ export function register(program: Command): void {
       const unknown = o.target.filter((t) => !(TARGETS as readonly string[]).includes(t));
       if (unknown.length) throw new UsageError(`--target ${unknown[0]}: not a target; targets: ${TARGETS.join(", ")}`);
       const start = performance.now();
+      const root = rootOf(o);
+      const cacheDir = cacheDirFor(o);
+      // Only a compile with the tree's defaults writes the whole directory and records what it was compiled from.
+      const whole = !o.branch.length && !o.target.length && !o.set.length;
+      if (whole && (await skipWhenUpToDate(o, root, cacheDir, start))) return;
       // started before the slow part, so that it is up by the time the output is
       (await import("../write/staging-thread.js")).stagingThread();
       const { compile } = await import("../compile.js");
       const { writeOutput } = await import("../write.js");
       const overrides = unwrap((await import("../set-overrides.js")).parseSetOverrides(o.set), o);
-      const root = rootOf(o);
+      // hashed before reading: a file edited meanwhile then records its old hash, and the next run compiles again
+      const source = whole ? await sourceOf(root) : undefined;
       const c = unwrap(compile({ root, branches: o.branch, targets: o.target, overrides, onStage: stageTimer(o) }), o);
       const dir = o.out ? resolve(o.out) : join(root, c.tree.settings.generatedDir);
       const writeStart = performance.now();
@@ -56,8 +65,18 @@ export function register(program: Command): void {
           compiled: { branches: c.branches.map((b) => b.branch.name), targets: c.targets },
           partial: o.branch.length > 0 || o.target.length > 0,
           branchNames: c.tree.branches.keys(),
+          source,
         }),
       );
+      if (source)
+        (await import("../up-to-date.js")).rememberOutput(
+          cacheDir,
+          root,
+          c.tree.settings.generatedDir,
+          dir,
+          r.manifestText,
+          r.manifest,
+        );
       stageTimer(o)?.("write", performance.now() - writeStart);
       if (o.quiet) return;
       if (o.verbose) {
@@ -75,4 +94,39 @@ export function register(program: Command): void {
         `jobdef compile: ${shown}/: ${r.written.length} written, ${r.unchanged.length} unchanged, ${r.removed.length} removed; jobs: ${jobs || "none"}; ${secs} s${r.recovered ? " (finished an interrupted compile first)" : ""}\n`,
       );
     });
+}
+
+/** What a whole compile of `root` reads, for the manifest (none for a tree `hashInputs` declines). */
+async function sourceOf(root: string): Promise<ManifestSource | undefined> {
+  const inputs = (await import("../inputs.js")).hashInputs(root);
+  return inputs && { jobdef: (await import("../version.js")).JOBDEF_VERSION, inputs };
+}
+
+/** A no-op compile: when the output is proven current from hashes, say so and write nothing. */
+async function skipWhenUpToDate(
+  o: CompileOptions,
+  root: string,
+  cacheDir: string | undefined,
+  start: number,
+): Promise<boolean> {
+  if (cacheDir === undefined) return false;
+  const { proveUpToDate } = await import("../up-to-date.js");
+  const out = o.out ? resolve(o.out) : undefined;
+  const { proof, notes } = await proveUpToDate(root, { cacheDir, out, trustVersionAlone: false });
+  reportNotes(notes);
+  stageTimer(o)?.(`up-to-date proof (${proof.proven ? "proven" : proof.reason})`, performance.now() - start);
+  if (!proof.proven) return false;
+  if (!o.quiet) {
+    if (o.verbose)
+      process.stderr.write(
+        Object.keys(proof.manifest.files)
+          .map((p) => `  unchanged  ${p}\n`)
+          .join(""),
+      );
+    const secs = ((performance.now() - start) / 1000).toFixed(2);
+    process.stderr.write(
+      `jobdef compile: ${displayDir(proof.dir)}/: 0 written, ${proof.files - 1} unchanged, 0 removed; up to date (inputs unchanged); ${secs} s\n`,
+    );
+  }
+  return true;
 }

@@ -1,0 +1,92 @@
+/**
+ * What this machine last knew of a generated directory: which jobdef code wrote or verified it, the manifest it
+ * holds, and each file's stat with its hash, so that a file whose stat is unchanged need not be read again to be
+ * known (git's index does the same). A record only ever spares reading a file; a file whose size, modification or
+ * change time or inode differs from its entry is read and hashed.
+ */
+import { createHash } from "node:crypto";
+import { type BigIntStats, closeSync, openSync, readSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { type Read, readRecord, writeRecord } from "./store.js";
+
+export interface OutputRecord {
+  readonly kind: "outputs";
+  readonly dir: string;
+  /** `codeIdentity()` of the jobdef that wrote or verified the directory. */
+  readonly code: string;
+  /** sha256 of the manifest's bytes. */
+  readonly manifest: string;
+  /** path → [size, mtimeNs, ctimeNs, ino, sha256]. */
+  readonly files: Readonly<Record<string, FileEntry>>;
+}
+
+type FileEntry = readonly [number, string, string, number, string];
+
+function recordName(dir: string): string {
+  return `outputs-${createHash("sha256").update(resolve(dir)).digest("hex").slice(0, 16)}.json`;
+}
+
+function isOutputRecord(v: unknown): v is OutputRecord {
+  const r = v as OutputRecord;
+  return (
+    typeof r === "object" &&
+    r !== null &&
+    r.kind === "outputs" &&
+    typeof r.dir === "string" &&
+    typeof r.code === "string" &&
+    typeof r.manifest === "string" &&
+    typeof r.files === "object" &&
+    r.files !== null &&
+    Object.values(r.files).every((e) => Array.isArray(e) && e.length === 5)
+  );
+}
+
+export function readOutputRecord(cacheDir: string, dir: string): Read<OutputRecord> {
+  const read = readRecord(cacheDir, recordName(dir), isOutputRecord);
+  return read.found && read.value.dir !== resolve(dir) ? { found: false } : read;
+}
+
+/** Records `files` (path → hash, all present in `dir`) as written or verified by `code` under `manifest`. */
+export function writeOutputRecord(
+  cacheDir: string,
+  dir: string,
+  code: string,
+  manifest: string,
+  files: Readonly<Record<string, string>>,
+): void {
+  const entries: Record<string, FileEntry> = {};
+  for (const [path, hash] of Object.entries(files)) {
+    const stat = statSync(`${dir}/${path}`, { bigint: true, throwIfNoEntry: false });
+    if (stat) entries[path] = [Number(stat.size), String(stat.mtimeNs), String(stat.ctimeNs), Number(stat.ino), hash];
+  }
+  const record: OutputRecord = { kind: "outputs", dir: resolve(dir), code, manifest, files: entries };
+  writeRecord(cacheDir, recordName(dir), record);
+}
+
+/** A file's sha256: from the record when its stat is the recorded one, else read and hashed. */
+export function hashOnDisk(path: string, entry: FileEntry | undefined): { hash: string; read: boolean } {
+  if (entry) {
+    const stat = statSync(path, { bigint: true });
+    if (sameStat(stat, entry)) return { hash: entry[4], read: false };
+  }
+  return { hash: hashFileBytes(path), read: true };
+}
+
+function sameStat(s: BigIntStats, e: FileEntry): boolean {
+  return Number(s.size) === e[0] && String(s.mtimeNs) === e[1] && String(s.ctimeNs) === e[2] && Number(s.ino) === e[3];
+}
+
+const CHUNK = 1 << 20;
+
+function hashFileBytes(path: string): string {
+  const hash = createHash("sha256");
+  const fd = openSync(path, "r");
+  try {
+    const buffer = Buffer.allocUnsafe(CHUNK);
+    for (let n = readSync(fd, buffer, 0, CHUNK, null); n > 0; n = readSync(fd, buffer, 0, CHUNK, null))
+      hash.update(buffer.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest("hex");
+}

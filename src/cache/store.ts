@@ -1,0 +1,69 @@
+/**
+ * jobdef's persistent cache directory (`<root>/.jobdef-cache/` unless overridden): records, each one file written
+ * whole (a temporary file renamed over it, so concurrent writers leave one writer's record, never a mix) and carrying
+ * a checksum of its body, so a truncated, corrupt or hand-edited record is detected and ignored, never trusted.
+ * Nothing in it is needed: deleting the directory only makes the next run cold.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** The default cache directory's name under the tree root; git-ignored by the `.gitignore` written inside it. */
+export const CACHE_DIR_NAME = ".jobdef-cache";
+/** The record format; a record of another format is ignored. */
+const FORMAT = "jobdef-cache 1";
+
+export type Read<T> =
+  | { readonly found: true; readonly value: T }
+  | { readonly found: false /** Why a record that exists was ignored (absent: no note). */; readonly note?: string };
+
+/** The cache directory: `--cache-dir`, else `$JOBDEF_CACHE_DIR`, else `<root>/.jobdef-cache`. */
+export function cacheDirOf(root: string, override?: string, env = process.env): string {
+  return override ?? env.JOBDEF_CACHE_DIR ?? join(root, CACHE_DIR_NAME);
+}
+
+/** Reads record `name`; `accept` says whether its body is the shape expected (else it is ignored with a note). */
+export function readRecord<T>(dir: string, name: string, accept: (body: unknown) => body is T): Read<T> {
+  let text: string;
+  try {
+    text = readFileSync(join(dir, name), "utf8");
+  } catch {
+    return { found: false };
+  }
+  const newline = text.indexOf("\n");
+  const [format, sum] = [text.slice(0, newline).slice(0, FORMAT.length), text.slice(FORMAT.length + 1, newline)];
+  const body = text.slice(newline + 1);
+  const ignored = (why: string) => ({
+    found: false as const,
+    note: `ignored the cache record ${join(dir, name)}: ${why}`,
+  });
+  if (newline < 0 || format !== FORMAT) return ignored("not a record of this jobdef's cache format");
+  if (checksum(body) !== sum) return ignored("its checksum does not match (truncated or corrupt)");
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return ignored("not JSON");
+  }
+  return accept(value) ? { found: true, value } : ignored("not the record expected");
+}
+
+/** Writes record `name` whole; a cache that cannot be written is no error (the next run is just cold). */
+export function writeRecord(dir: string, name: string, value: unknown): void {
+  const body = JSON.stringify(value);
+  const tmp = join(dir, `${name}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, ".gitignore"), "# jobdef's cache: nothing here is needed\n*\n", { flag: "wx" });
+  } catch {}
+  try {
+    writeFileSync(tmp, `${FORMAT} ${checksum(body)}\n${body}`);
+    renameSync(tmp, join(dir, name));
+  } catch {
+    rmSync(tmp, { force: true });
+  }
+}
+
+function checksum(body: string): string {
+  return createHash("sha256").update(body).digest("hex");
+}

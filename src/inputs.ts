@@ -1,0 +1,53 @@
+/**
+ * The inputs of a compile, by content: the sha256 of every file `load` reads (configs/defaults.yml and the `.yml`
+ * files of configs/harnesses, platforms, branches and suites). Recorded in the manifest so that a later run can tell,
+ * without compiling, that nothing it would read has changed.
+ */
+import { createHash } from "node:crypto";
+import { lstatSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { CONFIG_DIRS, DEFAULTS_FILE } from "./config-dirs.js";
+
+/**
+ * Root-relative path (`configs/suites/x.yml`) → sha256 hex, in path order; undefined for a tree whose reading is
+ * more than reading bytes (a symbolic link anywhere in configs/, an unreadable entry): such a tree is never proven up
+ * to date this way, only compiled.
+ */
+export function hashInputs(root: string): Record<string, string> | undefined {
+  const hashes: Record<string, string> = {};
+  try {
+    if (!plainDirectory(join(root, "configs"))) return undefined;
+    if (lstatSync(join(root, DEFAULTS_FILE), { throwIfNoEntry: false }) && !hashFile(root, DEFAULTS_FILE, hashes))
+      return undefined;
+    for (const [, dir] of CONFIG_DIRS) {
+      const abs = join(root, "configs", dir);
+      const stat = lstatSync(abs, { throwIfNoEntry: false });
+      if (!stat) continue;
+      if (!stat.isDirectory()) return undefined;
+      for (const entry of readdirSync(abs).sort()) {
+        if (entry.endsWith(".yml") && !hashFile(root, `configs/${dir}/${entry}`, hashes)) return undefined;
+      }
+    }
+  } catch {
+    return undefined;
+  }
+  return hashes;
+}
+
+function plainDirectory(path: string): boolean {
+  return lstatSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+}
+
+/** Adds the hash of a regular file; false for anything else (a link, a directory named *.yml). */
+function hashFile(root: string, path: string, into: Record<string, string>): boolean {
+  const abs = join(root, path);
+  if (!lstatSync(abs).isFile()) return false;
+  into[path] = createHash("sha256").update(readFileSync(abs)).digest("hex");
+  return true;
+}
+
+/** Whether two input records name the same files with the same hashes. */
+export function sameInputs(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}
