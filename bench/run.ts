@@ -4,13 +4,17 @@
  * that output, `compile` of all branches and its floor; then `--help`, `validate` of the embedded tree, and the
  * cost of provenance in the merge. Prints Markdown tables (medians of --runs runs).
  *
- * Options: --sizes 1k,10k,50k,100k   --runs 3   --skip-provenance
+ * Then the incremental runs of issue 22 (bench/incremental.ts) on a one-branch tree of --incremental jobs. Every
+ * other compile is cold (`--no-cache`), as on a fresh clone.
+ *
+ * Options: --sizes 1k,10k,50k,100k   --runs 3   --skip-provenance   --incremental 50k (0: skip)
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { generateTree } from "./generate.js";
+import { benchIncremental, incrementalTable } from "./incremental.js";
 import { median, REPO, runNode, type Sample } from "./measure.js";
 import { measureProvenance } from "./provenance.js";
 
@@ -23,9 +27,11 @@ function option(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 
+const sizeOf = (s: string) => Math.round(Number.parseFloat(s) * (s.endsWith("k") ? 1000 : 1));
 const sizes = option("sizes", "1k,10k,50k,100k")
   .split(",")
-  .map((s) => Math.round(Number.parseFloat(s) * (s.endsWith("k") ? 1000 : 1)));
+  .map(sizeOf)
+  .filter((n) => n > 0); // --sizes none: only the incremental runs
 const runs = Number(option("runs", "3"));
 
 interface Row {
@@ -102,11 +108,13 @@ function benchSize(size: number): Row[] {
     mkdirSync(join(WORK, "out"), { recursive: true });
     sample(rows.parse, () => runNode([FLOOR, root, "-", out("parse")]));
     sample(rows.validate, () => runNode([JOBDEF, "validate", "--root", root]));
-    const compileOne = [JOBDEF, "compile", "--root", root, "--branch", branch, "--out", out("one"), "-q"];
+    const compileOne = [JOBDEF, "compile", "--root", root, "--branch", branch, "--out", out("one"), "-q", "--no-cache"];
     sample(rows.compileOne, () => runNode(compileOne));
     sample(rows.recompileOne, () => runNode(compileOne)); // the same output again: nothing to write
     if (!rows.compileOne.error) sample(rows.floorOne, () => runNode([FLOOR, root, out("one"), out("floor-one")]));
-    sample(rows.compileAll, () => runNode([JOBDEF, "compile", "--root", root, "--out", out("all"), "-q"]));
+    sample(rows.compileAll, () =>
+      runNode([JOBDEF, "compile", "--root", root, "--out", out("all"), "-q", "--no-cache"]),
+    );
     if (!rows.compileAll.error) sample(rows.floorAll, () => runNode([FLOOR, root, out("all"), out("floor-all")]));
     process.stderr.write(`bench: ${fmtK(size)} run ${run + 1}/${runs} done\n`);
   }
@@ -201,6 +209,15 @@ function main(): void {
     if (!provenanceRoot && size >= 10_000) provenanceRoot = join(WORK, `tree-${fmtK(size)}`);
   }
   out.push(misc(), "");
+  const incremental = sizeOf(option("incremental", "50k"));
+  if (incremental > 0) {
+    const rows = benchIncremental(incremental, runs, WORK, JOBDEF, (into, make) => {
+      const row: Row = { what: "", jobs: 0, samples: into };
+      sample(row, make);
+      if (row.error) process.stderr.write(`bench: incremental: ${row.error}\n`);
+    });
+    out.push(incrementalTable(rows), "");
+  }
   if (!process.argv.includes("--skip-provenance")) {
     if (!provenanceRoot) {
       provenanceRoot = join(WORK, "tree-10k");

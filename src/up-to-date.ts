@@ -5,7 +5,7 @@
  * with no file missing or extra. Anything unusual is "not proven" with a reason, and the caller compiles.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { type BigIntStats, existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { hashOnDisk, type OutputRecord, readOutputRecord, writeOutputRecord } from "./cache/output-record.js";
 import { readRecord, writeRecord } from "./cache/store.js";
@@ -66,19 +66,21 @@ export async function proveUpToDate(root: string, options: ProofOptions): Promis
   if (onDisk.length !== listed.length || !onDisk.every((p) => p in manifest.files))
     return no("files were added or removed");
   let readAny = false;
+  const seen = new Map<string, BigIntStats>();
   for (const path of listed) {
-    let known: { hash: string; read: boolean };
+    let known: ReturnType<typeof hashOnDisk>;
     try {
       known = hashOnDisk(join(dir, path), record?.files[path]);
     } catch {
       return no(`${path} is unreadable`);
     }
     readAny ||= known.read;
+    seen.set(path, known.stat);
     if (known.hash !== manifest.files[path]) return no(`${path} changed`);
   }
   const manifestHash = sha256(bytes);
   if (readAny || record?.manifest !== manifestHash)
-    writeOutputRecord(cacheDir, dir, codeIdentity(), manifestHash, manifest.files);
+    writeOutputRecord(cacheDir, dir, codeIdentity(), manifestHash, manifest.files, seen);
   return { proof: { proven: true, dir, manifest, files: listed.length + 1 }, notes };
 }
 

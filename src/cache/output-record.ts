@@ -2,7 +2,10 @@
  * What this machine last knew of a generated directory: which jobdef code wrote or verified it, the manifest it
  * holds, and each file's stat with its hash, so that a file whose stat is unchanged need not be read again to be
  * known (git's index does the same). A record only ever spares reading a file; a file whose size, modification or
- * change time or inode differs from its entry is read and hashed.
+ * change time or inode differs from its entry is read and hashed. File times have a granularity (a few ms on ext4,
+ * seconds elsewhere), so a file changed in the same tick as its entry was taken would keep its stat: as git does with
+ * "racily clean" entries, a file modified or changed no earlier than the record's own file is left out of the record
+ * (and read next time).
  */
 import { createHash } from "node:crypto";
 import { type BigIntStats, closeSync, openSync, readSync, statSync } from "node:fs";
@@ -46,30 +49,41 @@ export function readOutputRecord(cacheDir: string, dir: string): Read<OutputReco
   return read.found && read.value.dir !== resolve(dir) ? { found: false } : read;
 }
 
-/** Records `files` (path → hash, all present in `dir`) as written or verified by `code` under `manifest`. */
+/**
+ * Records `files` (path → hash, all present in `dir`) as written or verified by `code` under `manifest`. `seen` are
+ * the stats taken before each file was read for its hash (a file changed while it was read then has another stat);
+ * files not in it are stat'ed now (just written, under the lock).
+ */
 export function writeOutputRecord(
   cacheDir: string,
   dir: string,
   code: string,
   manifest: string,
   files: Readonly<Record<string, string>>,
+  seen: ReadonlyMap<string, BigIntStats> = new Map(),
 ): void {
-  const entries: Record<string, FileEntry> = {};
-  for (const [path, hash] of Object.entries(files)) {
-    const stat = statSync(`${dir}/${path}`, { bigint: true, throwIfNoEntry: false });
-    if (stat) entries[path] = [Number(stat.size), String(stat.mtimeNs), String(stat.ctimeNs), Number(stat.ino), hash];
-  }
-  const record: OutputRecord = { kind: "outputs", dir: resolve(dir), code, manifest, files: entries };
-  writeRecord(cacheDir, recordName(dir), record);
+  const stats = Object.entries(files).map(
+    ([path, hash]) =>
+      [path, hash, seen.get(path) ?? statSync(`${dir}/${path}`, { bigint: true, throwIfNoEntry: false })] as const,
+  );
+  writeRecord(cacheDir, recordName(dir), (fsNow: bigint): OutputRecord => {
+    const entries: Record<string, FileEntry> = {};
+    for (const [path, hash, stat] of stats) {
+      if (stat && stat.mtimeNs < fsNow && stat.ctimeNs < fsNow)
+        entries[path] = [Number(stat.size), String(stat.mtimeNs), String(stat.ctimeNs), Number(stat.ino), hash];
+    }
+    return { kind: "outputs", dir: resolve(dir), code, manifest, files: entries };
+  });
 }
 
-/** A file's sha256: from the record when its stat is the recorded one, else read and hashed. */
-export function hashOnDisk(path: string, entry: FileEntry | undefined): { hash: string; read: boolean } {
-  if (entry) {
-    const stat = statSync(path, { bigint: true });
-    if (sameStat(stat, entry)) return { hash: entry[4], read: false };
-  }
-  return { hash: hashFileBytes(path), read: true };
+/** A file's sha256 and its stat taken before reading: the hash from the record when the stat is the recorded one. */
+export function hashOnDisk(
+  path: string,
+  entry: FileEntry | undefined,
+): { hash: string; read: boolean; stat: BigIntStats } {
+  const stat = statSync(path, { bigint: true });
+  if (entry && sameStat(stat, entry)) return { hash: entry[4], read: false, stat };
+  return { hash: hashFileBytes(path), read: true, stat };
 }
 
 function sameStat(s: BigIntStats, e: FileEntry): boolean {

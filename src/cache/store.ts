@@ -5,7 +5,7 @@
  * Nothing in it is needed: deleting the directory only makes the next run cold.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 /** The default cache directory's name under the tree root; git-ignored by the `.gitignore` written inside it. */
@@ -48,15 +48,20 @@ export function readRecord<T>(dir: string, name: string, accept: (body: unknown)
   return accept(value) ? { found: true, value } : ignored("not the record expected");
 }
 
-/** Writes record `name` whole; a cache that cannot be written is no error (the next run is just cold). */
-export function writeRecord(dir: string, name: string, value: unknown): void {
-  const body = JSON.stringify(value);
+/**
+ * Writes record `name` whole; a cache that cannot be written is no error (the next run is just cold). `value` may be
+ * built from the file system's clock (the modification time of the record's new file, in ns), which tells what was
+ * written before this record (see output-record.ts).
+ */
+export function writeRecord(dir: string, name: string, value: unknown | ((fsNowNs: bigint) => unknown)): void {
   const tmp = join(dir, `${name}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   try {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, ".gitignore"), "# jobdef's cache: nothing here is needed\n*\n", { flag: "wx" });
   } catch {}
   try {
+    writeFileSync(tmp, "");
+    const body = JSON.stringify(typeof value === "function" ? value(statSync(tmp, { bigint: true }).mtimeNs) : value);
     writeFileSync(tmp, `${FORMAT} ${checksum(body)}\n${body}`);
     renameSync(tmp, join(dir, name));
   } catch {

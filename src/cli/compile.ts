@@ -1,5 +1,6 @@
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
+import type { BranchJobs } from "../expand.js";
 import type { ManifestSource } from "../manifest.js";
 import { TARGETS, type TargetName } from "../model.js";
 import {
@@ -16,13 +17,25 @@ import {
 } from "./common.js";
 import { UsageError } from "./errors.js";
 
-interface CompileOptions extends CommonOptions {
+export interface CompileOptions extends CommonOptions {
   out?: string;
   branch: string[];
   target: TargetName[];
   set: string[];
   quiet?: boolean;
   verbose?: boolean;
+  watch?: boolean;
+}
+
+/** What one compile did, for its status line. */
+export interface CompileRun {
+  readonly dir: string;
+  readonly written: readonly string[];
+  readonly unchanged: readonly string[];
+  readonly removed: readonly string[];
+  /** The jobs compiled; undefined when the output was proven current and nothing was compiled. */
+  readonly branches?: readonly BranchJobs[];
+  readonly recovered: boolean;
 }
 
 export function register(program: Command): void {
@@ -34,66 +47,81 @@ export function register(program: Command): void {
     .option("--set <path=value>", "override a job field in every job, as the top layer (repeatable)", collect, [])
     .option("-q, --quiet", "print nothing on success")
     .option("-v, --verbose", "list every file written, unchanged and removed")
+    .option("-w, --watch", "compile again whenever configs/ changes, one status line per run, until Ctrl-C")
     .addHelpText(
       "after",
-      "\nExamples:\n  jobdef compile\n  jobdef compile --branch mozilla-beta --target taskcluster --out /tmp/out",
+      "\nExamples:\n  jobdef compile\n  jobdef compile --branch mozilla-beta --target taskcluster --out /tmp/out\n  jobdef compile --watch",
     )
     .action(async (o: CompileOptions) => {
       if (o.quiet && o.verbose) throw new UsageError("--quiet and --verbose exclude each other");
       const unknown = o.target.filter((t) => !(TARGETS as readonly string[]).includes(t));
       if (unknown.length) throw new UsageError(`--target ${unknown[0]}: not a target; targets: ${TARGETS.join(", ")}`);
+      if (o.watch) return (await import("./watch.js")).watchCompile(o);
       const start = performance.now();
-      const root = rootOf(o);
-      const cacheDir = cacheDirFor(o);
-      // Only a compile with the tree's defaults writes the whole directory and records what it was compiled from.
-      const whole = !o.branch.length && !o.target.length && !o.set.length;
-      if (whole && (await skipWhenUpToDate(o, root, cacheDir, start))) return;
-      // started before the slow part, so that it is up by the time the output is
-      (await import("../write/staging-thread.js")).stagingThread();
-      const { compile } = await import("../compile.js");
-      const { writeOutput } = await import("../write.js");
-      const overrides = unwrap((await import("../set-overrides.js")).parseSetOverrides(o.set), o);
-      // hashed before reading: a file edited meanwhile then records its old hash, and the next run compiles again
-      const source = whole ? await sourceOf(root) : undefined;
-      const c = unwrap(compile({ root, branches: o.branch, targets: o.target, overrides, onStage: stageTimer(o) }), o);
-      const dir = o.out ? resolve(o.out) : join(root, c.tree.settings.generatedDir);
-      const writeStart = performance.now();
-      const r = await inOutputDir(dir, o, () =>
-        writeOutput({
-          dir,
-          files: c.files,
-          compiled: { branches: c.branches.map((b) => b.branch.name), targets: c.targets },
-          partial: o.branch.length > 0 || o.target.length > 0,
-          branchNames: c.tree.branches.keys(),
-          source,
-        }),
-      );
-      if (source)
-        (await import("../up-to-date.js")).rememberOutput(
-          cacheDir,
-          root,
-          c.tree.settings.generatedDir,
-          dir,
-          r.manifestText,
-          r.manifest,
-        );
-      stageTimer(o)?.("write", performance.now() - writeStart);
-      if (o.quiet) return;
-      if (o.verbose) {
-        const lines = [
-          ...r.written.map((p) => `wrote      ${p}`),
-          ...r.unchanged.map((p) => `unchanged  ${p}`),
-          ...r.removed.map((p) => `removed    ${p}`),
-        ];
-        process.stderr.write(lines.map((l) => `  ${l}\n`).join(""));
-      }
-      const shown = displayDir(dir);
-      const jobs = c.branches.map((b) => `${b.branch.name} ${b.jobs.length}`).join(", ");
-      const secs = ((performance.now() - start) / 1000).toFixed(2);
-      process.stderr.write(
-        `jobdef compile: ${shown}/: ${r.written.length} written, ${r.unchanged.length} unchanged, ${r.removed.length} removed; jobs: ${jobs || "none"}; ${secs} s${r.recovered ? " (finished an interrupted compile first)" : ""}\n`,
-      );
+      const run = await compileOnce(o, { mayProve: true });
+      if (!o.quiet) printRun(o, run, start);
     });
+}
+
+/**
+ * One compile as `jobdef compile` runs it; with `mayProve`, first the up-to-date proof, which spares everything when
+ * nothing changed. Diagnostics are printed and thrown as an ExitError.
+ */
+export async function compileOnce(o: CompileOptions, options: { mayProve: boolean }): Promise<CompileRun> {
+  const start = performance.now();
+  const root = rootOf(o);
+  const cacheDir = cacheDirFor(o);
+  // Only a compile with the tree's defaults writes the whole directory and records what it was compiled from.
+  const whole = !o.branch.length && !o.target.length && !o.set.length;
+  if (whole && options.mayProve) {
+    const proven = await provenRun(o, root, cacheDir, start);
+    if (proven) return proven;
+  }
+  // started before the slow part, so that it is up by the time the output is
+  (await import("../write/staging-thread.js")).stagingThread();
+  const { compile } = await import("../compile.js");
+  const { writeOutput } = await import("../write.js");
+  const overrides = unwrap((await import("../set-overrides.js")).parseSetOverrides(o.set), o);
+  // hashed before reading: a file edited meanwhile then records its old hash, and the next run compiles again
+  const source = whole ? await sourceOf(root) : undefined;
+  const c = unwrap(compile({ root, branches: o.branch, targets: o.target, overrides, onStage: stageTimer(o) }), o);
+  const dir = o.out ? resolve(o.out) : join(root, c.tree.settings.generatedDir);
+  const writeStart = performance.now();
+  const r = await inOutputDir(dir, o, () =>
+    writeOutput({
+      dir,
+      files: c.files,
+      compiled: { branches: c.branches.map((b) => b.branch.name), targets: c.targets },
+      partial: o.branch.length > 0 || o.target.length > 0,
+      branchNames: c.tree.branches.keys(),
+      source,
+    }),
+  );
+  if (source) {
+    const { rememberOutput } = await import("../up-to-date.js");
+    rememberOutput(cacheDir, root, c.tree.settings.generatedDir, dir, r.manifestText, r.manifest);
+  }
+  stageTimer(o)?.("write", performance.now() - writeStart);
+  return { dir, ...r, branches: c.branches };
+}
+
+/** The status line of a run (and with --verbose, every file). */
+export function printRun(o: CompileOptions, run: CompileRun, start: number, extra = ""): void {
+  if (o.verbose) {
+    const lines = [
+      ...run.written.map((p) => `wrote      ${p}`),
+      ...run.unchanged.map((p) => `unchanged  ${p}`),
+      ...run.removed.map((p) => `removed    ${p}`),
+    ];
+    process.stderr.write(lines.map((l) => `  ${l}\n`).join(""));
+  }
+  const jobs = run.branches
+    ? `jobs: ${run.branches.map((b) => `${b.branch.name} ${b.jobs.length}`).join(", ") || "none"}`
+    : "up to date (inputs unchanged)";
+  const secs = ((performance.now() - start) / 1000).toFixed(2);
+  process.stderr.write(
+    `jobdef compile: ${displayDir(run.dir)}/: ${run.written.length} written, ${run.unchanged.length} unchanged, ${run.removed.length} removed; ${jobs}${extra}; ${secs} s${run.recovered ? " (finished an interrupted compile first)" : ""}\n`,
+  );
 }
 
 /** What a whole compile of `root` reads, for the manifest (none for a tree `hashInputs` declines). */
@@ -102,31 +130,19 @@ async function sourceOf(root: string): Promise<ManifestSource | undefined> {
   return inputs && { jobdef: (await import("../version.js")).JOBDEF_VERSION, inputs };
 }
 
-/** A no-op compile: when the output is proven current from hashes, say so and write nothing. */
-async function skipWhenUpToDate(
+/** A no-op compile: the output proven current from hashes, nothing compiled or written. */
+async function provenRun(
   o: CompileOptions,
   root: string,
   cacheDir: string | undefined,
   start: number,
-): Promise<boolean> {
-  if (cacheDir === undefined) return false;
+): Promise<CompileRun | undefined> {
+  if (cacheDir === undefined) return undefined;
   const { proveUpToDate } = await import("../up-to-date.js");
   const out = o.out ? resolve(o.out) : undefined;
   const { proof, notes } = await proveUpToDate(root, { cacheDir, out, trustVersionAlone: false });
   reportNotes(notes);
   stageTimer(o)?.(`up-to-date proof (${proof.proven ? "proven" : proof.reason})`, performance.now() - start);
-  if (!proof.proven) return false;
-  if (!o.quiet) {
-    if (o.verbose)
-      process.stderr.write(
-        Object.keys(proof.manifest.files)
-          .map((p) => `  unchanged  ${p}\n`)
-          .join(""),
-      );
-    const secs = ((performance.now() - start) / 1000).toFixed(2);
-    process.stderr.write(
-      `jobdef compile: ${displayDir(proof.dir)}/: 0 written, ${proof.files - 1} unchanged, 0 removed; up to date (inputs unchanged); ${secs} s\n`,
-    );
-  }
-  return true;
+  if (!proof.proven) return undefined;
+  return { dir: proof.dir, written: [], unchanged: Object.keys(proof.manifest.files), removed: [], recovered: false };
 }

@@ -1,0 +1,89 @@
+/**
+ * The incremental runs of issue 22, on a tree of one branch (so a whole compile, which records its inputs, is that
+ * branch): a cold `--no-cache` compile into an empty directory, then with the cache: a compile with nothing changed,
+ * `check` of the up-to-date tree, a compile after one suite file was edited, and after one platform file was
+ * edited. Each is a child process of the CLI, as users run it, and each is compared with the cold compile of the
+ * same run. The edits change a description, which reaches the output (task metadata), so output is rewritten.
+ */
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { generateTree } from "./generate.js";
+import { median, runNode, type Sample } from "./measure.js";
+
+export interface IncrementalRows {
+  readonly jobs: number;
+  readonly cold: Sample[];
+  readonly noop: Sample[];
+  readonly check: Sample[];
+  readonly suite: Sample[];
+  readonly platform: Sample[];
+}
+
+/** Replaces the file's `description:` line, so that its jobs change. */
+function editDescription(path: string, run: number): void {
+  const text = readFileSync(path, "utf8");
+  writeFileSync(path, text.replace(/^description: .*$/m, `description: edited in bench run ${run}`));
+}
+
+/** Measures `runs` rounds on a generated tree of `jobs` jobs on one branch, under `work`. */
+export function benchIncremental(
+  jobs: number,
+  runs: number,
+  work: string,
+  jobdef: string,
+  sample: (into: Sample[], make: () => Sample) => void,
+): IncrementalRows {
+  const root = join(work, `tree-incremental-${jobs}`);
+  const g = generateTree(root, { jobs, branches: 1 });
+  const out = join(work, "out", "incremental");
+  const cache = join(work, "out", "incremental-cache");
+  const rows: IncrementalRows = { jobs: g.jobsPerBranch, cold: [], noop: [], check: [], suite: [], platform: [] };
+  const compile = (...extra: string[]) => [jobdef, "compile", "--root", root, "--out", out, "-q", ...extra];
+  const withCache = ["--cache-dir", cache];
+  const suiteFile = join(root, "configs", "suites", readdirFirst(g.root, "suites"));
+  const platformFile = join(root, "configs", "platforms", readdirFirst(g.root, "platforms"));
+  for (let run = 0; run < runs; run++) {
+    rmSync(out, { recursive: true, force: true });
+    rmSync(cache, { recursive: true, force: true });
+    sample(rows.cold, () => runNode(compile("--no-cache")));
+    // the cache's first run: the output is current, but this jobdef has no record of it yet (untimed)
+    runNode(compile(...withCache));
+    sample(rows.noop, () => runNode(compile(...withCache)));
+    sample(rows.check, () => runNode([jobdef, "check", "--root", root, "--out", out, ...withCache]));
+    editDescription(suiteFile, run);
+    sample(rows.suite, () => runNode(compile(...withCache)));
+    editDescription(platformFile, run);
+    sample(rows.platform, () => runNode(compile(...withCache)));
+    process.stderr.write(`bench: incremental run ${run + 1}/${runs} done\n`);
+  }
+  rmSync(out, { recursive: true, force: true });
+  rmSync(cache, { recursive: true, force: true });
+  return rows;
+}
+
+function readdirFirst(root: string, dir: string): string {
+  return readdirSync(join(root, "configs", dir)).sort()[0];
+}
+
+const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+const wall = (s: Sample[]) => (s.length ? median(s.map((x) => x.ms)) : Number.NaN);
+
+/** The targets of issue 22, each with its ratio to the cold compile of the same runs. */
+export function incrementalTable(r: IncrementalRows, todayColdMs?: number): string {
+  const cold = wall(r.cold);
+  const line = (what: string, ms: number, limit: string, met: boolean) =>
+    `| ${what} | ${Number.isNaN(ms) ? "not measured" : fmtMs(ms)} | ${Number.isNaN(ms) ? "—" : `${(ms / cold).toFixed(3)}×`} | ${limit} | ${Number.isNaN(ms) ? "—" : met ? "met" : "**not met**"} |`;
+  const rows = [
+    `#### Incremental runs, ${r.jobs} jobs on one branch (medians of ${r.cold.length} runs)`,
+    "",
+    "| run | wall (median) | ratio to cold | target | |",
+    "|---|---:|---:|---:|---|",
+    line("cold compile (`--no-cache`, empty output)", cold, "no slower than today", true),
+    line("compile, nothing changed", wall(r.noop), "≤ 150 ms", wall(r.noop) <= 150),
+    line("`check` of the up-to-date tree", wall(r.check), "≤ 300 ms", wall(r.check) <= 300),
+    line("compile after one suite file edited", wall(r.suite), "≤ 200 ms", wall(r.suite) <= 200),
+    line("compile after one platform file edited", wall(r.platform), "≤ 0.5× cold", wall(r.platform) <= cold / 2),
+  ];
+  if (todayColdMs !== undefined) rows.push("", `Cold path before issue 22, same machine: ${fmtMs(todayColdMs)}.`);
+  return rows.join("\n");
+}

@@ -1,0 +1,143 @@
+/**
+ * The incremental paths are an optimisation only: through a random sequence of edits to random trees, every compile
+ * that may use the cache (the up-to-date proof, the output record, writing by difference over the last output)
+ * leaves the directory byte for byte as a cold `--no-cache` compile of the same tree into an empty directory does,
+ * fails exactly when that one fails, and `check`'s proof never calls current a directory a cold check does not.
+ */
+import assert from "node:assert/strict";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import fc from "fast-check";
+import { listFiles } from "../src/check.js";
+import { type CompileOptions, compileOnce } from "../src/cli/compile.js";
+import { ExitError } from "../src/cli/errors.js";
+import { proveUpToDate } from "../src/up-to-date.js";
+import { writeTree } from "./helpers/tree.js";
+
+type Edit =
+  | { kind: "chunks"; suite: number; chunks: number }
+  | { kind: "comment"; file: number }
+  | { kind: "touch"; file: number }
+  | { kind: "add-suite"; suite: number }
+  | { kind: "remove-suite"; suite: number }
+  | { kind: "build-types"; debug: boolean }
+  | { kind: "break"; suite: number }
+  | { kind: "hand-edit-output"; file: number; sameSize: boolean }
+  | { kind: "delete-output"; file: number };
+
+const SUITES = ["plain", "extra-a", "extra-b"];
+
+const edit: fc.Arbitrary<Edit> = fc.oneof(
+  fc.record({ kind: fc.constant("chunks" as const), suite: fc.nat(2), chunks: fc.integer({ min: 1, max: 4 }) }),
+  fc.record({ kind: fc.constant("comment" as const), file: fc.nat() }),
+  fc.record({ kind: fc.constant("touch" as const), file: fc.nat() }),
+  fc.record({ kind: fc.constant("add-suite" as const), suite: fc.integer({ min: 1, max: 2 }) }),
+  fc.record({ kind: fc.constant("remove-suite" as const), suite: fc.integer({ min: 1, max: 2 }) }),
+  fc.record({ kind: fc.constant("build-types" as const), debug: fc.boolean() }),
+  fc.record({ kind: fc.constant("break" as const), suite: fc.nat(2) }),
+  fc.record({ kind: fc.constant("hand-edit-output" as const), file: fc.nat(), sameSize: fc.boolean() }),
+  fc.record({ kind: fc.constant("delete-output" as const), file: fc.nat() }),
+);
+
+function suiteText(name: string, chunks: number): string {
+  return `description: ${name}\nharness: mochitest\ntreeherder: {symbol: "M(${name.slice(-1)})"}\nchunks: ${chunks}\n`;
+}
+
+/** Applies an edit to the tree at `root` (and to its output, for the hand edits); edits that do not apply are no-ops. */
+function apply(root: string, out: string, e: Edit): void {
+  const configs = listFiles(join(root, "configs")).map((p) => join(root, "configs", p));
+  const outputs = listFiles(out).map((p) => join(out, p));
+  const suitePath = (i: number) => join(root, "configs/suites", `${SUITES[i]}.yml`);
+  const exists = (p: string) => configs.includes(p);
+  switch (e.kind) {
+    case "chunks":
+      if (exists(suitePath(e.suite))) writeFileSync(suitePath(e.suite), suiteText(SUITES[e.suite], e.chunks));
+      return;
+    case "comment":
+      appendFileSync(configs[e.file % configs.length], "# edited\n");
+      return;
+    case "touch": {
+      const p = configs[e.file % configs.length];
+      writeFileSync(p, readFileSync(p));
+      return;
+    }
+    case "add-suite":
+      writeFileSync(suitePath(e.suite), suiteText(SUITES[e.suite], 1));
+      return;
+    case "remove-suite":
+      if (exists(suitePath(e.suite))) unlinkSync(suitePath(e.suite));
+      return;
+    case "build-types": {
+      const p = join(root, "configs/platforms/linux64.yml");
+      const types = e.debug ? "[opt, debug]" : "[opt]";
+      writeFileSync(p, readFileSync(p, "utf8").replace(/build-types: \[[^\]]*\]/, `build-types: ${types}`));
+      return;
+    }
+    case "break":
+      if (exists(suitePath(e.suite))) writeFileSync(suitePath(e.suite), "description: [half a save\n");
+      return;
+    case "hand-edit-output": {
+      if (!outputs.length) return;
+      const p = outputs[e.file % outputs.length];
+      const text = readFileSync(p, "utf8");
+      writeFileSync(p, e.sameSize ? `${text.slice(0, -2)}x\n` : `${text}hand edit\n`);
+      return;
+    }
+    case "delete-output":
+      if (outputs.length) unlinkSync(outputs[e.file % outputs.length]);
+      return;
+  }
+}
+
+function options(root: string, out: string, cache: boolean): CompileOptions {
+  return { root, out, format: "text", branch: [], target: [], set: [], cache, quiet: true };
+}
+
+/** Compiles; the directory's files and their bytes, or "failed". */
+async function compileTo(root: string, out: string, cache: boolean): Promise<Map<string, string> | "failed"> {
+  const write = process.stderr.write;
+  process.stderr.write = () => true; // diagnostics of the broken trees
+  try {
+    await compileOnce(options(root, out, cache), { mayProve: cache });
+  } catch (e) {
+    if (e instanceof ExitError) return "failed";
+    throw e;
+  } finally {
+    process.stderr.write = write;
+  }
+  return new Map(listFiles(out).map((p) => [p, readFileSync(join(out, p), "utf8")]));
+}
+
+test("incremental compiles equal cold --no-cache compiles, edit after edit", async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.array(edit, { minLength: 1, maxLength: 7 }), fc.nat(2), async (edits, extra) => {
+      const root = writeTree(
+        Object.fromEntries(SUITES.slice(1, 1 + extra).map((s) => [`configs/suites/${s}.yml`, suiteText(s, 2)])),
+      );
+      const out = join(root, "generated");
+      try {
+        await compileTo(root, out, true);
+        for (const e of edits) {
+          apply(root, out, e);
+          const incremental = await compileTo(root, out, true);
+          const coldOut = mkdtempSync(join(tmpdir(), "jobdef-cold-"));
+          const cold = await compileTo(root, coldOut, false);
+          rmSync(coldOut, { recursive: true, force: true });
+          assert.deepEqual(incremental, cold, `after ${JSON.stringify(e)}`);
+          const { proof } = await proveUpToDate(root, {
+            cacheDir: join(root, ".jobdef-cache"),
+            out,
+            trustVersionAlone: false,
+          });
+          // inputs that do not compile were never recorded by a manifest; compiled ones are proven from then on
+          assert.equal(proof.proven, cold !== "failed", `after ${JSON.stringify(e)}: ${JSON.stringify(proof)}`);
+        }
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    }),
+    { numRuns: 10, seed: 22 },
+  );
+});
