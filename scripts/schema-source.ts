@@ -500,6 +500,12 @@ export function buildSchemas(): Record<string, Schema> {
           pattern: "^--[a-z0-9-]+$",
         }),
       ),
+      "mach-kwargs": list(
+        "mach keyword arguments",
+        "The keyword arguments the harness's mach commands accept: the `dest` names of their 2015 mach and harness argument parsers. A job's `mach.kwargs` key outside this list is an error (JD046); without the list a harness accepts none.",
+        { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_]*$" },
+        { uniqueItems: true },
+      ),
       job: jobLayer("Harness job defaults", "Job values for every suite of this harness."),
     },
     ["description"],

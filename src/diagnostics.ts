@@ -57,6 +57,7 @@ export const CODES = {
   JD043: "too many jobs",
   JD044: "conflicting mach suite definitions",
   JD045: "two suites give one buildbot builder name",
+  JD046: "unknown mach keyword argument for the harness",
   JD050: "bad --set argument",
   JD060: "bad try syntax",
   JD061: "unknown label",

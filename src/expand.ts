@@ -6,6 +6,7 @@ import { type Code, type Diagnostic, error, type Position, type Related } from "
 import { type ChunkedSuite, PlatformClashes } from "./job-clashes.js";
 import type { Attribute, JobContext } from "./keyed-by.js";
 import { LIMITS } from "./limits.js";
+import { unknownMachKwargs } from "./mach-kwargs.js";
 import { isOrigin, type Merged, type ProvenanceNode } from "./merge.js";
 import { FieldMergeCache, MergeCache } from "./merge-cache.js";
 import { type Branch, buildTypesOn, type Layer, type Platform, type Suite, type Tree } from "./model.js";
@@ -216,6 +217,12 @@ function expandBranch(
           continue;
         }
         const spec = merged.value as unknown as MergedJob;
+        const kwargs = spec.mach?.kwargs as Record<string, unknown> | undefined;
+        diagnostics.push(
+          ...unknownMachKwargs(tree, harness, kwargs, suite.name, (path) => {
+            return originAt(merged.provenance, path) ?? suite.file.positionOf([]);
+          }),
+        );
         const sj = suiteJobs(tree, branch.name, platform.name, buildType, suite.name, harness, spec, merged);
         platformClashes.add(sj);
         for (let chunk = 1; chunk <= sj.chunks; chunk++) {

@@ -60,6 +60,11 @@ export type HarnessFile_SuiteArgument = (string | HarnessFile_SuiteArgumentKeyed
 export type HarnessFile_SuiteArgument1 = (string | HarnessFile_SuiteArgumentKeyedByAJobAttribute)
 
 /**
+ * The keyword arguments the harness's mach commands accept: the `dest` names of their 2015 mach and harness argument parsers. A job's `mach.kwargs` key outside this list is an error (JD046); without the list a harness accepts none.
+ */
+export type HarnessFile_MachKeywordArguments = readonly string[]
+
+/**
  * Job values for every suite of this harness.
  */
 export type HarnessFile_HarnessJobDefaults = JobLayer
@@ -75,6 +80,7 @@ export interface HarnessFile {
   readonly "zip-dirs"?: HarnessFile_ZipDirectories
   readonly options?: HarnessFile_Options
   readonly "suite-arg"?: HarnessFile_SuiteArgument
+  readonly "mach-kwargs"?: HarnessFile_MachKeywordArguments
   readonly job?: HarnessFile_HarnessJobDefaults
 }
 

@@ -27,6 +27,7 @@ run-file: runtests.py
 tests-dir: mochitest
 zip-dirs: ["mochitest/*"]
 options: ["--appname=%(binary_path)s"]
+mach-kwargs: [flavor, test_paths, subsuite, debugger, e10s]
 job:
   mach: {command: mochitest}
 `,
