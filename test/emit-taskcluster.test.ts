@@ -108,7 +108,7 @@ test("harness tasks run the shared mozharness invocation (one argument order for
   const command = task.payload.command as unknown[];
   const at = command.indexOf("testing/mozharness/scripts/desktop_unittest.py");
   assert.deepEqual(command.slice(0, at), [
-    "/home/worker/bin/run-task",
+    "run-task",
     "--vcs-checkout=/home/worker/checkouts/gecko",
     "--task-cwd=/home/worker/checkouts/gecko",
     "--",
@@ -199,12 +199,12 @@ test("generic-worker payloads: argv lists on macOS, a quoted command line on Win
   assert.equal(win.command.length, 1);
   const argv = decodeWindowsLine(win.command[0]);
   assert.deepEqual(argv.slice(0, 7), [
-    "c:/mozilla-build/python3/python3.exe",
+    "python3",
     "run-task",
     "--vcs-checkout=checkouts/gecko",
     "--task-cwd=checkouts/gecko",
     "--",
-    "c:/mozilla-build/python27/python.exe",
+    "python2.7",
     "-u",
   ]);
   assert.ok(

@@ -37,7 +37,7 @@ export interface MozharnessCommandParts {
 export function mozharnessCommandParts(inv: MozharnessInvocation, os: string): MozharnessCommandParts {
   return {
     beforeChunk: [
-      os === "windows" ? "c:/mozilla-build/python27/python.exe" : "python2.7",
+      "python2.7", // from the image's PATH, on every OS
       "-u",
       `${MOZHARNESS_DIR}/${inv.script}`,
       ...mozharnessArgv({ ...inv, chunkArgs: [] }),

@@ -53,16 +53,19 @@ export function workerPayload(p: PayloadInput, kind: WorkerKind): Payload {
   return kind === "docker-worker" ? dockerWorkerPayload(p) : genericWorkerPayload(p, kind);
 }
 
-/** The payload's `command` for `command` run by run-task in the checkout-relative `cwd`. */
+/**
+ * The payload's `command` for `command` run by run-task in the checkout-relative `cwd`. Programs are named, not
+ * pathed: a worker image provides `run-task` (docker-worker), `python3` and `python2.7` on its PATH (README, "Using
+ * the output: TaskCluster"), so a task runs on any image that does, not only where one image keeps them.
+ */
 export function workerCommand(kind: WorkerKind, command: readonly Arg[], cwd: string): unknown[] {
   if (kind === "docker-worker") {
+    // the cache mount point: docker-worker creates it in any image
     const checkout = `${DOCKER_HOME}/${CHECKOUT}`;
-    return withPrefix([`${DOCKER_HOME}/bin/run-task`], checkout, joinPath(checkout, cwd), command);
+    return withPrefix(["run-task"], checkout, joinPath(checkout, cwd), command);
   }
-  const windows = kind === "generic-worker-windows";
-  const python3 = windows ? "c:/mozilla-build/python3/python3.exe" : "python3";
-  const argv = withPrefix([python3, "run-task"], CHECKOUT, joinPath(CHECKOUT, cwd), command);
-  return windows ? [windowsCommandLine(argv)] : [argv];
+  const argv = withPrefix(["python3", "run-task"], CHECKOUT, joinPath(CHECKOUT, cwd), command);
+  return kind === "generic-worker-windows" ? [windowsCommandLine(argv)] : [argv];
 }
 
 /** docker-worker: run-task from the image, the checkout in a cache, artifacts as a map. */
