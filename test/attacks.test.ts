@@ -87,6 +87,10 @@ test("keys named __proto__, constructor and prototype compile as data and touch 
     "__proto__: {polluted: yes}\n    constructor: {prototype: {polluted: yes}}\n    prototype: {polluted: yes}";
   const t = tree({
     "suites/proto.yml": readFileSync(join(CORPUS, "accepted/prototype-keys/configs/suites/proto.yml"), "utf8"),
+    "harnesses/mochitest.yml": readFileSync(
+      join(CORPUS, "accepted/prototype-keys/configs/harnesses/mochitest.yml"),
+      "utf8",
+    ),
     "platforms/linux64.yml": `${readFileSync(join(BASE, "configs/platforms/linux64.yml"), "utf8")}mozharness:\n  settings:\n    ${keys}\n    exes: {__proto__: {polluted: yes}}\n`,
     "branches/central.yml": `${readFileSync(join(BASE, "configs/branches/central.yml"), "utf8")}job:\n  env: {__proto__: polluted, constructor: polluted}\n  mach:\n    kwargs:\n      ${keys.replace(/\n {4}/g, "\n      ")}\n`,
   });
