@@ -9,14 +9,14 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { test } from "node:test";
 import { compile } from "../src/compile.js";
 import { escapeRegex } from "../src/emit/task-regex.js";
+import { makeRepository } from "./helpers/checkout.js";
 import { Children, freePort, outputOf, readIfExists, waitFor } from "./helpers/processes.js";
-import { PYTHON2, sharedPath } from "./helpers/shared.js";
 import { REPO } from "./helpers/tree.js";
 
 const BRANCH = "mozilla-central";
@@ -47,20 +47,6 @@ function chooseJobs(): { chosen: Chosen[]; files: readonly { readonly path: stri
   return { chosen, files: r.value.files };
 }
 
-/** The tree a build checks out: generated/ and mozharness at testing/mozharness, committed to a git repository. */
-function makeRepository(dir: string, files: readonly { readonly path: string; readonly content: string }[]): void {
-  for (const f of files) {
-    mkdirSync(dirname(join(dir, "generated", f.path)), { recursive: true });
-    writeFileSync(join(dir, "generated", f.path), f.content);
-  }
-  cpSync(sharedPath("consumers", "mozharness-2015"), join(dir, "testing", "mozharness"), { recursive: true });
-  const git = (...args: string[]) =>
-    execFileSync("git", ["-c", "user.name=jobdef", "-c", "user.email=jobdef@example.com", ...args], { cwd: dir });
-  git("init", "-q", "-b", "main");
-  git("add", "-A");
-  git("commit", "-q", "-m", "the pushed revision");
-}
-
 /** The fake build a 2015 build would have uploaded: an installer and the test packages, as file URLs. */
 function makeBuild(dir: string, os: string): string[] {
   mkdirSync(dir, { recursive: true });
@@ -89,7 +75,7 @@ test("a real buildbot master and workers run one builder per platform family, up
     const port = await freePort();
     const env = {
       ...process.env,
-      ...PYTHON2.env,
+      PYENV_VERSION: "2.7.18", // the worker's `python` is Python 2.7, as a 2015 test slave's
       PYTHONDONTWRITEBYTECODE: "1",
       JOBDEF_GENERATED: join(repository, "generated"),
       JOBDEF_REPOSITORY: repository,
