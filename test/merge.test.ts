@@ -158,11 +158,11 @@ const CASES: [string, { files?: Record<string, string | null>; sets?: string[]; 
     {
       files: {
         "configs/suites/plain.yml": suite(
-          "mach:\n  kwargs:\n    test_paths: {$value: null}\n    odd: {$value: {by-platform: {x: 1}}}\n",
+          "mach:\n  kwargs:\n    test_paths: {$value: null}\n    subsuite: {$value: {by-platform: {x: 1}}}\n",
         ),
       },
       want: [
-        { label: LINUX_DEBUG, path: "mach.kwargs", value: { test_paths: null, odd: { "by-platform": { x: 1 } } } },
+        { label: LINUX_DEBUG, path: "mach.kwargs", value: { test_paths: null, subsuite: { "by-platform": { x: 1 } } } },
       ],
     },
   ],
