@@ -11,6 +11,7 @@ interface ImportOptions {
   inTree?: string;
   buildbot?: string;
   lists?: string;
+  assign: string[];
   platform?: string;
   pythonCwd: string;
   pythonExecutable?: string;
@@ -33,7 +34,10 @@ with os.getcwd() and sys.executable as on a 2015 test machine (--python-cwd, --p
 the config already evaluated. Several platforms go into one tree: settings they share into defaults.yml, values that
 differ keyed by platform. Each drafted file ends with a stamp of its text: --force overwrites a drafted file nobody
 edited, and keeps a hand-edited one, writing the new draft beside it as <file>.rej. Values marked "# TODO: check"
-are guesses: review them, add configs/branches/<branch>.yml, then run jobdef validate.`;
+are guesses: review them, add configs/branches/<branch>.yml, then run jobdef validate. A buildername that several
+lists give differently (reftest in REFTEST_ONE_CHUNK and REFTEST_TWO_CHUNKS) becomes one suite, keyed by platform,
+build type and branch, when --assign says where each list ran (--assign REFTEST_TWO_CHUNKS=linux64/opt); the one
+list left unassigned runs everywhere else. Without it the first list wins, with a warning.`;
 
 export function register(program: Command): void {
   program
@@ -48,6 +52,12 @@ export function register(program: Command): void {
     .option("--in-tree <file>", "in-tree mozharness config, .py or .json (testing/config/mozharness/linux_config.py)")
     .option("--buildbot <file>", "buildbot-configs suite lists as JSON: NAME → [[buildername, {...}], ...]")
     .option("--lists <names>", "comma-separated suite lists to import (default: all, in file order)")
+    .option(
+      "--assign <LIST=platform[/build-type[/branch]]>",
+      "where a suite list ran (* for any), as mozilla-tests/config.py chose; folds a buildername's lists into one suite (repeatable)",
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
     .option("--platform <name>", "with one --mozharness file: also draft configs/platforms/<name>.yml")
     .option("--python-cwd <dir>", "os.getcwd() while a .py config runs", "/builds/slave/test")
     .option(
@@ -63,6 +73,7 @@ export function register(program: Command): void {
     .addHelpText("after", EXAMPLE)
     .action(async (o: ImportOptions) => {
       const { importConfigs } = await import("../import/index.js");
+      const { parseAssignment } = await import("../import/variants.js");
       const { PACKAGE_ROOT } = await import("../package-root.js");
       const { planWrites } = await import("../import/stamp.js");
       const outDir = resolve(o.out);
@@ -91,6 +102,9 @@ export function register(program: Command): void {
             }
           : {}),
         ...(o.platform ? { platform: o.platform } : {}),
+        ...(o.assign.length
+          ? { assignments: o.assign.map((a) => parseAssignment(a) ?? stop([badAssignment(a)], o)) }
+          : {}),
       };
       const r = importConfigs(inputs, { outDir, schemasDir: join(PACKAGE_ROOT, "schemas") });
       if (!r.ok) stop(r.diagnostics, o);
@@ -161,6 +175,10 @@ function readInput(path: string, o: ImportOptions): { path: string; text: string
 }
 
 /** Diagnostics of import print like every command's; paths in them are as the user gave them (root: cwd). */
+function badAssignment(text: string): Diagnostic {
+  return error("JD064", `cannot import: --assign ${text}: expected LIST=platform[/build-type[/branch]], * for any`);
+}
+
 function stop(list: readonly Diagnostic[], o: ImportOptions): never {
   report(list, { root: ".", format: o.format });
   throw new ExitError(EXIT.diagnostics);

@@ -10,11 +10,12 @@ import { type Draft, draftPath } from "./draft.js";
 import { keyedByPlatform, splitSharedSettings } from "./factor.js";
 import { draftDefaults, draftHarnesses, knownHarnesses, mozharnessSettings, type PlatformConfig } from "./harnesses.js";
 import { type BuildbotEntry, type InputText, readBuildbot, readInTree, readMozharness } from "./inputs.js";
-import { draftPlatform } from "./platform.js";
+import { DRAFT_BUILD_TYPES, draftPlatform } from "./platform.js";
 import { renderDraft, todoLines } from "./render.js";
 import { stampDraft } from "./stamp.js";
 import { draftSuites, type SuitePlan } from "./suites.js";
 import { KNOWN_GROUPS } from "./symbols.js";
+import type { Assignment } from "./variants.js";
 
 /** One platform's mozharness repository config (a Python config evaluated to JSON text, or JSON). */
 export interface PlatformInput {
@@ -32,6 +33,8 @@ export interface ImportInputs {
   readonly buildbot?: InputText;
   /** Suite lists to import, in this order; all of them, in file order, by default. */
   readonly lists?: readonly string[];
+  /** Where suite lists ran (`mozilla-tests/config.py`'s choices), to fold a buildername's variants into one suite. */
+  readonly assignments?: readonly Assignment[];
 }
 
 export interface ImportOptions {
@@ -78,7 +81,9 @@ export function importConfigs(inputs: ImportInputs, options: ImportOptions): Res
 
   // 2. suites from the buildbot lists; then what no suite selects goes to its harness's also-suites
   const known = knownHarnesses(platforms, inTree?.value);
-  const suites = draftSuites(entries, platforms, known, inputs.buildbot?.path ?? "");
+  const wrong = unknownAssignments(inputs.assignments ?? [], buildbot?.value, platforms);
+  if (wrong.length) return fail(wrong);
+  const suites = draftSuites(entries, platforms, known, inputs.buildbot?.path ?? "", inputs.assignments);
   const scripted = suites.plans.filter((p) => p.scripted).map((p) => p.harness);
   const also = leftoverEntries(platforms, suites.plans);
   // 3. settings: shared ones in defaults.yml, the rest in each platform's file
@@ -120,9 +125,7 @@ function leftoverEntries(platforms: readonly PlatformConfig[], plans: readonly S
     const perPlatform = new Map<string, unknown>();
     for (const p of platforms) {
       if (!Object.keys(p.moz.suites).length) continue;
-      const selected = new Set(
-        plans.filter((s) => s.harness === h && s.runOn?.includes(p.name)).map((s) => s.suiteName),
-      );
+      const selected = new Set(plans.filter((s) => s.harness === h).flatMap((s) => s.selects?.get(p.name) ?? []));
       const left = Object.entries(p.moz.suites[h] ?? {})
         .filter(([name]) => !selected.has(name))
         .sort(([a], [b]) => byCodePoint(a, b));
@@ -131,6 +134,25 @@ function leftoverEntries(platforms: readonly PlatformConfig[], plans: readonly S
     const names = [...perPlatform.keys()];
     const value = keyedByPlatform(perPlatform, names);
     if (value !== undefined && !(isMapping(value) && !Object.keys(value).length)) out.set(h, value);
+  }
+  return out;
+}
+
+/** An assignment naming a list, platform or build type the inputs do not have: a JD064 each. */
+function unknownAssignments(
+  assignments: readonly Assignment[],
+  lists: Map<string, BuildbotEntry[]> | undefined,
+  platforms: readonly PlatformConfig[],
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const names = platforms.map((p) => p.name);
+  for (const a of assignments) {
+    const where = `cannot import: --assign ${a.list}`;
+    if (!lists?.has(a.list)) out.push(error("JD064", `${where}: no such suite list${lists ? "" : " (no --buildbot)"}`));
+    else if (a.platform !== undefined && !names.includes(a.platform))
+      out.push(error("JD064", `${where}: no platform ${a.platform} is imported (${names.join(", ")})`));
+    else if (a.buildType !== undefined && !(DRAFT_BUILD_TYPES as readonly string[]).includes(a.buildType))
+      out.push(error("JD064", `${where}: build type ${a.buildType} is not one of ${DRAFT_BUILD_TYPES.join(", ")}`));
   }
   return out;
 }

@@ -1,6 +1,9 @@
 /** A platform file drafted from a mozharness config: the OS guessed, worker values as placeholders to review. */
 import type { Draft, Note } from "./draft.js";
 
+/** The build types a drafted platform starts with (a placeholder to review). */
+export const DRAFT_BUILD_TYPES = ["opt", "debug"] as const;
+
 type Os = "linux" | "macosx" | "windows" | "android";
 
 /** The OS a mozharness config is for, from its file name, else from its settings. */
@@ -35,7 +38,7 @@ export function draftPlatform(name: string, configPath: string, settings: Readon
   const value: Record<string, unknown> = {
     description: `${name}, drafted from ${configPath.replace(/^.*[\\/]/, "")}`,
     os,
-    "build-types": ["opt", "debug"],
+    "build-types": [...DRAFT_BUILD_TYPES],
     tags: os === "android" ? ["mobile"] : ["desktop"],
     treeherder: { machine: name },
     worker,

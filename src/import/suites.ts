@@ -2,11 +2,14 @@
 import { type Diagnostic, error } from "../diagnostics.js";
 import { deepEqual } from "../merge.js";
 import { NAME_RE } from "../names.js";
+import { byCodePoint, isMapping } from "../values.js";
 import { type Draft, type Note, normaliseName } from "./draft.js";
 import { keyedByPlatform, platformPattern } from "./factor.js";
 import type { PlatformConfig } from "./harnesses.js";
 import type { BuildbotEntry, SuiteOptions } from "./inputs.js";
+import { DRAFT_BUILD_TYPES } from "./platform.js";
 import { chooseSymbols } from "./symbols.js";
+import { type Assignment, contexts, foldPlaced, type Placed, valueOnPlatform, variantAt } from "./variants.js";
 
 const DESKTOP_UNITTEST = "scripts/desktop_unittest.py";
 const HANDLED = new Set([
@@ -28,10 +31,8 @@ export interface SuitePlan {
   readonly harness: string;
   /** True when the harness comes from the script, not from a `--<h>-suite` argument. */
   readonly scripted: boolean;
-  /** The platforms the suite runs on, once drafted: those whose config has its suite, all of them otherwise. */
-  runOn?: readonly string[];
-  /** The `all_<h>_suites` key its job selects first, once drafted. */
-  suiteName?: string;
+  /** Once drafted: per platform it runs on, the `all_<h>_suites` keys its jobs select first there. */
+  selects?: Map<string, string[]>;
 }
 
 export interface DraftedSuites {
@@ -40,50 +41,168 @@ export interface DraftedSuites {
   readonly warnings: Diagnostic[];
 }
 
-/** One suite per distinct buildername of `entries` (in order: the first seen wins), for harnesses in `known`. */
+interface Variant {
+  readonly entry: BuildbotEntry;
+  readonly lists: string[];
+}
+
+/**
+ * One suite per distinct buildername of `entries`, for harnesses in `known`. A buildername whose lists disagree
+ * (variants) is folded into one suite where `assignments` say where each list ran; otherwise the first list wins.
+ */
 export function draftSuites(
   entries: readonly BuildbotEntry[],
   platforms: readonly PlatformConfig[],
   known: ReadonlySet<string>,
   buildbotPath: string,
+  assignments: readonly Assignment[] = [],
 ): DraftedSuites {
   const warnings: Diagnostic[] = [];
   const warn = (m: string) =>
     warnings.push({ ...error("JD065", m, { file: buildbotPath, line: 1, column: 1 }), severity: "warning" });
-  const plans = new Map<string, SuitePlan>();
+  const byName = new Map<string, Variant[]>();
   for (const entry of entries) {
     const name = normaliseName(entry.builder);
-    const where = `${entry.list}: ${entry.builder}`;
     if (!NAME_RE.test(name)) {
-      warn(`${where}: no suite name can be made of this buildername; skipped`);
+      warn(`${entry.list}: ${entry.builder}: no suite name can be made of this buildername; skipped`);
       continue;
     }
-    const seen = plans.get(name);
-    if (seen) {
-      if (seen.entry.builder === entry.builder && deepEqual(seen.entry.settings, entry.settings)) {
-        if (!seen.lists.includes(entry.list)) seen.lists.push(entry.list);
-      } else
-        warn(
-          `${where} differs from ${seen.entry.list}'s (${differences(seen.entry.settings, entry.settings)}): kept ${seen.entry.list}'s; make a second suite by hand if both are needed`,
-        );
-      continue;
-    }
-    if (entry.settings.use_mozharness === false) {
-      warn(`${where}: not a mozharness job (use_mozharness false); skipped`);
-      continue;
-    }
-    const unknown = Object.keys(entry.settings).filter((k) => !HANDLED.has(k));
-    if (unknown.length) warn(`${where}: ${unknown.join(", ")} not imported`);
-    const harness = harnessOf(entry, known);
-    if (!harness) {
-      warn(`${where}: no --<harness>-suite argument and no script to tell the harness by; skipped`);
-      continue;
-    }
-    plans.set(name, { name, entry, lists: [entry.list], ...harness });
+    const variants = byName.get(name) ?? [];
+    const same = variants.find((v) => v.entry.builder === entry.builder && deepEqual(v.entry.settings, entry.settings));
+    if (same) {
+      if (!same.lists.includes(entry.list)) same.lists.push(entry.list);
+    } else byName.set(name, [...variants, { entry, lists: [entry.list] }]);
   }
-  const symbols = chooseSymbols([...plans.keys()]);
-  const drafts = [...plans.values()].map((p) => draftSuite(p, platforms, symbols.get(p.name)!));
-  return { drafts, plans: [...plans.values()], warnings };
+  const plans: { plan: SuitePlan; variants: SuitePlan[] }[] = [];
+  for (const [name, variants] of byName) {
+    const usable = variants.flatMap((v) => {
+      const plan = planOf(name, v, known, warn);
+      return plan ? [plan] : [];
+    });
+    if (!usable.length) continue;
+    const first = usable[0]!;
+    const folded = usable.filter((v) => v.harness === first.harness && v.scripted === first.scripted);
+    for (const v of usable)
+      if (!folded.includes(v))
+        warn(`${v.lists.join(", ")}: ${v.entry.builder} runs another harness than ${first.lists[0]}'s; skipped`);
+    plans.push({ plan: { ...first, lists: folded.flatMap((v) => v.lists) }, variants: folded });
+  }
+  const symbols = chooseSymbols(plans.map((p) => p.plan.name));
+  const drafts = plans.map(({ plan, variants }) => {
+    const symbol = symbols.get(plan.name)!;
+    if (variants.length === 1) return draftSuite(plan, platforms, symbol);
+    const folded = foldVariants(plan, variants, platforms, symbol, assignments);
+    if (typeof folded !== "string") return folded;
+    const kept = variants[0]!;
+    for (const v of variants.slice(1))
+      warn(
+        `${v.lists.join(", ")}: ${v.entry.builder} differs from ${kept.lists[0]}'s (${differences(kept.entry.settings, v.entry.settings)}): kept ${kept.lists[0]}'s (${folded}); say where each list ran with --assign LIST=platform/build-type/branch, or make a second suite by hand`,
+      );
+    const draft = draftSuite(kept, platforms, symbol);
+    plan.selects = kept.selects;
+    return draft;
+  });
+  return { drafts, plans: plans.map((p) => p.plan), warnings };
+}
+
+/** A variant's plan: undefined (with a warning) when it is no mozharness job of a known harness. */
+function planOf(name: string, v: Variant, known: ReadonlySet<string>, warn: (m: string) => void) {
+  const { entry } = v;
+  const where = `${v.lists.join(", ")}: ${entry.builder}`;
+  if (entry.settings.use_mozharness === false) {
+    warn(`${where}: not a mozharness job (use_mozharness false); skipped`);
+    return undefined;
+  }
+  const unknown = Object.keys(entry.settings).filter((k) => !HANDLED.has(k));
+  if (unknown.length) warn(`${where}: ${unknown.join(", ")} not imported`);
+  const harness = harnessOf(entry, known);
+  if (!harness) {
+    warn(`${where}: no --<harness>-suite argument and no script to tell the harness by; skipped`);
+    return undefined;
+  }
+  return { name, entry, lists: [...v.lists], ...harness } satisfies SuitePlan;
+}
+
+/**
+ * The variants' drafts folded into one suite, each context (platform, build type, branch) given the variant
+ * assigned to it; a string saying why when they cannot be.
+ */
+function foldVariants(
+  plan: SuitePlan,
+  variants: readonly SuitePlan[],
+  platforms: readonly PlatformConfig[],
+  symbol: { symbol: string; guessed: boolean },
+  assignments: readonly Assignment[],
+): Draft | string {
+  const drafts = variants.map((v) => draftSuite(v, platforms, symbol));
+  const branches = [...new Set(assignments.flatMap((a) => (a.branch ? [a.branch] : [])))].sort(byCodePoint);
+  const lists = variants.map((v) => v.lists);
+  const placed: Placed[] = [];
+  const selects = new Map<string, string[]>();
+  for (const context of contexts(
+    platforms.map((p) => p.name),
+    DRAFT_BUILD_TYPES,
+    branches,
+  )) {
+    const i = variantAt(context, lists, assignments);
+    if (typeof i === "string") return i;
+    const chosen = variants[i]!.selects?.get(context.platform);
+    if (!chosen) continue; // that variant does not run on this platform
+    const names = selects.get(context.platform) ?? [];
+    selects.set(context.platform, [...new Set([...names, ...chosen])]);
+    const { "run-on": _, description: __, ...value } = drafts[i]!.value;
+    placed.push({ context, value: valueOnPlatform(value, context.platform) });
+  }
+  if (!placed.length) return "none of them runs where it is assigned";
+  const value = foldPlaced(placed);
+  if (value === undefined) return "a field one list sets has no value in another";
+  plan.selects = selects;
+  const whole: Record<string, unknown> = {
+    description: `${plan.entry.builder}, from buildbot-configs ${plan.lists.join(", ")}`,
+    ...(value as Record<string, unknown>),
+  };
+  if (drafts[0]!.value["run-on"] !== undefined)
+    whole["run-on"] = { platforms: [...selects.keys()].map(platformPattern) };
+  const ordered = Object.fromEntries(fieldOrder(drafts).flatMap((k) => (k in whole ? [[k, whole[k]]] : [])));
+  return suiteDraft(plan, ordered, drafts);
+}
+
+/** The drafts' fields in the order a draft writes them, each field after the ones it follows in some draft. */
+function fieldOrder(drafts: readonly Draft[]): string[] {
+  const order: string[] = [];
+  for (const d of drafts) {
+    let at = -1;
+    for (const k of Object.keys(d.value)) {
+      const i = order.indexOf(k);
+      if (i < 0) order.splice(++at, 0, k);
+      else at = i;
+    }
+  }
+  return order;
+}
+
+function suiteDraft(plan: SuitePlan, value: Record<string, unknown>, drafts: readonly Draft[]): Draft {
+  // the variants' notes, where their path is still in the folded value
+  const notes: Note[] = [];
+  for (const n of drafts.flatMap((d) => d.notes))
+    if (hasPath(value, n.path) && !notes.some((m) => m.text === n.text && m.path.join() === n.path.join()))
+      notes.push(n);
+  return {
+    kind: "suites",
+    name: plan.name,
+    header: [`Drafted by jobdef import from buildbot-configs ${plan.lists.join(", ")}, where --assign said each ran.`],
+    value,
+    notes,
+  };
+}
+
+function hasPath(value: unknown, path: readonly string[]): boolean {
+  let v = value;
+  for (const k of path) {
+    if (!isMapping(v) || !Object.hasOwn(v, k)) return false;
+    v = v[k];
+  }
+  return true;
 }
 
 interface SuiteArg {
@@ -143,13 +262,14 @@ function draftSuite(
   // desktop platforms: those whose config has suite lists (an Android emulator config has none)
   const desktop = platforms.filter((p) => Object.keys(p.moz.suites).length);
   let runOn = (desktop.length ? desktop : platforms).map((p) => p.name);
+  let suiteName: string | undefined;
   let extra = args;
   if (chosen) {
     // `--h-suite a,b` runs a then b: one suite-name; b's entry comes from the harness's also-suites
     const first = chosen.suites[0]!;
     mozharness["suite-name"] = chosen.suites.join(",");
     extra = [...args.slice(0, chosen.index), ...args.slice(chosen.index + chosen.width)];
-    plan.suiteName = first;
+    suiteName = first;
     const having = platforms.filter((p) => p.moz.suites[harness]?.[first] !== undefined);
     if (!having.length)
       notes.push({
@@ -163,7 +283,7 @@ function draftSuite(
     }
   } else if (platforms.length > 1)
     notes.push({ path: ["run-on", "platforms"], text: "the lists do not say where this ran", todo: true });
-  plan.runOn = runOn;
+  plan.selects = new Map(runOn.map((p) => [p, suiteName === undefined ? [] : [suiteName]]));
   if (extra.length) {
     mozharness["extra-args"] = extra;
     const more = suiteArgs(extra).map((a) => a.suites.join(","));
