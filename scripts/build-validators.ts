@@ -7,8 +7,9 @@ import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { validatorsCode } from "../src/precompile.js";
 import { PRECOMPILED_FILE } from "../src/schemas.js";
+import { DEFAULT_VOCABULARY } from "../src/vocabulary.js";
 
 mkdirSync(dirname(PRECOMPILED_FILE), { recursive: true });
 const tmp = `${PRECOMPILED_FILE}.${process.pid}.tmp`;
-writeFileSync(tmp, validatorsCode());
+writeFileSync(tmp, validatorsCode(DEFAULT_VOCABULARY.schemas));
 renameSync(tmp, PRECOMPILED_FILE);

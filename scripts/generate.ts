@@ -1,11 +1,12 @@
 /**
- * Writes schemas/*.schema.json from scripts/schema-source.ts, then generated/types/index.ts from those schemas:
+ * Writes schemas/*.schema.json (the default vocabulary's, src/schema-source.ts), then generated/types/index.ts from those schemas:
  * json-schema-to-typescript turns each schema into declarations, ts-morph assembles them into one readonly module.
  * `--check` writes nothing and exits 1 when either is stale (the test suite runs it).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { schemaText } from "../src/schemas.js";
+import { DEFAULT_VOCABULARY } from "../src/vocabulary.js";
 import { renderTypes } from "./render-types.js";
-import { buildSchemas } from "./schema-source.js";
 
 const check = process.argv.includes("--check");
 const stale: string[] = [];
@@ -17,10 +18,9 @@ function put(path: string, text: string): void {
   else writeFileSync(path, text);
 }
 
-const schemas = buildSchemas();
+const schemas = DEFAULT_VOCABULARY.schemas.schemas;
 mkdirSync("schemas", { recursive: true });
-for (const [kind, schema] of Object.entries(schemas))
-  put(`schemas/${kind}.schema.json`, `${JSON.stringify(schema, null, 2)}\n`);
+for (const [kind, schema] of Object.entries(schemas)) put(`schemas/${kind}.schema.json`, schemaText(schema));
 mkdirSync("generated/types", { recursive: true });
 put("generated/types/index.ts", await renderTypes(schemas));
 

@@ -4,17 +4,21 @@
  */
 import { ajvDiagnostics, kindOf } from "./ajv-errors.js";
 import { type Code, type Diagnostic, error } from "./diagnostics.js";
-import { ATTRIBUTES, armRegex, keyedByAttribute } from "./keyed-by.js";
+import { armRegex, keyedByAttribute } from "./keyed-by.js";
 import { nearest } from "./names.js";
-import { type JsonSchema, pieceValidator, schemaOf } from "./schemas.js";
+import type { JsonSchema } from "./schemas.js";
 import { formatPath, type PathSegment, type SourceFile } from "./source.js";
 import { isMapping } from "./values.js";
+import type { Vocabulary } from "./vocabulary.js";
 
-export const LIST_OPS = ["$append", "$prepend", "$remove"] as const;
-export const MAP_OPS = ["$replace"] as const;
-
-/** Checks `value` (found at `path` in `file`) as a job layer. */
-export function checkJobLayer(value: unknown, file: SourceFile, path: readonly PathSegment[], out: Diagnostic[]): void {
+/** Checks `value` (found at `path` in `file`) as a job layer of `vocabulary`. */
+export function checkJobLayer(
+  value: unknown,
+  file: SourceFile,
+  path: readonly PathSegment[],
+  out: Diagnostic[],
+  vocabulary: Vocabulary,
+): void {
   if (!isMapping(value)) {
     out.push(
       error(
@@ -25,7 +29,7 @@ export function checkJobLayer(value: unknown, file: SourceFile, path: readonly P
     );
     return;
   }
-  new LayerChecker(file, out).mapping(value, schemaOf("job"), [...path], "job");
+  new LayerChecker(file, out, vocabulary).mapping(value, vocabulary.schemas.schemaOf("job"), [...path], "job");
 }
 
 /** Walks one layer of one file; `key` names the schema piece (`job.mozharness.options`) for its compiled validator. */
@@ -33,6 +37,7 @@ class LayerChecker {
   constructor(
     private readonly file: SourceFile,
     private readonly out: Diagnostic[],
+    private readonly vocabulary: Vocabulary,
   ) {}
 
   private report(code: Code, message: string, path: PathSegment[], onKey = false): void {
@@ -64,6 +69,7 @@ class LayerChecker {
       return;
     }
     const op = operatorOf(value);
+    // `$value` is a literal: its operand is the field's value, not an operand of the field's kind
     if (op === "$value") {
       const literal = (value as { $value: unknown }).$value;
       // A literal null: the merged job's schema decides whether the field allows it.
@@ -81,7 +87,7 @@ class LayerChecker {
   }
 
   private leaf(value: unknown, schema: JsonSchema, path: PathSegment[], key: string): void {
-    const validate = pieceValidator(schema, key);
+    const validate = this.vocabulary.schemas.pieceValidator(schema, key);
     if (!validate(value)) this.out.push(...ajvDiagnostics(validate.errors ?? [], this.file, path));
   }
 
@@ -94,7 +100,8 @@ class LayerChecker {
   ): void {
     const isList = schema.type === "array";
     const isMap = schema.type === "object";
-    const allowed: readonly string[] = isList ? LIST_OPS : isMap ? MAP_OPS : [];
+    const on = isList ? "list" : isMap ? "mapping" : undefined;
+    const allowed = this.vocabulary.operators.filter((o) => o.on === on).map((o) => o.name as string);
     if (!allowed.includes(op)) {
       const what = isList ? "a list" : isMap ? "a mapping" : `a ${String(schema.type ?? "scalar")}`;
       const use = allowed.length ? `; use ${allowed.join(", ")}` : "";
@@ -117,8 +124,8 @@ class LayerChecker {
     key: string,
   ): void {
     const byKey = `by-${attr}`;
-    const attributes = ATTRIBUTES.map((a) => `by-${a}`);
-    if (!(ATTRIBUTES as readonly string[]).includes(attr)) {
+    const attributes = this.vocabulary.attributeNames.map((a) => `by-${a}`);
+    if (!this.vocabulary.attributeNames.includes(attr)) {
       const hint = nearest(byKey, attributes, 1);
       const help = hint.length ? ` (did you mean "${hint[0]}"?)` : "";
       const message = `${formatPath(path)}: unknown keyed-by attribute "${byKey}"${help}; attributes are ${attributes.join(", ")}`;

@@ -1,13 +1,12 @@
 /** The pipeline, in plain sight: load → validate → expand → emit. The library never prints, writes or exits. */
 import { type Diagnostic, fail, ok, type Result, sortDiagnostics } from "./diagnostics.js";
-import { TARGET_CHECKS } from "./emit/checks.js";
-import { EMITTERS } from "./emit/index.js";
 import type { OutputFile } from "./emit/types.js";
 import { type BranchJobs, checkJobs, expandTree } from "./expand.js";
 import { loadTree } from "./load.js";
 import type { Layer, TargetName, Tree } from "./model.js";
 import { validateTree } from "./validate.js";
 import { byCodePoint } from "./values.js";
+import { DEFAULT_VOCABULARY, type Vocabulary } from "./vocabulary.js";
 
 export interface CompileOptions {
   readonly root: string;
@@ -19,7 +18,11 @@ export interface CompileOptions {
   readonly overrides?: readonly Layer[];
   /** Called once per stage with its duration (the CLI's --debug). */
   readonly onStage?: (stage: string, ms: number) => void;
+  /** Attributes, operators and targets; jobdef's own when absent. */
+  readonly vocabulary?: Vocabulary;
 }
+
+type LoadOptions = Pick<CompileOptions, "onStage" | "vocabulary">;
 
 export interface Compiled {
   readonly tree: Tree;
@@ -36,12 +39,12 @@ function timed<T>(options: { onStage?: (s: string, ms: number) => void }, stage:
 }
 
 /** Load and validate the tree (what `jobdef validate` runs). */
-export function loadValidTree(root: string, options: { onStage?: (s: string, ms: number) => void } = {}): Result<Tree> {
+export function loadValidTree(root: string, options: LoadOptions = {}): Result<Tree> {
   // 1. read and parse every file once
   const loaded = timed(options, "load", () => loadTree(root));
   if (!loaded.ok) return loaded;
   // 2. schemas, then semantic rules
-  return timed(options, "validate", () => validateTree(loaded.value));
+  return timed(options, "validate", () => validateTree(loaded.value, options.vocabulary ?? DEFAULT_VOCABULARY));
 }
 
 /** Expand jobs for the given branches (what `list`, `explain` and `try` need). */
@@ -61,7 +64,7 @@ export function checkAllJobs(tree: Tree, options: Pick<CompileOptions, "onStage"
   const report = (d: Diagnostic) => emitted.push(d);
   // every target's checks too, platform by platform: what compile would refuse for any branch and target
   const onPlatform = (branch: BranchJobs) => {
-    for (const check of Object.values(TARGET_CHECKS)) check({ tree, branch, report });
+    for (const target of Object.values(tree.vocabulary.targets)) target.check({ tree, branch, report });
   };
   const { jobs, diagnostics } = timed(options, "expand", () => checkJobs(tree, { onPlatform }));
   const all = [...diagnostics, ...emitted];
@@ -73,16 +76,12 @@ export function checkAllJobs(tree: Tree, options: Pick<CompileOptions, "onStage"
 function unknownBranches(tree: Tree, names: readonly string[] = []): Result<never> | undefined {
   const unknown = names.filter((b) => !tree.branches.has(b));
   if (!unknown.length) return undefined;
-  return fail(
-    unknown.map(
-      (b) =>
-        ({
-          code: "JD020",
-          severity: "error",
-          message: `unknown branch "${b}"; branches: ${[...tree.branches.keys()].sort().join(", ")}`,
-        }) as Diagnostic,
-    ),
-  );
+  return fail(unknown.map((b) => unknownName("branch", b, [...tree.branches.keys()].sort())));
+}
+
+function unknownName(what: "branch" | "target", name: string, known: readonly string[]): Diagnostic {
+  const message = `unknown ${what} "${name}"; ${what === "branch" ? "branches" : "targets"}: ${known.join(", ")}`;
+  return { code: "JD020", severity: "error", message } as Diagnostic;
 }
 
 /** The whole pipeline: output files in memory, in a fixed order. */
@@ -99,11 +98,14 @@ export function compile(options: CompileOptions): Result<Compiled> {
   const expanded = expandJobs(tree.value, { ...options, branches: branchNames });
   if (!expanded.ok) return expanded;
   const targets = options.targets?.length ? options.targets : tree.value.settings.checkedIn.targets;
+  const unknown = targets.filter((t) => !Object.hasOwn(tree.value.vocabulary.targets, t));
+  if (unknown.length) return fail(unknown.map((t) => unknownName("target", t, tree.value.vocabulary.targetNames)));
   // 4. every registered emitter, for every branch
   const emitted: Diagnostic[] = [];
   const report = (d: Diagnostic) => emitted.push(d);
+  const emitters = targets.map((t) => tree.value.vocabulary.targets[t].emit);
   const files = timed(options, "emit", () =>
-    expanded.value.flatMap((branch) => targets.flatMap((t) => EMITTERS[t]({ tree: tree.value, branch, report }))),
+    expanded.value.flatMap((branch) => emitters.flatMap((emit) => emit({ tree: tree.value, branch, report }))),
   );
   if (emitted.some((d) => d.severity === "error")) return fail(sortDiagnostics(emitted));
   files.sort((a, b) => byCodePoint(a.path, b.path));

@@ -4,16 +4,16 @@ import type { MergedJob } from "../generated/types/index.js";
 import { ajvDiagnostics } from "./ajv-errors.js";
 import { type Code, type Diagnostic, error, type Position, type Related } from "./diagnostics.js";
 import { type ChunkedSuite, PlatformClashes } from "./job-clashes.js";
-import type { Attribute, JobContext } from "./keyed-by.js";
 import { LIMITS } from "./limits.js";
 import { unknownMachKwargs } from "./mach-kwargs.js";
 import { isOrigin, type Merged, type ProvenanceNode } from "./merge.js";
 import { FieldMergeCache, MergeCache } from "./merge-cache.js";
 import { type Branch, buildTypesOn, type Layer, type Platform, type Suite, type Tree } from "./model.js";
 import { chunkSymbol, fullMatch, jobLabel, splitSymbol, treeherderSymbol } from "./names.js";
-import { type ErrorObject, fileValidator } from "./schemas.js";
+import type { ErrorObject } from "./schemas.js";
 import type { PathSegment } from "./source.js";
 import { byCodePoint } from "./values.js";
+import type { JobPlace } from "./vocabulary.js";
 
 /** One job: a (branch, platform, build type, suite, chunk). Chunks of one suite share `spec` and `provenance`. */
 export interface Job {
@@ -177,29 +177,24 @@ function expandBranch(
     .sort((a, b) => byCodePoint(a.name, b.name));
   let jobs = 0;
   const clashes = new Clashes(tree);
-  const mergedJob = fileValidator("job");
+  const vocabulary = tree.vocabulary;
+  const mergedJob = vocabulary.schemas.fileValidator("job");
 
   for (const platform of platforms) {
     const platformClashes = new PlatformClashes<SuiteJobs>();
     for (const buildType of buildTypesOn(platform, branch)) {
       for (const suite of suites) {
-        const ctx: Partial<Record<Attribute, string>> = {
-          platform: platform.name,
-          "build-type": buildType,
-          branch: branch.name,
-          os: platform.spec.os,
-          suite: suite.name,
-        };
+        const place = { branch, platform, buildType, suite: suite.name };
         const base = [tree.defaults.layer, platform.layer, suite.layer, branch.layer, ...overrides].filter(
           (l): l is Layer => l !== undefined,
         );
-        const harnessOf = merges.harness.merge(base, ctx);
+        const harnessOf = merges.harness.merge(base, vocabulary.contextOf(place));
         if (harnessOf.diagnostics.length) {
           diagnostics.push(...harnessOf.diagnostics);
           continue;
         }
         const harness = harnessOf.merged.value.harness as string | undefined;
-        ctx.harness = harness;
+        const ctx = vocabulary.contextOf({ ...place, harness });
         const layers = layersFor(tree, suite, platform, branch, harness, overrides);
         const runOn = merges.runOn.merge(layers, ctx);
         if (runOn.diagnostics.length) {
@@ -213,7 +208,7 @@ function expandBranch(
           continue;
         }
         if (!mergedJob(merged.value)) {
-          diagnostics.push(...mergedJobErrors(mergedJob.errors ?? [], merged, suite, ctx));
+          diagnostics.push(...mergedJobErrors(mergedJob.errors ?? [], merged, suite, place));
           continue;
         }
         const spec = merged.value as unknown as MergedJob;
@@ -426,8 +421,8 @@ export function originAt(prov: Readonly<Record<string, ProvenanceNode>>, path: r
   return node.file.positionOf(node.path);
 }
 
-function mergedJobErrors(errors: ErrorObject[], merged: Merged, suite: Suite, ctx: JobContext): Diagnostic[] {
-  const where = `${ctx.platform}/${ctx["build-type"]} on ${ctx.branch}`;
+function mergedJobErrors(errors: ErrorObject[], merged: Merged, suite: Suite, place: JobPlace): Diagnostic[] {
+  const where = `${place.platform.name}/${place.buildType} on ${place.branch.name}`;
   const locate = (path: PathSegment[]) => originAt(merged.provenance, path.map(String)) ?? suite.file.positionOf(path);
   return ajvDiagnostics(errors, locate, [], "the merged job").map((d) => ({
     ...d,

@@ -1,6 +1,5 @@
 /** A harness's runner settings resolved for one platform and branch (they may be keyed by platform, os, branch). */
 import type { Diagnostic } from "./diagnostics.js";
-import type { JobContext } from "./keyed-by.js";
 import { resolveKeyedBy } from "./merge.js";
 import type { Tree } from "./model.js";
 
@@ -41,7 +40,11 @@ export function resolveHarness(tree: Tree, harness: string, platform: string, br
 function resolveHarnessOnce(tree: Tree, harness: string, platform: string, branch: string): Resolution {
   const h = tree.harnesses.get(harness);
   if (!h) throw new Error(`unknown harness ${harness}`);
-  const ctx: JobContext = { platform, os: tree.platforms.get(platform)?.spec.os, branch, harness };
+  const ctx = tree.vocabulary.contextOf({
+    branch: tree.branches.get(branch)!,
+    platform: tree.platforms.get(platform)!,
+    harness,
+  });
   const diagnostics: Diagnostic[] = [];
   const v: Record<string, unknown> = {};
   for (const field of FIELDS) {

@@ -1,9 +1,7 @@
 /** Keyed-by values: `{by-<attribute>: {<pattern>: value, ..., default: value}}`, resolved with taskgraph's rules. */
 import { fullMatch } from "./names.js";
 
-export const ATTRIBUTES = ["platform", "build-type", "branch", "os", "suite", "harness"] as const;
-export type Attribute = (typeof ATTRIBUTES)[number];
-export type JobContext = Readonly<Partial<Record<Attribute, string>>>;
+export type { JobContext } from "./vocabulary.js";
 
 /** The attribute when `value` is a keyed-by mapping: exactly one key, starting with `by-`. */
 export function keyedByAttribute(value: unknown): string | undefined {

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import type { OutputFile } from "./emit/output-file.js";
 import { toJson } from "./emit/serialize.js";
-import { TARGETS, type TargetName } from "./model.js";
+import type { TargetName } from "./model.js";
 import { byCodePoint, isMapping } from "./values.js";
 import { digestFile } from "./write/file-comparison.js";
 import { OutputDirError } from "./write/output-error.js";
@@ -151,7 +151,7 @@ export function nextManifest(
   const covers: Record<string, TargetName[]> = {};
   if (partial) for (const [b, ts] of Object.entries(old.covers)) covers[b] = [...ts];
   for (const b of compiled.branches) covers[b] = [...(covers[b] ?? []), ...compiled.targets];
-  for (const b of Object.keys(covers)) covers[b] = TARGETS.filter((t) => covers[b].includes(t));
+  for (const b of Object.keys(covers)) covers[b] = [...new Set(covers[b])].sort(byCodePoint);
   // A partial compile leaves files compiled from other inputs, so only a whole one may say what it was compiled from.
   const from = partial ? undefined : source;
   return { manifest: { covers, files: Object.fromEntries(entries), ...(from && { source: from }) }, remove };

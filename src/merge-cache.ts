@@ -2,7 +2,7 @@
  * Merges of many jobs that share most of their layers (part of stage 4, expand): each shared layer is merged once
  * per distinct value of the attributes it consults, onto a cached merge of the layers below it.
  */
-import { type Attribute, type JobContext, keyedByAttribute } from "./keyed-by.js";
+import { type JobContext, keyedByAttribute } from "./keyed-by.js";
 import { mergeLayers, mergeOnto } from "./merge.js";
 import type { Layer } from "./model.js";
 
@@ -64,7 +64,7 @@ function consultedValues(layer: Layer, ctx: JobContext): string {
 /** The values of `attrs` in `ctx`, as one key. */
 function valuesKey(attrs: ReadonlySet<string>, ctx: JobContext): string {
   let key = "";
-  for (const attr of attrs) key += `${attr}=${JSON.stringify(ctx[attr as Attribute] ?? null)}\0`;
+  for (const attr of attrs) key += `${attr}=${JSON.stringify(ctx[attr] ?? null)}\0`;
   return key;
 }
 

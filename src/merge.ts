@@ -7,7 +7,7 @@
 
 import { operatorOf } from "./check-layer.js";
 import { type Code, type Diagnostic, error, type Related } from "./diagnostics.js";
-import { type Attribute, chooseArm, type JobContext, keyedByAttribute } from "./keyed-by.js";
+import { chooseArm, type JobContext, keyedByAttribute } from "./keyed-by.js";
 import type { Layer, LayerKind } from "./model.js";
 import { formatPath, type PathSegment, type SourceFile } from "./source.js";
 import { isMapping, setOwn } from "./values.js";
@@ -312,7 +312,7 @@ class Merger {
     for (let attr = keyedByAttribute(value); attr !== undefined; attr = keyedByAttribute(value)) {
       const byKey = `by-${attr}`;
       const arms = (value as Record<string, Record<string, unknown>>)[byKey];
-      const actual = this.ctx[attr as Attribute];
+      const actual = this.ctx[attr];
       const choice = chooseArm(arms, actual);
       const shown = actual === undefined ? `no ${attr}` : `${attr} "${actual}"`;
       if (choice.kind === "none") {

@@ -1,10 +1,11 @@
 /** The validated tree: typed views of every file, and the job layers the merge engine reads. */
 import type { BranchFile, DefaultsFile, HarnessFile, PlatformFile } from "../generated/types/index.js";
 import type { PathSegment, SourceFile } from "./source.js";
+import type { Vocabulary } from "./vocabulary.js";
 
 export type LayerKind = "built-in" | "defaults" | "harness" | "platform" | "suite" | "branch" | "command-line";
-export const TARGETS = ["mozharness", "mach", "buildbot", "taskcluster"] as const;
-export type TargetName = (typeof TARGETS)[number];
+/** A target of the tree's vocabulary (src/vocabulary.ts). */
+export type TargetName = string;
 
 /** One layer of job values, and where it stands in its file. */
 export interface Layer {
@@ -54,6 +55,8 @@ export interface TreeSettings {
 
 export interface Tree {
   readonly root: string;
+  /** The attributes, operators and targets the tree was validated against. */
+  readonly vocabulary: Vocabulary;
   readonly settings: TreeSettings;
   readonly defaults: { readonly file: SourceFile; readonly spec: DefaultsFile; readonly layer?: Layer };
   readonly harnesses: ReadonlyMap<string, Harness>;
@@ -81,6 +84,11 @@ export function buildLabelOf(tree: Tree, platform: Platform, buildType: string):
   return tree.settings.buildLabel
     .replaceAll("{platform}", buildPlatformOf(platform))
     .replaceAll("{build-type}", buildType);
+}
+
+/** Every build type some platform is tested in. */
+export function buildTypesIn(tree: Tree): string[] {
+  return [...new Set([...tree.platforms.values()].flatMap((p) => p.spec["build-types"]))];
 }
 
 /** The build types a branch tests a platform in: the platform's own, restricted by the branch's `build-types`. */

@@ -1,17 +1,11 @@
 /** Semantic rules beyond the schemas. Each rule's name reads as what it checks. */
 import { type Diagnostic, error } from "./diagnostics.js";
-import { ATTRIBUTES, keyedByAttribute } from "./keyed-by.js";
-import type { Layer, Tree } from "./model.js";
+import { keyedByAttribute } from "./keyed-by.js";
+import { buildTypesIn, type Layer, type Tree } from "./model.js";
 import { fullMatch, nearest } from "./names.js";
-import { schemaOf } from "./schemas.js";
 import { formatPath, type PathSegment, type SourceFile } from "./source.js";
 
 type Rule = (tree: Tree) => Diagnostic[];
-
-/** Every build type some platform is tested in. */
-function allBuildTypes(tree: Tree): string[] {
-  return [...new Set([...tree.platforms.values()].flatMap((p) => p.spec["build-types"]))];
-}
 
 function allLayers(tree: Tree): Layer[] {
   const out: Layer[] = [];
@@ -114,7 +108,7 @@ const runOnRulesSelectSomething: Rule = (tree) => {
   const platforms = [...tree.platforms.keys()];
   const branches = [...tree.branches.keys()];
   const tags = [...new Set([...tree.platforms.values()].flatMap((p) => p.spec.tags ?? []))];
-  const buildTypes = allBuildTypes(tree);
+  const buildTypes = buildTypesIn(tree);
   const out: Diagnostic[] = [];
   for (const layer of allLayers(tree)) {
     const file = layer.file!;
@@ -159,16 +153,9 @@ const checkedInBranchesExist: Rule = (tree) =>
       ),
     );
 
-/** Arms naming a platform, branch, suite or harness that does not exist are probably typos: warned, not refused. */
+/** Arms naming a value their attribute never takes in the tree are probably typos: warned, not refused. */
 const keyedByArmsMatchSomething: Rule = (tree) => {
-  const universes: Record<string, readonly string[]> = {
-    platform: [...tree.platforms.keys()],
-    branch: [...tree.branches.keys()],
-    suite: [...tree.suites.keys()],
-    harness: [...tree.harnesses.keys()],
-    os: (schemaOf("platform").properties as { os: { enum: string[] } }).os.enum,
-    "build-type": allBuildTypes(tree),
-  };
+  const universes = new Map(tree.vocabulary.attributes.map((a) => [a.name, a.valuesIn(tree)]));
   const out: Diagnostic[] = [];
   const walk = (file: SourceFile, value: unknown, path: PathSegment[]) => {
     if (value === null || typeof value !== "object") return;
@@ -177,12 +164,13 @@ const keyedByArmsMatchSomething: Rule = (tree) => {
       return;
     }
     const attr = keyedByAttribute(value);
-    if (attr !== undefined && (ATTRIBUTES as readonly string[]).includes(attr)) {
+    const universe = attr === undefined ? undefined : universes.get(attr);
+    if (attr !== undefined && universe) {
       const arms = (value as Record<string, Record<string, unknown>>)[`by-${attr}`];
       for (const k of Object.keys(arms)) {
         const p = [...path, `by-${attr}`, k];
         if (k !== "default")
-          out.push(...regexProblems(file, p, k, universes[attr], attr, "warning").filter((d) => d.code === "JD022"));
+          out.push(...regexProblems(file, p, k, universe, attr, "warning").filter((d) => d.code === "JD022"));
         walk(file, arms[k], p);
       }
       return;

@@ -4,9 +4,13 @@ import { type Diagnostic, error, fail, ok, type Result } from "./diagnostics.js"
 import { parseSource } from "./load.js";
 import type { Layer } from "./model.js";
 import { setOwn } from "./values.js";
+import { DEFAULT_VOCABULARY, type Vocabulary } from "./vocabulary.js";
 
 /** One layer per argument, in order, so a later `--set` wins over an earlier one. */
-export function parseSetOverrides(args: readonly string[]): Result<Layer[]> {
+export function parseSetOverrides(
+  args: readonly string[],
+  vocabulary: Vocabulary = DEFAULT_VOCABULARY,
+): Result<Layer[]> {
   const diagnostics: Diagnostic[] = [];
   const layers: Layer[] = [];
   for (const arg of args) {
@@ -41,7 +45,7 @@ export function parseSetOverrides(args: readonly string[]): Result<Layer[]> {
       nested = next as Record<string, unknown>;
     });
     const before = diagnostics.length;
-    checkJobLayer(root, parsed, [], diagnostics);
+    checkJobLayer(root, parsed, [], diagnostics, vocabulary);
     if (diagnostics.length === before) layers.push({ kind: "command-line", file: parsed, path: [], value: root });
   }
   return diagnostics.length ? fail(diagnostics) : ok(layers);

@@ -11,22 +11,21 @@ import {
   layerOf,
   type Platform,
   type Suite,
-  TARGETS,
   type Tree,
   type TreeSettings,
 } from "./model.js";
 import { SEMANTIC_RULES } from "./rules.js";
-import { fileValidator } from "./schemas.js";
 import type { SourceFile } from "./source.js";
+import type { Vocabulary } from "./vocabulary.js";
 
-export function validateTree(loaded: LoadedTree): Result<Tree> {
+export function validateTree(loaded: LoadedTree, vocabulary: Vocabulary): Result<Tree> {
   const diagnostics: Diagnostic[] = [];
   const check = (file: SourceFile, kind: "defaults" | "harness" | "platform" | "branch" | "suite") => {
-    const validate = fileValidator(kind);
+    const validate = vocabulary.schemas.fileValidator(kind);
     if (!validate(file.value)) diagnostics.push(...ajvDiagnostics(validate.errors ?? [], file));
     const value = file.value as Record<string, unknown>;
-    if (kind === "suite") checkJobLayer(value, file, [], diagnostics);
-    else if (value.job !== undefined) checkJobLayer(value.job, file, ["job"], diagnostics);
+    if (kind === "suite") checkJobLayer(value, file, [], diagnostics, vocabulary);
+    else if (value.job !== undefined) checkJobLayer(value.job, file, ["job"], diagnostics, vocabulary);
   };
   check(loaded.defaults, "defaults");
   for (const f of loaded.harnesses.values()) check(f, "harness");
@@ -35,7 +34,7 @@ export function validateTree(loaded: LoadedTree): Result<Tree> {
   for (const f of loaded.suites.values()) check(f, "suite");
   if (diagnostics.length) return fail(sortDiagnostics(diagnostics));
 
-  const tree = buildTree(loaded);
+  const tree = buildTree(loaded, vocabulary);
   const warnings: Diagnostic[] = [];
   for (const rule of SEMANTIC_RULES) {
     for (const d of rule(tree)) (d.severity === "warning" ? warnings : diagnostics).push(d);
@@ -44,7 +43,7 @@ export function validateTree(loaded: LoadedTree): Result<Tree> {
   return ok(tree, sortDiagnostics(warnings));
 }
 
-function buildTree(loaded: LoadedTree): Tree {
+function buildTree(loaded: LoadedTree, vocabulary: Vocabulary): Tree {
   const d = loaded.defaults.value as DefaultsFile;
   // Harnesses, platforms and branches: a typed spec, and the file's `job` mapping as their layer.
   const withJob = <S extends { readonly job?: unknown }>(
@@ -65,7 +64,8 @@ function buildTree(loaded: LoadedTree): Tree {
   );
   return {
     root: loaded.root,
-    settings: treeSettings(d, [...branches.keys()]),
+    vocabulary,
+    settings: treeSettings(d, [...branches.keys()], vocabulary),
     defaults: { file: loaded.defaults, spec: d, layer: layerOf("defaults", loaded.defaults, ["job"], d.job) },
     harnesses,
     platforms,
@@ -74,12 +74,12 @@ function buildTree(loaded: LoadedTree): Tree {
   };
 }
 
-function treeSettings(d: DefaultsFile, branchNames: string[]): TreeSettings {
+function treeSettings(d: DefaultsFile, branchNames: string[], vocabulary: Vocabulary): TreeSettings {
   const t = d.tree ?? {};
   return {
     checkedIn: {
       branches: t["checked-in"]?.branches ?? branchNames,
-      targets: t["checked-in"]?.targets ?? [...TARGETS],
+      targets: t["checked-in"]?.targets ?? vocabulary.targetNames,
     },
     generatedDir: t["generated-dir"] ?? "generated",
     owner: t.owner ?? "nobody@example.com",

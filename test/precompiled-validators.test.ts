@@ -11,16 +11,8 @@ import { test } from "node:test";
 import type { ValidateFunction } from "ajv/dist/2020.js";
 import { parse } from "yaml";
 import { validatorsCode } from "../src/precompile.js";
-import {
-  createAjv,
-  type FileKind,
-  fileSchemaId,
-  type Precompiled,
-  pieceExport,
-  pieceKeys,
-  pieceSchema,
-  schemasHash,
-} from "../src/schemas.js";
+import { type FileKind, fileSchemaId, type Precompiled, pieceExport } from "../src/schemas.js";
+import { DEFAULT_VOCABULARY } from "../src/vocabulary.js";
 import { REPO } from "./helpers/tree.js";
 
 /** Loads the generated code as a module that resolves ajv from the repository, without writing it anywhere. */
@@ -33,8 +25,9 @@ function loadCode(code: string): Precompiled {
   return m.exports as Precompiled;
 }
 
-const precompiled = loadCode(validatorsCode());
-const ajv = createAjv();
+const schemas = DEFAULT_VOCABULARY.schemas;
+const precompiled = loadCode(validatorsCode(schemas));
+const ajv = schemas.createAjv();
 
 /** The value, then copies with each node (up to `limit`) replaced by wrong values or given an unknown key. */
 function mutations(value: unknown, limit = 200): unknown[] {
@@ -105,19 +98,19 @@ test("precompiled: every file kind gives the run-time validator's errors, mutati
 
 test("precompiled: every piece check-layer.ts checks gives the run-time validator's errors", () => {
   const samples: unknown[] = [1, -3, 2.5, "x", "", true, [], ["a", 1], [{}], {}, { a: 1 }, { a: "b" }, { a: [1] }];
-  const keys = pieceKeys();
+  const keys = schemas.pieceKeys();
   assert.ok(keys.length > 20, `only ${keys.length} pieces`);
   for (const [key, schema] of keys) {
     const pre = precompiled[pieceExport(key)] as ValidateFunction;
     assert.equal(typeof pre, "function", key);
-    assertSame(key, pre, ajv.compile(pieceSchema(schema)), samples);
+    assertSame(key, pre, ajv.compile(schemas.pieceSchema(schema)), samples);
   }
 });
 
 test("precompiled: the build's dist/validators.cjs is current, and used only while it matches the schemas", () => {
   const built = createRequire(import.meta.url)(join(REPO, "dist", "validators.cjs")) as Precompiled;
-  assert.equal(built.SCHEMAS_HASH, schemasHash(), "dist/validators.cjs is stale: npm run build");
-  assert.equal(precompiled.SCHEMAS_HASH, schemasHash());
+  assert.equal(built.SCHEMAS_HASH, schemas.hash, "dist/validators.cjs is stale: npm run build");
+  assert.equal(precompiled.SCHEMAS_HASH, schemas.hash);
   // The fallback (no precompiled module) validates the embedded tree the same way.
   for (const env of [{}, { JOBDEF_NO_PRECOMPILED: "1" }]) {
     const r = spawnSync(process.execPath, [join(REPO, "bin", "jobdef"), "validate"], {

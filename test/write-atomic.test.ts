@@ -80,7 +80,7 @@ test("writeOutput writes files and manifest, skips unchanged, removes what nothi
   assert.deepEqual(Object.keys(beta.manifest.files), ["mach/beta/linux64.json", "taskcluster/central.json"]);
   assert.deepEqual(beta.manifest.covers, {
     beta: ["mach"],
-    central: ["mozharness", "mach", "buildbot", "taskcluster"],
+    central: ["buildbot", "mach", "mozharness", "taskcluster"],
   });
   const again = await writeOutput({
     dir,

@@ -548,7 +548,7 @@ export type MergedJob_Branches = readonly string[]
 export type MergedJob_MaxRunTime = number
 
 /**
- * Where the job runs while jobs move from buildbot to TaskCluster: `buildbot`, `taskcluster` or `both` (the default). The buildbot and TaskCluster outputs hold only the jobs that run there; `jobdef parity` compares the two.
+ * Where the job runs while jobs move from buildbot to TaskCluster: `buildbot`, `taskcluster` or `both` (the default). A scheduler's output holds only the jobs that run there; `jobdef parity` compares buildbot's and TaskCluster's.
  */
 export type MergedJob_Scheduler = ("buildbot" | "taskcluster" | "both")
 

@@ -2,7 +2,8 @@ import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import type { BranchJobs } from "../expand.js";
 import type { ManifestSource } from "../manifest.js";
-import { TARGETS, type TargetName } from "../model.js";
+import type { TargetName } from "../model.js";
+import { DEFAULT_VOCABULARY } from "../vocabulary.js";
 import {
   type CommonOptions,
   cacheDirFor,
@@ -43,7 +44,12 @@ export function register(program: Command): void {
     .description("write the generated directory atomically: every target of the checked-in branches, and manifest.json")
     .option("--out <dir>", "generated directory (default: the tree's generated-dir under --root, i.e. generated/)")
     .option("--branch <name>", "only this branch (repeatable); the rest of the output stays as it is", collect, [])
-    .option("--target <target>", `only this target (repeatable; ${TARGETS.join(", ")}); the rest stays`, collect, [])
+    .option(
+      "--target <target>",
+      `only this target (repeatable; ${DEFAULT_VOCABULARY.targetNames.join(", ")}); the rest stays`,
+      collect,
+      [],
+    )
     .option("--set <path=value>", "override a job field in every job, as the top layer (repeatable)", collect, [])
     .option("-q, --quiet", "print nothing on success")
     .option("-v, --verbose", "list every file written, unchanged and removed")
@@ -54,8 +60,9 @@ export function register(program: Command): void {
     )
     .action(async (o: CompileOptions) => {
       if (o.quiet && o.verbose) throw new UsageError("--quiet and --verbose exclude each other");
-      const unknown = o.target.filter((t) => !(TARGETS as readonly string[]).includes(t));
-      if (unknown.length) throw new UsageError(`--target ${unknown[0]}: not a target; targets: ${TARGETS.join(", ")}`);
+      const targets = DEFAULT_VOCABULARY.targetNames;
+      const unknown = o.target.filter((t) => !targets.includes(t));
+      if (unknown.length) throw new UsageError(`--target ${unknown[0]}: not a target; targets: ${targets.join(", ")}`);
       if (o.watch) return (await import("./watch.js")).watchCompile(o);
       const start = performance.now();
       const run = await compileOnce(o, { mayProve: true });

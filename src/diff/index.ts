@@ -2,7 +2,7 @@
 import { join, relative } from "node:path";
 import { type Compiled, compile } from "../compile.js";
 import { type Diagnostic, fail, ok, type Result } from "../diagnostics.js";
-import { TARGETS } from "../model.js";
+import { DEFAULT_VOCABULARY } from "../vocabulary.js";
 import { compareCompiled, type DiffReport } from "./compare.js";
 import { openSide, type Side } from "./revision.js";
 
@@ -11,7 +11,7 @@ export { renderDiff } from "./render.js";
 
 /** Every branch and every target of the tree at `root`, in memory. */
 export function compileAll(root: string): Result<Compiled> {
-  return compile({ root, branches: "all", targets: [...TARGETS] });
+  return compile({ root, branches: "all", targets: DEFAULT_VOCABULARY.targetNames });
 }
 
 /**

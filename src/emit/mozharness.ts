@@ -58,7 +58,7 @@ export function mozharnessConfig(
  * values resolved for the platform, mappings merged deeply, lists replaced, the `$` operators and `null` as in jobs.
  */
 function platformSettings(tree: Tree, branch: string, platform: Platform, report: (d: Diagnostic) => void): Config {
-  const ctx = { platform: platform.name, os: platform.spec.os, branch };
+  const ctx = tree.vocabulary.contextOf({ branch: tree.branches.get(branch)!, platform });
   const layer = (kind: LayerKind, file: SourceFile, settings: unknown): Layer[] =>
     settings === undefined ? [] : [{ kind, file, path: ["mozharness"], value: { settings } }];
   const { merged, diagnostics } = mergeLayers(

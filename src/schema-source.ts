@@ -1,13 +1,16 @@
 /**
- * The source of every JSON Schema in schemas/. Like taskgraph's `optionally_keyed_by`, `keyed()` wraps a value
- * schema so it may also be a `by-<attribute>` mapping whose arms are checked against the same schema; `layer()`
- * adds the merge operators a higher layer may use. `npm run generate` writes the result; a test keeps it current.
+ * The JSON Schemas of every file kind, built from a vocabulary's terms (src/vocabulary.ts). Like taskgraph's
+ * `optionally_keyed_by`, `keyed()` wraps a value schema so it may also be a `by-<attribute>` mapping whose arms are
+ * checked against the same schema; `layered()` adds the merge operators a higher layer may use. The compiler builds
+ * them at run time; `npm run generate` writes those of the default vocabulary to schemas/ for editors.
  */
+import type { VocabularyTerms } from "./vocabulary.js";
 
 type Schema = Record<string, unknown>;
 
 export const SCHEMA_BASE = "https://jobdef.dev/schemas/";
-export const KEYED_BY_ATTRIBUTES = ["platform", "build-type", "branch", "os", "suite", "harness"] as const;
+/** The values of a platform's `os` (and so of the `os` attribute). */
+export const OS_FAMILIES: readonly string[] = ["linux", "macosx", "windows", "android"];
 export const NAME_PATTERN = "^[a-z0-9][a-z0-9._-]*$";
 /** A relative path that stays below its base: no leading `/` or `\\`, no drive letter, no `..` segment, no NUL. */
 export const RELATIVE_PATH_PATTERN = "^(?![/\\\\])(?![A-Za-z]:)(?!(?:.*[/\\\\])?\\.\\.(?:[/\\\\]|$))[^\\u0000]+$";
@@ -52,6 +55,7 @@ const object = (title: string, description: string, properties: Record<string, S
 /** Every place a keyed-by value may stand gets its own `$defs` entry, so the arms recurse into the same schema. */
 class Defs {
   readonly defs: Record<string, Schema> = {};
+  constructor(private readonly attributes: readonly string[]) {}
 
   /** The value, or `{by-<attr>: {<pattern>: value-or-nested-keyed-by}}`. */
   keyed(id: string, value: Schema): Schema {
@@ -64,10 +68,10 @@ class Defs {
         {
           type: "object",
           title: `${String(title)}, keyed by a job attribute`,
-          description: `One key \`by-<attribute>\` (${KEYED_BY_ATTRIBUTES.join(", ")}) mapping patterns to values; exact key first, then full regular-expression matches, then \`default\`.`,
+          description: `One key \`by-<attribute>\` (${this.attributes.join(", ")}) mapping patterns to values; exact key first, then full regular-expression matches, then \`default\`.`,
           minProperties: 1,
           maxProperties: 1,
-          propertyNames: { pattern: `^by-(${KEYED_BY_ATTRIBUTES.join("|")})$` },
+          propertyNames: { pattern: `^by-(${this.attributes.map(escapeRegex).join("|")})$` },
           additionalProperties: {
             type: "object",
             minProperties: 1,
@@ -85,36 +89,25 @@ function stripDoc(s: Schema): Schema {
   return rest;
 }
 
-/** In a layer a list may also be an operator, a mapping may be `$replace`d, and `null` deletes the key. */
-function layered(s: Schema): Schema {
-  const alternatives: Schema[] = [
-    s,
-    { type: "null", title: "Delete this key from the merged job" },
-    {
-      type: "object",
-      title: "A literal value, taken as it is: null, or a mapping that would otherwise read as an operator or keyed-by",
-      properties: { $value: { anyOf: [stripDoc(s), { type: "null" }] } },
-      required: ["$value"],
-      additionalProperties: false,
-    },
-  ];
-  if (s.type === "array") {
-    for (const op of ["$append", "$prepend", "$remove"]) {
-      alternatives.push({
-        type: "object",
-        title: `${op.slice(1)} items to the list of lower layers`,
-        properties: { [op]: { ...stripDoc(s) } },
-        required: [op],
-        additionalProperties: false,
-      });
-    }
-  }
-  if (s.type === "object") {
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** Whether an operator may stand for a field of schema `s`. */
+function operatorFits(op: VocabularyTerms["operators"][number], s: Schema): boolean {
+  return op.on === "any" || (op.on === "list" ? s.type === "array" : s.type === "object");
+}
+
+/** In a layer a value may also be an operator that fits its field, and `null` deletes the key. */
+function layered(s: Schema, operators: VocabularyTerms["operators"]): Schema {
+  const alternatives: Schema[] = [s, { type: "null", title: "Delete this key from the merged job" }];
+  for (const op of operators) {
+    if (!operatorFits(op, s)) continue;
     alternatives.push({
       type: "object",
-      title: "Replace the mapping of lower layers instead of merging into it",
-      properties: { $replace: stripDoc(s) },
-      required: ["$replace"],
+      title: op.title,
+      properties: { [op.name]: op.nullable ? { anyOf: [stripDoc(s), { type: "null" }] } : stripDoc(s) },
+      required: [op.name],
       additionalProperties: false,
     });
   }
@@ -128,8 +121,8 @@ const treeherderSymbol = str(
 );
 
 /** The fields of a job. Every layer (defaults, harness, platform, suite, branch, --set) is a partial job. */
-function jobProperties(d: Defs, opts: { layer: boolean }): Record<string, Schema> {
-  const L = (s: Schema) => (opts.layer ? layered(s) : s);
+function jobProperties(d: Defs, terms: VocabularyTerms, opts: { layer: boolean }): Record<string, Schema> {
+  const L = (s: Schema) => (opts.layer ? layered(s, terms.operators) : s);
   const K = (id: string, s: Schema) => (opts.layer ? L(d.keyed(id, s)) : s);
   return {
     description: K(
@@ -236,10 +229,14 @@ function jobProperties(d: Defs, opts: { layer: boolean }): Record<string, Schema
     "max-run-time": K("max-run-time", int("Max run time", "Seconds before the job is killed.", 1, 86400)),
     scheduler: K("scheduler", {
       type: "string",
-      enum: ["buildbot", "taskcluster", "both"],
+      enum: [...terms.schedulers],
       title: "Scheduler",
-      description:
-        "Where the job runs while jobs move from buildbot to TaskCluster: `buildbot`, `taskcluster` or `both` (the default). The buildbot and TaskCluster outputs hold only the jobs that run there; `jobdef parity` compares the two.",
+      description: `Where the job runs while jobs move from buildbot to TaskCluster: ${terms.schedulers
+        .filter((s) => s !== "both")
+        .map((s) => `\`${s}\``)
+        .join(
+          ", ",
+        )} or \`both\` (the default). A scheduler's output holds only the jobs that run there; \`jobdef parity\` compares buildbot's and TaskCluster's.`,
     }),
     retry: L(
       object(
@@ -437,15 +434,16 @@ const mozharnessSettings = {
     "Platform settings copied into the mozharness config as they are: `exes`, `binary_path`, `installer_path`, `xpcshell_name`, `exe_suffix`, ...",
 };
 
-export function buildSchemas(): Record<string, Schema> {
+export function buildSchemas(terms: VocabularyTerms): Record<string, Schema> {
   const out: Record<string, Schema> = {};
+  const defs = () => new Defs(terms.attributes);
 
-  const layer = new Defs();
+  const layer = defs();
   out["job-layer"] = fileSchema(
     "job-layer",
     "jobdef job layer",
-    "A partial job as one layer states it: any value may be keyed-by, lists may use `$append`/`$prepend`/`$remove`, mappings `$replace`, and `null` deletes.",
-    jobProperties(layer, { layer: true }),
+    `A partial job as one layer states it: any value may be keyed-by, lists may use ${operatorList(terms, "list")}, mappings ${operatorList(terms, "mapping")}, any field ${operatorList(terms, "any")}, and \`null\` deletes.`,
+    jobProperties(layer, terms, { layer: true }),
     [],
     layer,
   );
@@ -462,7 +460,7 @@ export function buildSchemas(): Record<string, Schema> {
     ],
   };
 
-  const harness = new Defs();
+  const harness = defs();
   out.harness = fileSchema(
     "harness",
     "jobdef harness",
@@ -520,7 +518,7 @@ export function buildSchemas(): Record<string, Schema> {
       description: str("Description", "What the platform is."),
       os: {
         type: "string",
-        enum: ["linux", "macosx", "windows", "android"],
+        enum: [...OS_FAMILIES],
         title: "OS",
         description: "The operating system family.",
       },
@@ -564,7 +562,7 @@ export function buildSchemas(): Record<string, Schema> {
       job: jobLayer("Platform job defaults", "Job values for every job on this platform."),
     },
     ["description", "os", "build-types", "treeherder", "worker"],
-    new Defs(),
+    defs(),
   );
 
   out.branch = fileSchema(
@@ -606,7 +604,7 @@ export function buildSchemas(): Record<string, Schema> {
       job: jobLayer("Branch job overrides", "Job values overriding every lower layer on this branch."),
     },
     ["description", "repository", "platforms"],
-    new Defs(),
+    defs(),
   );
 
   out.defaults = fileSchema(
@@ -619,7 +617,7 @@ export function buildSchemas(): Record<string, Schema> {
           branches: list("Branches", "Branches whose output is checked in.", { type: "string", pattern: NAME_PATTERN }),
           targets: list("Targets", "Targets written for them.", {
             type: "string",
-            enum: ["mozharness", "mach", "buildbot", "taskcluster"],
+            enum: [...terms.targets],
           }),
         }),
         "generated-dir": str(
@@ -658,16 +656,16 @@ export function buildSchemas(): Record<string, Schema> {
       job: jobLayer("Job defaults", "Values every job starts from."),
     },
     [],
-    new Defs(),
+    defs(),
   );
 
-  const job = new Defs();
+  const job = defs();
   out.job = {
     ...fileSchema(
       "job",
       "jobdef merged job",
       "A job after all layers are merged and keyed-by values resolved: what emitters read.",
-      jobProperties(job, { layer: false }),
+      jobProperties(job, terms, { layer: false }),
       ["description", "treeherder", "chunks", "max-run-time", "retry"],
       job,
     ),
@@ -677,4 +675,11 @@ export function buildSchemas(): Record<string, Schema> {
     { required: ["generic"], title: "a generic job" },
   ];
   return out;
+}
+
+function operatorList(terms: VocabularyTerms, on: "list" | "mapping" | "any"): string {
+  return terms.operators
+    .filter((o) => o.on === on)
+    .map((o) => `\`${o.name}\``)
+    .join("/");
 }
