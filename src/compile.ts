@@ -18,6 +18,11 @@ export interface CompileOptions {
   readonly overrides?: readonly Layer[];
   /** Called once per stage with its duration (the CLI's --debug). */
   readonly onStage?: (stage: string, ms: number) => void;
+  /**
+   * Merge every job from all its layers and render every task on its own: no merge caches, no chunk templates.
+   * Slower; the fast mode must give the same bytes (test/reference-mode.test.ts).
+   */
+  readonly reference?: boolean;
   /** Attributes, operators and targets; jobdef's own when absent. */
   readonly vocabulary?: Vocabulary;
 }
@@ -50,7 +55,7 @@ export function loadValidTree(root: string, options: LoadOptions = {}): Result<T
 /** Expand jobs for the given branches (what `list`, `explain` and `try` need). */
 export function expandJobs(
   tree: Tree,
-  options: Pick<CompileOptions, "overrides" | "onStage"> & { readonly branches?: readonly string[] },
+  options: Pick<CompileOptions, "overrides" | "onStage" | "reference"> & { readonly branches?: readonly string[] },
 ): Result<BranchJobs[]> {
   const unknown = unknownBranches(tree, options.branches);
   if (unknown) return unknown;
@@ -105,7 +110,9 @@ export function compile(options: CompileOptions): Result<Compiled> {
   const report = (d: Diagnostic) => emitted.push(d);
   const emitters = targets.map((t) => tree.value.vocabulary.targets[t].emit);
   const files = timed(options, "emit", () =>
-    expanded.value.flatMap((branch) => emitters.flatMap((emit) => emit({ tree: tree.value, branch, report }))),
+    expanded.value.flatMap((branch) =>
+      emitters.flatMap((emit) => emit({ tree: tree.value, branch, report, reference: options.reference })),
+    ),
   );
   if (emitted.some((d) => d.severity === "error")) return fail(sortDiagnostics(emitted));
   files.sort((a, b) => byCodePoint(a.path, b.path));

@@ -4,13 +4,15 @@ import type { MergedJob } from "../generated/types/index.js";
 import { ajvDiagnostics } from "./ajv-errors.js";
 import { type Code, type Diagnostic, error, type Position, type Related } from "./diagnostics.js";
 import { type ChunkedSuite, PlatformClashes } from "./job-clashes.js";
+import type { JobContext } from "./keyed-by.js";
 import { LIMITS } from "./limits.js";
 import { unknownMachKwargs } from "./mach-kwargs.js";
-import { isOrigin, type Merged, type ProvenanceNode } from "./merge.js";
+import { isOrigin, type Merged, type MergeResult, mergeLayers, type ProvenanceNode } from "./merge.js";
 import { FieldMergeCache, MergeCache } from "./merge-cache.js";
 import { type Branch, buildTypesOn, type Layer, type Platform, type Suite, type Tree } from "./model.js";
 import { chunkSymbol, fullMatch, jobLabel, splitSymbol, treeherderSymbol } from "./names.js";
-import type { ErrorObject } from "./schemas.js";
+import { type PlatformSettings, type ResolvedHarness, resolvePlatformSettings } from "./platform-settings.js";
+import type { ErrorObject, ValidateFunction } from "./schemas.js";
 import type { PathSegment } from "./source.js";
 import { byCodePoint } from "./values.js";
 import type { JobPlace } from "./vocabulary.js";
@@ -27,6 +29,8 @@ export interface Job {
   readonly chunks: number;
   readonly spec: MergedJob;
   readonly merged: Merged;
+  /** The job's harness runner on its platform and branch (a generic job has none). */
+  readonly runner: ResolvedHarness | undefined;
   readonly treeherder: {
     readonly group?: string;
     readonly symbol: string;
@@ -40,6 +44,8 @@ export interface BranchJobs {
   readonly branch: Branch;
   readonly platforms: readonly Platform[];
   readonly jobs: readonly Job[];
+  /** Each platform's settings, keyed-by values resolved (platform name → settings). */
+  readonly settings: ReadonlyMap<string, PlatformSettings>;
 }
 
 const byPlatform = new WeakMap<BranchJobs, Map<string, Job[]>>();
@@ -63,24 +69,25 @@ export interface ExpandOptions {
   readonly branches?: readonly string[];
   /** Extra top layers (`--set`). */
   readonly overrides?: readonly Layer[];
+  /** Merge every job from all its layers, sharing nothing: the reference the shared merges are tested against. */
+  readonly reference?: boolean;
 }
 
 export function expandTree(
   tree: Tree,
   options: ExpandOptions = {},
 ): { branches: BranchJobs[]; diagnostics: Diagnostic[] } {
-  const diagnostics: Diagnostic[] = [];
-  const merges = newMerges();
+  const expansion = new Expansion(tree, options);
   const branches = branchNames(tree, options).map((name): BranchJobs => {
-    const branch = tree.branches.get(name)!;
-    const platforms = branchPlatforms(tree, branch);
     const jobs: Job[] = [];
-    const within = expandBranch(tree, branch, platforms, options.overrides ?? [], diagnostics, merges, (job) =>
-      jobs.push(job),
-    );
-    return { branch, platforms, jobs: within === undefined ? [] : jobs };
+    const settings = new Map<string, PlatformSettings>();
+    const run = expansion.branch(name, {
+      onJob: (job) => jobs.push(job),
+      onPlatform: (platform, s) => settings.set(platform.name, s),
+    });
+    return { branch: run.branch, platforms: run.platforms, jobs: run.jobs === undefined ? [] : jobs, settings };
   });
-  return { branches, diagnostics };
+  return { branches, diagnostics: expansion.diagnostics };
 }
 
 /**
@@ -94,55 +101,50 @@ export function checkJobs(
     readonly onPlatform?: (jobs: BranchJobs) => void;
   } = {},
 ): { jobs: number; diagnostics: Diagnostic[] } {
-  const diagnostics: Diagnostic[] = [];
-  const merges = newMerges();
+  const expansion = new Expansion(tree, options);
+  const use = options.onPlatform;
   let jobs = 0;
   for (const name of branchNames(tree, options)) {
-    const branch = tree.branches.get(name)!;
-    const platforms = branchPlatforms(tree, branch);
-    const batch = options.onPlatform && platformBatches(branch, platforms, options.onPlatform);
-    jobs += expandBranch(tree, branch, platforms, options.overrides ?? [], diagnostics, merges, batch?.add) ?? 0;
-    batch?.flush();
+    let current: Job[] = [];
+    const run = expansion.branch(name, {
+      onJob: use && ((job) => current.push(job)),
+      onPlatform:
+        use &&
+        ((platform, settings) => {
+          const branch = tree.branches.get(name)!;
+          use({ branch, platforms: [platform], jobs: current, settings: new Map([[platform.name, settings]]) });
+          current = [];
+        }),
+    });
+    jobs += run.jobs ?? 0;
   }
-  return { jobs, diagnostics };
-}
-
-/**
- * Groups jobs, which come platform by platform in `platforms`' order, into one-platform branches handed to `use`,
- * every platform of the branch once, those without jobs too (an emitter checks a platform's settings regardless).
- */
-function platformBatches(branch: Branch, platforms: readonly Platform[], use: (jobs: BranchJobs) => void) {
-  let next = 0;
-  let current: Job[] = [];
-  const handOver = (upTo: number) => {
-    for (; next < upTo; next++) {
-      const platform = platforms[next]!;
-      use({ branch, platforms: [platform], jobs: current[0]?.platform === platform.name ? current : [] });
-    }
-  };
-  const add = (job: Job) => {
-    if (current[0]?.platform !== job.platform) {
-      handOver(platforms.findIndex((p) => p.name === job.platform));
-      current = [];
-    }
-    current.push(job);
-  };
-  return { add, flush: () => handOver(platforms.length) };
+  return { jobs, diagnostics: expansion.diagnostics };
 }
 
 function branchNames(tree: Tree, options: ExpandOptions): readonly string[] {
   return options.branches ?? [...tree.branches.keys()].sort();
 }
 
-function newMerges(): Merges {
-  return { job: new MergeCache(), harness: new FieldMergeCache("harness"), runOn: new FieldMergeCache("run-on") };
+/** Merges one job's layers (the whole job, or one field deciding whether and how it exists). */
+interface JobMerger {
+  merge(layers: readonly Layer[], ctx: JobContext): MergeResult;
 }
 
 /** The merges of one expansion, shared by its branches. */
 interface Merges {
-  readonly job: MergeCache;
-  readonly harness: FieldMergeCache;
-  readonly runOn: FieldMergeCache;
+  readonly job: JobMerger;
+  readonly harness: JobMerger;
+  readonly runOn: JobMerger;
+}
+
+function newMerges(reference: boolean): Merges {
+  if (reference)
+    return {
+      job: { merge: (layers, ctx) => mergeLayers(layers, ctx) },
+      harness: { merge: (layers, ctx) => mergeLayers(layers, ctx, "harness") },
+      runOn: { merge: (layers, ctx) => mergeLayers(layers, ctx, "run-on") },
+    };
+  return { job: new MergeCache(), harness: new FieldMergeCache("harness"), runOn: new FieldMergeCache("run-on") };
 }
 
 /** Below defaults.yml, taskgraph's defaults: a tree need not repeat them, and `explain` names them. */
@@ -153,6 +155,38 @@ export const BUILT_IN_LAYER: Layer = {
   value: { chunks: 1, "max-run-time": 3600, retry: { retries: 5 } },
 };
 
+/** What a branch's expansion hands on: every job, and each platform's settings once its jobs are done. */
+interface BranchHandlers {
+  /** Without it, jobs are checked and counted only (no object per job). */
+  readonly onJob?: (job: Job) => void;
+  readonly onPlatform?: (platform: Platform, settings: PlatformSettings) => void;
+}
+
+/** One expansion of a tree: what its branches share (merges, the merged-job validator) and its diagnostics. */
+class Expansion {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly merges: Merges;
+  readonly mergedJob: ValidateFunction;
+  readonly overrides: readonly Layer[];
+
+  constructor(
+    readonly tree: Tree,
+    options: ExpandOptions,
+  ) {
+    this.merges = newMerges(options.reference ?? false);
+    this.mergedJob = tree.vocabulary.schemas.fileValidator("job");
+    this.overrides = options.overrides ?? [];
+  }
+
+  /** Expands one branch: its platforms, and the job count (undefined past the job limit). */
+  branch(name: string, handlers: BranchHandlers): { branch: Branch; platforms: Platform[]; jobs: number | undefined } {
+    const branch = this.tree.branches.get(name)!;
+    const platforms = branchPlatforms(this.tree, branch);
+    const jobs = new BranchExpansion(this, branch, handlers).expand(platforms);
+    return { branch, platforms, jobs };
+  }
+}
+
 function branchPlatforms(tree: Tree, branch: Branch): Platform[] {
   const res = branch.spec.platforms.map((p) => fullMatch(p));
   return [...tree.platforms.values()]
@@ -160,88 +194,111 @@ function branchPlatforms(tree: Tree, branch: Branch): Platform[] {
     .sort((a, b) => byCodePoint(a.name, b.name));
 }
 
-function expandBranch(
-  tree: Tree,
-  branch: Branch,
-  /** The branch's platforms, in order (`branchPlatforms`). */
-  platforms: readonly Platform[],
-  overrides: readonly Layer[],
-  diagnostics: Diagnostic[],
-  merges: Merges,
-  /** Receives every job; without it, jobs are checked and counted only (no object per job). */
-  onJob: ((job: Job) => void) | undefined,
-): number | undefined {
-  const excluded = (branch.spec["exclude-suites"] ?? []).map((p) => fullMatch(p));
-  const suites = [...tree.suites.values()]
-    .filter((s) => !excluded.some((re) => re.test(s.name)))
-    .sort((a, b) => byCodePoint(a.name, b.name));
-  let jobs = 0;
-  const clashes = new Clashes(tree);
-  const vocabulary = tree.vocabulary;
-  const mergedJob = vocabulary.schemas.fileValidator("job");
+/** The expansion of one branch: platform by platform, each build type × each suite the branch does not exclude. */
+class BranchExpansion {
+  private jobs = 0;
+  private readonly suites: Suite[];
+  private readonly clashes: Clashes;
 
-  for (const platform of platforms) {
+  constructor(
+    private readonly run: Expansion,
+    private readonly branch: Branch,
+    private readonly handlers: BranchHandlers,
+  ) {
+    const excluded = (branch.spec["exclude-suites"] ?? []).map((p) => fullMatch(p));
+    this.suites = [...run.tree.suites.values()]
+      .filter((s) => !excluded.some((re) => re.test(s.name)))
+      .sort((a, b) => byCodePoint(a.name, b.name));
+    this.clashes = new Clashes(run.tree);
+  }
+
+  /** The number of jobs, or undefined once past the job limit. */
+  expand(platforms: readonly Platform[]): number | undefined {
+    for (const platform of platforms) if (!this.platform(platform)) return undefined;
+    this.run.diagnostics.push(...this.clashes.diagnostics());
+    return this.jobs;
+  }
+
+  /** The platform's jobs and settings; false past the job limit. */
+  private platform(platform: Platform): boolean {
+    const resolution = resolvePlatformSettings(this.run.tree, this.branch, platform);
     const platformClashes = new PlatformClashes<SuiteJobs>();
-    for (const buildType of buildTypesOn(platform, branch)) {
-      for (const suite of suites) {
-        const place = { branch, platform, buildType, suite: suite.name };
-        const base = [tree.defaults.layer, platform.layer, suite.layer, branch.layer, ...overrides].filter(
-          (l): l is Layer => l !== undefined,
-        );
-        const harnessOf = merges.harness.merge(base, vocabulary.contextOf(place));
-        if (harnessOf.diagnostics.length) {
-          diagnostics.push(...harnessOf.diagnostics);
-          continue;
-        }
-        const harness = harnessOf.merged.value.harness as string | undefined;
-        const ctx = vocabulary.contextOf({ ...place, harness });
-        const layers = layersFor(tree, suite, platform, branch, harness, overrides);
-        const runOn = merges.runOn.merge(layers, ctx);
-        if (runOn.diagnostics.length) {
-          diagnostics.push(...runOn.diagnostics);
-          continue;
-        }
-        if (!selects(runOn.merged.value["run-on"] as RunOn | undefined, platform, buildType, branch.name)) continue;
-        const { merged, diagnostics: mergeErrors } = merges.job.merge(layers, ctx);
-        if (mergeErrors.length) {
-          diagnostics.push(...mergeErrors);
-          continue;
-        }
-        if (!mergedJob(merged.value)) {
-          diagnostics.push(...mergedJobErrors(mergedJob.errors ?? [], merged, suite, place));
-          continue;
-        }
-        const spec = merged.value as unknown as MergedJob;
-        const kwargs = spec.mach?.kwargs as Record<string, unknown> | undefined;
-        diagnostics.push(
-          ...unknownMachKwargs(tree, harness, kwargs, suite.name, (path) => {
-            return originAt(merged.provenance, path) ?? suite.file.positionOf([]);
-          }),
-        );
-        const sj = suiteJobs(tree, branch.name, platform.name, buildType, suite.name, harness, spec, merged);
+    const used = new Set<string>();
+    for (const buildType of buildTypesOn(platform, this.branch)) {
+      for (const suite of this.suites) {
+        const place = { branch: this.branch, platform, buildType, suite: suite.name };
+        const sj = this.suiteJobs(place, suite, resolution.settings);
+        if (!sj) continue;
+        if (sj.harness) used.add(sj.harness);
         platformClashes.add(sj);
-        for (let chunk = 1; chunk <= sj.chunks; chunk++) {
-          // a job is an object only when it is kept (compile) or clashes
-          onJob?.(chunkJob(sj, chunk));
-          if (++jobs > LIMITS.jobsPerBranch) {
-            diagnostics.push(
-              error(
-                "JD043",
-                `branch ${branch.name} has more than ${LIMITS.jobsPerBranch} jobs`,
-                branch.file.positionOf([]),
-              ),
-            );
-            return undefined;
-          }
-        }
+        if (!this.chunks(sj)) return false;
       }
     }
     platformClashes.check((code, what, [s, chunk], [o, oChunk]) =>
-      clashes.add(code, what, chunkJob(s, chunk), chunkJob(o, oChunk), SYMBOL_PATHS),
+      this.clashes.add(code, what, chunkJob(s, chunk), chunkJob(o, oChunk), SYMBOL_PATHS),
     );
+    this.run.diagnostics.push(...resolution.diagnostics);
+    for (const harness of used) this.run.diagnostics.push(...(resolution.harnessDiagnostics.get(harness) ?? []));
+    this.handlers.onPlatform?.(platform, resolution.settings);
+    return true;
   }
-  diagnostics.push(...clashes.diagnostics());
-  return jobs;
+
+  /** Hands on each chunk's job; false once the branch has more jobs than the limit. */
+  private chunks(sj: SuiteJobs): boolean {
+    for (let chunk = 1; chunk <= sj.chunks; chunk++) {
+      // a job is an object only when it is kept (compile) or clashes
+      this.handlers.onJob?.(chunkJob(sj, chunk));
+      if (++this.jobs > LIMITS.jobsPerBranch) {
+        const message = `branch ${this.branch.name} has more than ${LIMITS.jobsPerBranch} jobs`;
+        this.run.diagnostics.push(error("JD043", message, this.branch.file.positionOf([])));
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The suite's job at `place`, merged and checked; undefined where it does not run or has diagnostics (reported).
+   * `harness` and then `run-on` are merged first, so fields of suites that do not run somewhere are never resolved
+   * there.
+   */
+  private suiteJobs(place: JobPlace & { buildType: string; suite: string }, suite: Suite, settings: PlatformSettings) {
+    const { tree, merges, overrides } = this.run;
+    const vocabulary = tree.vocabulary;
+    const base = [tree.defaults.layer, place.platform.layer, suite.layer, this.branch.layer, ...overrides];
+    const harnessOf = merges.harness.merge(
+      base.filter((l): l is Layer => l !== undefined),
+      vocabulary.contextOf(place),
+    );
+    if (this.failed(harnessOf)) return undefined;
+    const harness = harnessOf.merged.value.harness as string | undefined;
+    const ctx = vocabulary.contextOf({ ...place, harness });
+    const layers = layersFor(tree, suite, place.platform, this.branch, harness, overrides);
+    const runOn = merges.runOn.merge(layers, ctx);
+    if (this.failed(runOn)) return undefined;
+    const rules = runOn.merged.value["run-on"] as RunOn | undefined;
+    if (!selects(rules, place.platform, place.buildType, this.branch.name)) return undefined;
+    const job = merges.job.merge(layers, ctx);
+    if (this.failed(job)) return undefined;
+    const { merged } = job;
+    if (!this.run.mergedJob(merged.value)) {
+      this.run.diagnostics.push(...mergedJobErrors(this.run.mergedJob.errors ?? [], merged, suite, place));
+      return undefined;
+    }
+    const spec = merged.value as unknown as MergedJob;
+    const kwargs = spec.mach?.kwargs as Record<string, unknown> | undefined;
+    const at = (path: readonly string[]) => originAt(merged.provenance, path) ?? suite.file.positionOf([]);
+    this.run.diagnostics.push(...unknownMachKwargs(tree, harness, kwargs, suite.name, at));
+    const runner = harness === undefined ? undefined : settings.runners.get(harness);
+    return suiteJobs(tree, { ...place, harness }, { spec, merged, runner });
+  }
+
+  /** Whether a merge has diagnostics, which are reported. */
+  private failed(result: MergeResult): boolean {
+    if (!result.diagnostics.length) return false;
+    this.run.diagnostics.push(...result.diagnostics);
+    return true;
+  }
 }
 
 /** The merge order of SPEC §2: (built-in →) defaults → harness → platform → suite → branch → --set. */
@@ -283,32 +340,27 @@ interface SuiteJobs extends ChunkedSuite {
   readonly harness: string | undefined;
   readonly spec: MergedJob;
   readonly merged: Merged;
+  readonly runner: ResolvedHarness | undefined;
   readonly groupName: string | undefined;
   readonly tier: number;
 }
 
 function suiteJobs(
   tree: Tree,
-  branch: string,
-  platform: string,
-  buildType: string,
-  suite: string,
-  harness: string | undefined,
-  spec: MergedJob,
-  merged: Merged,
+  place: JobPlace & { readonly buildType: string; readonly suite: string },
+  job: Pick<SuiteJobs, "spec" | "merged" | "runner">,
 ): SuiteJobs {
-  const th = spec.treeherder;
+  const th = job.spec.treeherder;
   const split = splitSymbol(th.symbol);
   const group = th.group ?? split.group;
   return {
-    branch,
-    platform,
-    buildType,
-    suite,
-    harness,
-    chunks: spec.chunks,
-    spec,
-    merged,
+    branch: place.branch.name,
+    platform: place.platform.name,
+    buildType: place.buildType,
+    suite: place.suite,
+    harness: place.harness,
+    chunks: job.spec.chunks,
+    ...job,
     group,
     symbol: split.symbol,
     groupName: th["group-name"] ?? (group ? tree.settings.treeherderGroups[group] : undefined),
@@ -329,6 +381,7 @@ function chunkJob(s: SuiteJobs, chunk: number): Job {
     chunks: s.chunks,
     spec: s.spec,
     merged: s.merged,
+    runner: s.runner,
     treeherder: {
       group: s.group,
       symbol: chunkSymbol(s.symbol, chunk, s.chunks),

@@ -3,10 +3,9 @@
  * per distinct value of the attributes it consults, onto a cached merge of the layers below it.
  */
 import { type JobContext, keyedByAttribute } from "./keyed-by.js";
-import { mergeLayers, mergeOnto } from "./merge.js";
+import { type MergeResult, mergeLayers, mergeOnto } from "./merge.js";
 import type { Layer } from "./model.js";
 
-type MergeResult = ReturnType<typeof mergeLayers>;
 /** Layers many jobs share, lowest first: the tree's, the platform's and the suite's (not the branch's, nor --set). */
 const SHARED_KINDS: ReadonlySet<string> = new Set(["built-in", "defaults", "harness", "platform", "suite"]);
 

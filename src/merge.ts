@@ -60,6 +60,12 @@ export interface Merged {
   readonly provenance: ProvenanceMap;
 }
 
+/** A merge, and its diagnostics (a keyed-by value without an arm, an operator that does not fit). */
+export interface MergeResult {
+  readonly merged: Merged;
+  readonly diagnostics: Diagnostic[];
+}
+
 /** Origins are branded: a user mapping with keys `layer` and `path` is still a mapping. */
 export function isOrigin(n: ProvenanceNode | undefined): n is Origin {
   return n !== undefined && (n as Origin)[ORIGIN] === true;
@@ -377,7 +383,7 @@ export function mergeLayers(
   ctx: JobContext,
   only?: string,
   options: MergeOptions = {},
-): { merged: Merged; diagnostics: Diagnostic[] } {
+): MergeResult {
   const m = new Merger(ctx, options.provenance ?? true);
   const value: Record<string, unknown> = {};
   const provenance: Record<string, ProvenanceNode> = {};
@@ -390,11 +396,7 @@ export function mergeLayers(
  * sharing with the result what the layers do not change). The same as merging all layers at once; lets expansion
  * merge the layers many jobs share once.
  */
-export function mergeOnto(
-  base: Merged,
-  layers: readonly Layer[],
-  ctx: JobContext,
-): { merged: Merged; diagnostics: Diagnostic[] } {
+export function mergeOnto(base: Merged, layers: readonly Layer[], ctx: JobContext): MergeResult {
   const value = shallowCopy(base.value);
   const provenance = shallowCopy(base.provenance) as Record<string, ProvenanceNode>;
   const m = new Merger(ctx, true, new Set([value]));

@@ -150,4 +150,4 @@ function loadPrecompiled(hash: string): Precompiled | undefined {
   }
 }
 
-export type { ErrorObject };
+export type { ErrorObject, ValidateFunction };

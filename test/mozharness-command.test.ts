@@ -12,7 +12,6 @@ import { compile } from "../src/compile.js";
 import { generatedConfigPath, isChunked, mozharnessArgv, mozharnessInvocation } from "../src/emit/mozharness-args.js";
 import type { OutputFile } from "../src/emit/types.js";
 import type { Job } from "../src/expand.js";
-import { resolveHarness } from "../src/harness-spec.js";
 import type { Tree } from "../src/model.js";
 import { REPO } from "./helpers/tree.js";
 import { PythonChecker } from "./python/python-checker.js";
@@ -34,7 +33,7 @@ function pickJobs(jobs: readonly Job[], platform: string, harnesses: readonly st
 
 /** What the job model says the harness command is, with every `%(name)s` replaced by `<name>`. */
 function expectedCommand(tree: Tree, job: Job) {
-  const h = resolveHarness(tree, job.harness!, job.platform, job.branch).harness;
+  const h = job.runner!;
   const fill = (o: string) => o.replace(PLACEHOLDER, (_, name: string) => `<${name}>`);
   const mh = job.spec.mozharness ?? {};
   return {

@@ -3,7 +3,6 @@
  * or buildbot runs it, so both run exactly what the generated mozharness config describes.
  */
 import type { Job } from "../expand.js";
-import { resolveHarness } from "../harness-spec.js";
 import type { Tree } from "../model.js";
 
 export interface MozharnessInvocation {
@@ -54,7 +53,7 @@ export function isChunked(job: Job): boolean {
 /** The invocation of a harness job (generic jobs run their own command instead). */
 export function mozharnessInvocation(tree: Tree, job: Job): MozharnessInvocation {
   if (!job.harness) throw new Error(`job ${job.label} is generic: it has no mozharness invocation`);
-  const { suiteArg } = resolveHarness(tree, job.harness, job.platform, job.branch).harness;
+  const suiteArg = job.runner?.suiteArg;
   const symbols = job.spec.mozharness?.["download-symbols"];
   return {
     script: job.spec.mozharness?.script ?? "scripts/desktop_unittest.py",

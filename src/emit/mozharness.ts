@@ -4,11 +4,10 @@
  */
 import type { Diagnostic } from "../diagnostics.js";
 import { error } from "../diagnostics.js";
-import { type Job, jobPosition, jobsOn } from "../expand.js";
-import { resolveHarness } from "../harness-spec.js";
-import { deepEqual, mergeLayers } from "../merge.js";
-import type { Layer, LayerKind, Platform, Tree } from "../model.js";
-import type { SourceFile } from "../source.js";
+import { type BranchJobs, type Job, jobPosition, jobsOn } from "../expand.js";
+import { deepEqual } from "../merge.js";
+import type { Platform, Tree } from "../model.js";
+import type { PlatformSettings } from "../platform-settings.js";
 import { byCodePoint, setOwn } from "../values.js";
 import { mozharnessConfigFile, mozharnessSuiteName } from "./mozharness-args.js";
 import { jsonWithPythonTwin } from "./python.js";
@@ -21,75 +20,43 @@ type SuiteEntry = string[] | { options: string[]; env: Record<string, string> };
 /** Emits `mozharness/<branch>/<platform>.json` and `.py` for every platform the branch runs. */
 export const emitMozharness: Emitter = ({ tree, branch, report }) =>
   branch.platforms.flatMap((platform) => {
-    const jobs = jobsOn(branch, platform.name).filter((j) => j.harness !== undefined);
-    const config = mozharnessConfig(tree, branch.branch.name, platform, jobs, report);
+    const config = mozharnessConfig(tree, branch, platform, report);
     const base = mozharnessConfigFile(branch.branch.name, platform.name);
     return jsonWithPythonTwin(base, config);
   });
 
-/** What the mozharness target refuses (JD042, and keyed-by errors of settings and harnesses), without rendering. */
+/** What the mozharness target refuses (JD042), without rendering. */
 export function checkMozharness({ tree, branch, report }: EmitInput): void {
-  for (const platform of branch.platforms) {
-    const jobs = jobsOn(branch, platform.name).filter((j) => j.harness !== undefined);
-    mozharnessConfig(tree, branch.branch.name, platform, jobs, report);
-  }
+  for (const platform of branch.platforms) mozharnessConfig(tree, branch, platform, report);
 }
 
 /** The config of one platform of a branch: platform settings, then the harness runners, then the suites. */
 export function mozharnessConfig(
   tree: Tree,
-  branch: string,
+  branch: BranchJobs,
   platform: Platform,
-  jobs: readonly Job[],
   report: (d: Diagnostic) => void,
 ): Config {
+  const settings = branch.settings.get(platform.name)!;
+  const jobs = jobsOn(branch, platform.name).filter((j) => j.harness !== undefined);
   // 1. settings: defaults deep-merged with the platform's (platform wins, lists replace)
-  const config: Config = platformSettings(tree, branch, platform, report);
+  const config: Config = { ...settings.mozharness };
   // 2. every harness with a runner on this platform
   config.minimum_tests_zip_dirs = [...(tree.defaults.spec.mozharness?.["minimum-tests-zip-dirs"] ?? [])];
-  Object.assign(config, harnessRunners(tree, branch, platform, new Set(jobs.map((j) => j.harness!)), report));
+  Object.assign(config, harnessRunners(tree, settings));
   // 3. one entry per mozharness suite name of the platform's jobs
   Object.assign(config, suiteLists(tree, platform.name, jobs, report));
   return config;
 }
 
-/**
- * Defaults' `mozharness.settings` under the platform's, merged as two layers by the job layer engine: keyed-by
- * values resolved for the platform, mappings merged deeply, lists replaced, the `$` operators and `null` as in jobs.
- */
-function platformSettings(tree: Tree, branch: string, platform: Platform, report: (d: Diagnostic) => void): Config {
-  const ctx = tree.vocabulary.contextOf({ branch: tree.branches.get(branch)!, platform });
-  const layer = (kind: LayerKind, file: SourceFile, settings: unknown): Layer[] =>
-    settings === undefined ? [] : [{ kind, file, path: ["mozharness"], value: { settings } }];
-  const { merged, diagnostics } = mergeLayers(
-    [
-      ...layer("defaults", tree.defaults.file, tree.defaults.spec.mozharness?.settings),
-      ...layer("platform", platform.file, platform.spec.mozharness?.settings),
-    ],
-    ctx,
-  );
-  diagnostics.forEach(report);
-  return (merged.value.settings ?? {}) as Config;
-}
-
-function harnessRunners(
-  tree: Tree,
-  branch: string,
-  platform: Platform,
-  used: ReadonlySet<string>,
-  report: (d: Diagnostic) => void,
-): Config {
+function harnessRunners(tree: Tree, settings: PlatformSettings): Config {
   const runFileNames: Record<string, string> = {};
   const zipDirs: Record<string, string[]> = {};
   const definitions: Record<string, unknown> = {};
+  // a harness left out has no arm for this platform: only an error where a job uses it (expand reports it)
   for (const name of [...tree.harnesses.keys()].sort(byCodePoint)) {
-    const { harness, diagnostics } = resolveHarness(tree, name, platform.name, branch);
-    // A harness no job of this platform uses may leave the platform out of its keyed-by arms.
-    if (diagnostics.length) {
-      if (used.has(name)) diagnostics.forEach(report);
-      continue;
-    }
-    if (!harness.runFile) continue;
+    const harness = settings.runners.get(name);
+    if (!harness?.runFile) continue;
     runFileNames[name] = harness.runFile;
     zipDirs[name] = [...harness.zipDirs];
     definitions[name] = {

@@ -44,13 +44,15 @@ export interface GraphEntry {
 }
 
 /** Emits the branch's task graph, streamed: a large graph never has all its task definitions alive at once. */
-export function emitTaskcluster({ tree, branch }: EmitInput): OutputFile[] {
+export function emitTaskcluster({ tree, branch, reference }: EmitInput): OutputFile[] {
   const entries = branch.jobs.filter((j) => runsOn(j, "taskcluster")).map((job): [string, Job] => [job.label, job]);
-  return [
-    streamedFile(`taskcluster/${branch.branch.name}.json`, (out) =>
-      writeJsonEntries(out, entries, entryRenderer(tree, branch)),
-    ),
-  ];
+  const render = reference ? referenceRenderer(tree, branch) : entryRenderer(tree, branch);
+  return [streamedFile(`taskcluster/${branch.branch.name}.json`, (out) => writeJsonEntries(out, entries, render))];
+}
+
+/** Renders each job's entry from scratch, its suite's task included: what the chunk templates must equal. */
+function referenceRenderer(tree: Tree, branch: BranchJobs): (label: string, job: Job, out: ByteWriter) => void {
+  return (label, job, out) => writeParts(out, entryParts(label, graphEntry(tree, suiteTask(tree, branch, job), job)));
 }
 
 /** The branch's task graph as values, label → entry: what its file holds, without the banner. */

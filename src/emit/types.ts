@@ -12,6 +12,8 @@ export interface EmitInput {
   readonly branch: BranchJobs;
   /** Collects an emitter's diagnostics (e.g. JD042); compile fails when any is an error. */
   readonly report: (d: Diagnostic) => void;
+  /** Render every job from scratch (no chunk templates, no parts shared between chunks): the reference mode. */
+  readonly reference?: boolean;
 }
 
 export type Emitter = (input: EmitInput) => OutputFile[];
