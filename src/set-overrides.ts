@@ -1,8 +1,8 @@
 /** `--set path=value` arguments → the top job layer (provenance "command line"); values are parsed as YAML. */
 import { checkJobLayer } from "./check-layer.js";
 import { type Diagnostic, error, fail, ok, type Result } from "./diagnostics.js";
-import { parseSource } from "./load.js";
 import type { Layer } from "./model.js";
+import { parseSource } from "./parse-yaml.js";
 import { setOwn } from "./values.js";
 import { DEFAULT_VOCABULARY, type Vocabulary } from "./vocabulary.js";
 

@@ -7,21 +7,29 @@ import {
   isPair,
   isScalar,
   isSeq,
-  LineCounter,
+  type LineCounter,
   type Node,
   type ParseOptions,
-  parseDocument,
   type SchemaOptions,
 } from "yaml";
 import type { Position } from "./diagnostics.js";
 
-/** How every config file is parsed: YAML 1.2's core schema, strictly, keys unique. */
+/**
+ * How every config file is parsed: YAML 1.2's core schema, strictly, and no other tag (`yaml` would read !!binary,
+ * !!set, !!timestamp... too). Keys are checked unique by parse-yaml.ts, as they read once converted and in one pass.
+ */
 export const YAML_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
   schema: "core",
   prettyErrors: false,
-  uniqueKeys: true,
+  uniqueKeys: false,
+  resolveKnownTags: false,
   strict: true,
 };
+
+/** The property name a mapping key's value becomes, as `yaml`'s toJS names it (null is ""). */
+export function jsKey(value: unknown): string {
+  return value === null || value === undefined ? "" : String(value);
+}
 
 export type FileKind = "defaults" | "harness" | "platform" | "branch" | "suite";
 export type PathSegment = string | number;
@@ -42,9 +50,9 @@ export class SourceFile {
     readonly name: string,
     readonly text: string,
     readonly value: unknown,
-    /** The parsed document, for positions; parsed from `text` when first needed if not given. */
-    private doc: Document | undefined,
-    private lines: LineCounter | undefined,
+    /** The parsed document, for positions. */
+    private readonly doc: Document,
+    private readonly lines: LineCounter,
   ) {}
 
   /** Position of the value at `path` (or of its key, when `onKey`); the nearest existing ancestor when absent. */
@@ -60,8 +68,7 @@ export class SourceFile {
   }
 
   at(offset: number): Position {
-    this.parse();
-    const lp = this.lines?.linePos(offset) ?? { line: 1, col: 1 };
+    const lp = this.lines.linePos(offset);
     return { file: this.path, line: lp.line, column: lp.col };
   }
 
@@ -77,13 +84,6 @@ export class SourceFile {
     return this.text.slice(start, end < 0 ? undefined : end).replace(/\r$/, "");
   }
 
-  /** A file loaded without its document (load.ts's quick path) is parsed again, once, when a position is wanted. */
-  private parse(): void {
-    if (this.doc || !this.text) return;
-    this.lines = new LineCounter();
-    this.doc = parseDocument(this.text, { ...YAML_OPTIONS, lineCounter: this.lines });
-  }
-
   private buildIndex(): Map<string, NodeSpan> {
     if (this.index) return this.index;
     const index = new Map<string, NodeSpan>();
@@ -96,7 +96,7 @@ export class SourceFile {
       if (isMap(target)) {
         for (const item of target.items) {
           if (!isPair(item)) continue;
-          const k = isScalar(item.key) ? String(item.key.value) : String(item.key);
+          const k = isScalar(item.key) ? jsKey(item.key.value) : String(item.key);
           const kr = (item.key as Node | null)?.range;
           visit(item.value, [...path, k], kr ? [kr[0], kr[1]] : undefined);
           if (!item.value && kr) index.set(pathKey([...path, k]), { key: [kr[0], kr[1]], value: [kr[0], kr[1]] });
@@ -105,8 +105,7 @@ export class SourceFile {
         for (let i = 0; i < target.items.length; i++) visit(target.items[i], [...path, i]);
       }
     };
-    this.parse();
-    if (this.doc) visit(this.doc.contents, []);
+    visit(this.doc.contents, []);
     this.index = index;
     return index;
   }

@@ -4,10 +4,10 @@ import { test } from "node:test";
 import fc from "fast-check";
 import { stringify } from "yaml";
 import { canonical } from "../src/emit/serialize.js";
-import { parseSource } from "../src/load.js";
 import { mergeLayers, mergeOnto } from "../src/merge.js";
 import { FieldMergeCache, MergeCache } from "../src/merge-cache.js";
 import type { Layer } from "../src/model.js";
+import { parseSource } from "../src/parse-yaml.js";
 
 const key = fc.constantFrom("a", "b", "c", "d", "env", "options", "__proto__", "constructor");
 const scalar = fc.oneof(fc.integer(), fc.string({ maxLength: 6 }), fc.boolean());

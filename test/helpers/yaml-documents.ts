@@ -1,35 +1,5 @@
-/**
- * Generated YAML documents, and the agreement of load.ts's two paths on one: used by test/quick-yaml.test.ts and,
- * for long runs, by scripts/fuzz-quick-yaml.ts.
- */
+/** Generated YAML documents, for the property tests of the YAML reader (test/load-yaml.test.ts). */
 import fc from "fast-check";
-import { parseDocument } from "yaml";
-import { quickYaml } from "../../src/quick-yaml.js";
-import { YAML_OPTIONS } from "../../src/source.js";
-
-/** Equal values, keys in the same order, -0 and NaN told apart as Object.is does. */
-function same(a: unknown, b: unknown): boolean {
-  if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return Object.is(a, b);
-  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b) || Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length || ka.some((k, i) => k !== kb[i])) return false;
-  return ka.every((k) => same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-}
-
-/**
- * How the quick path disagrees with `yaml` on `text`, or undefined when it does not: it left the text to `yaml`, or
- * `yaml` accepts it (no error, no unresolved tag) with the same value.
- */
-export function disagreement(text: string): string | undefined {
-  const quick = quickYaml(text);
-  if (quick === undefined) return undefined;
-  const doc = parseDocument(text, YAML_OPTIONS);
-  const problem = [...doc.errors, ...doc.warnings.filter((w) => w.code === "TAG_RESOLVE_FAILED")][0];
-  if (problem) return `the quick path accepted what yaml refuses (${problem.code}): ${JSON.stringify(text)}`;
-  if (!same(quick, doc.toJS({ maxAliasCount: 100 }))) return `different values for ${JSON.stringify(text)}`;
-  return undefined;
-}
 
 /** Free sequences of YAML's tokens and troublemakers. */
 const TOKEN = fc.constantFrom(
