@@ -1,5 +1,5 @@
 /**
- * Attacks that must fail safely or pass through as plain data: alias bombs in bounded time, prototype-named keys
+ * Attacks that must fail safely or pass through as plain data: alias bombs before a deadline, prototype-named keys
  * that never reach a prototype, path-like names that never steer a write, limits that stop deep or huge input, and
  * strings built to break out of a Python twin or a shell command, checked by running python3 on the twins.
  */
@@ -13,6 +13,7 @@ import { compile } from "../src/compile.js";
 import { LIMITS } from "../src/limits.js";
 import { loadTree } from "../src/load.js";
 import { BASE, CORPUS } from "./corpus/make-tree.js";
+import { jobdefWithDeadline } from "./helpers/deadline.js";
 import { PythonChecker } from "./python/python-checker.js";
 
 const python = new PythonChecker();
@@ -34,7 +35,7 @@ function tree(files: Record<string, string> = {}): { root: string; done: () => v
 
 const SUITE = "description: x\nharness: mochitest\ntreeherder: {symbol: X}\n";
 
-test("an alias bomb is refused within one second (JD005)", () => {
+test("an alias bomb is refused (JD005), before a deadline", () => {
   const levels = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"];
   for (let i = 1; i < 12; i++) {
     const [prev, name] = [`l${i - 1}`.replace("l0", "a"), `l${i}`];
@@ -42,18 +43,15 @@ test("an alias bomb is refused within one second (JD005)", () => {
   }
   const t = tree({ "suites/lol.yml": `${SUITE}${levels.join("\n")}\n` });
   try {
-    const start = performance.now();
-    const r = loadTree(t.root);
-    const ms = performance.now() - start;
-    assert.equal(r.ok, false);
-    assert.ok(!r.ok && r.diagnostics.some((d) => d.code === "JD005"));
-    assert.ok(ms < 1000, `took ${ms.toFixed(0)} ms`);
+    const r = jobdefWithDeadline(["validate", "--root", t.root]);
+    assert.equal(r.status, 1);
+    assert.ok(r.diagnostics.some((d) => d.code === "JD005" && d.file === "configs/suites/lol.yml"));
   } finally {
     t.done();
   }
 });
 
-test("nesting 10,000 levels deep, in flow and in block style, is a diagnostic within a second (JD006)", () => {
+test("nesting 10,000 levels deep, in flow and in block style, is a diagnostic (JD006), before a deadline", () => {
   const depth = 10_000;
   const flow = `${SUITE}env: ${"[".repeat(depth)}${"]".repeat(depth)}\n`;
   // Indented block mappings that deep would pass the size limit first; compact block sequences nest on one line.
@@ -61,10 +59,9 @@ test("nesting 10,000 levels deep, in flow and in block style, is a diagnostic wi
   for (const text of [flow, block]) {
     const t = tree({ "suites/deep.yml": text });
     try {
-      const start = performance.now();
-      const r = loadTree(t.root);
-      assert.ok(!r.ok && r.diagnostics.some((d) => d.code === "JD006" && d.file === "configs/suites/deep.yml"));
-      assert.ok(performance.now() - start < 1000);
+      const r = jobdefWithDeadline(["validate", "--root", t.root]);
+      assert.equal(r.status, 1);
+      assert.ok(r.diagnostics.some((d) => d.code === "JD006" && d.file === "configs/suites/deep.yml"));
     } finally {
       t.done();
     }

@@ -203,7 +203,8 @@ test("SIGKILL at 20 moments of a compile: the directory always matches its manif
   setConfig(root, "A");
   const base = compileSync(root, ["--debug"]);
   const writeMs = Number(/jobdef: write ([\d.]+) ms/.exec(base.stderr)?.[1] ?? 300);
-  assert.ok(base.ms > 1000, `the tree must take over a second to compile (took ${base.ms.toFixed(0)} ms)`);
+  // No timing is asserted: kills at 0 ms land before the commit point, and the loop below kills later and later until
+  // one lands after it (or the compile finishes), however fast or loaded the machine.
   const manifests = { A: assertMatchesManifest(dir), B: readFileSync(join(root, "ref-B", MANIFEST_NAME), "utf8") };
   assert.notEqual(manifests.A, manifests.B);
   // 8 moments spread over the whole run, 12 packed around the write stage at its end.
