@@ -47,9 +47,9 @@ const fmtMiB = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
 const fmtK = (n: number) => (n >= 1000 ? `${Math.round(n / 1000)}k` : String(n));
 
 function ensureBuilt(): void {
-  const built = ["src/cli/main.js", "jobdef.cjs"].every((f) => existsSync(join(REPO, "dist", f)));
+  const built = ["src/cli/main.js", "validators.cjs"].every((f) => existsSync(join(REPO, "dist", f)));
   if (built && !process.argv.includes("--build")) return;
-  process.stderr.write("bench: npm run build (tsc, the validators, the bundle and its code cache)\n");
+  process.stderr.write("bench: npm run build (tsc and the validators)\n");
   execFileSync("npm", ["run", "build"], { cwd: REPO, stdio: "inherit" });
 }
 

@@ -7,9 +7,13 @@ import { test } from "node:test";
 import { streamedFile, textFile } from "../src/emit/output-file.js";
 import { sha256 } from "../src/manifest.js";
 import { stagedPath } from "../src/write/journal.js";
-import { stagingThread } from "../src/write/staging-thread.js";
+import { STAGING_WORKER, stagingThread } from "../src/write/staging-thread.js";
 
 const big = Array.from({ length: 100_000 }, (_, i) => `entry ${i} ${"ß".repeat(i % 5)}\n`).join(""); // ~1.5 MiB
+
+test("staging thread: the worker runs the code the tests run (src/ through tsx), not a build in dist/", () => {
+  assert.equal(STAGING_WORKER.href, new URL("../src/write/staging-worker.ts", import.meta.url).href);
+});
 
 test("staging thread: files of every size are staged whole, in order, with their hashes", async () => {
   const root = mkdtempSync(join(tmpdir(), "jobdef-thread-"));

@@ -6,11 +6,14 @@
  * and never blocks while producing; it awaits the results at the end, and a thread that dies rejects them.
  * A worker that allocated as much as the main thread would slow it down (measured); this one allocates almost nothing.
  */
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
+import {
+  MessageChannel,
+  type MessagePort,
+  receiveMessageOnPort,
+  Worker,
+  type WorkerOptions,
+} from "node:worker_threads";
 import { type OutputFile, PIECE } from "../emit/output-file.js";
-import { PACKAGE_ROOT } from "../package-root.js";
 import type { StagedOutput, StageRequest } from "./stage-output.js";
 
 export type ToStagingThread =
@@ -29,12 +32,22 @@ export interface StagingReply {
 const SMALL_PIECE = 64 * 1024;
 
 /**
- * The compiled worker beside this module; run from src/ (tests, through tsx), the compiled one in dist/, which
- * `npm test` builds first as it builds the validators: a worker thread does not get tsx's loader.
+ * The worker beside this module, the same code as the main thread's: compiled (dist/, what bin/jobdef runs), or the
+ * TypeScript source when this module runs through tsx (the tests): a worker thread does not inherit tsx's loader, so
+ * a small bootstrap registers it there first.
  */
-const WORKER_URL = import.meta.url.endsWith(".js")
-  ? new URL("./staging-worker.js", import.meta.url)
-  : pathToFileURL(join(PACKAGE_ROOT, "dist", "src", "write", "staging-worker.js"));
+export const STAGING_WORKER = new URL(
+  `./staging-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`,
+  import.meta.url,
+);
+
+function startWorker(options: WorkerOptions): Worker {
+  const worker = STAGING_WORKER;
+  if (!worker.pathname.endsWith(".ts")) return new Worker(worker, options);
+  const tsx = import.meta.resolve("tsx/esm/api");
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(worker.href)}); })`;
+  return new Worker(bootstrap, { ...options, eval: true });
+}
 
 export class StagingThread {
   private readonly worker: Worker;
@@ -48,7 +61,7 @@ export class StagingThread {
   constructor() {
     const { port1, port2 } = new MessageChannel();
     this.returned = port1;
-    this.worker = new Worker(WORKER_URL, { workerData: { returns: port2 }, transferList: [port2] });
+    this.worker = startWorker({ workerData: { returns: port2 }, transferList: [port2] });
     this.worker.on("message", (reply: StagingReply) => this.settle(reply));
     this.worker.on("error", (e) => this.fail(e));
     this.worker.on("exit", (code) => this.fail(new Error(`the staging thread exited with code ${code}`)));
