@@ -1,4 +1,7 @@
-/** Real consumer: python3 loads every Python twin and compares its `config` with the JSON twin, types included. */
+/**
+ * Real consumers: python3 and Python 2.7 (2015's mozharness ran on it) read every Python twin back and compare its
+ * `config` with the JSON twin, types included; the twin must be one literal assignment, whatever its strings hold.
+ */
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import fc from "fast-check";
@@ -6,21 +9,36 @@ import { compile } from "../src/compile.js";
 import { jsonWithPythonTwin } from "../src/emit/python.js";
 import { FIXTURE } from "./fixtures/golden-harness/golden.js";
 import { REPO } from "./helpers/tree.js";
-import { PythonChecker } from "./python/python-checker.js";
+import { TwinChecker } from "./python/twin-checker.js";
 
-const python = new PythonChecker();
-after(() => python.close());
+const pythons = [new TwinChecker("python3"), new TwinChecker("python2")];
+after(() => {
+  for (const p of pythons) p.close();
+});
 
-/** Every `.py` output with a `.json` sibling, checked in one python3 process. */
+/** Every `.py` output with a `.json` sibling, checked by each Python. */
 async function assertTwins(root: string, branches?: string[]): Promise<{ twins: number; platforms: number }> {
   const r = compile({ root, branches });
   assert.ok(r.ok, JSON.stringify(!r.ok && r.diagnostics));
-  const { checked, failures } = await python.checkTwins(r.value.files);
-  assert.deepEqual(failures, []);
-  return { twins: checked, platforms: r.value.branches.reduce((n, b) => n + b.platforms.length, 0) };
+  let twins = 0;
+  for (const python of pythons) {
+    const { checked, failures } = await python.checkFiles(r.value.files);
+    assert.deepEqual(failures, [], python.python);
+    twins = checked;
+  }
+  return { twins, platforms: r.value.branches.reduce((n, b) => n + b.platforms.length, 0) };
 }
 
-test("python3 loads every Python twin of the embedded tree (every branch) and its config equals the JSON twin", async () => {
+/** The twins of `config`, read back by each Python. */
+async function assertRoundTrip(name: string, config: Record<string, unknown>): Promise<void> {
+  const [json, py] = jsonWithPythonTwin(name, config);
+  for (const python of pythons) {
+    const reply = await python.check(`<${name}>`, py.content, json.content);
+    assert.ok(reply.ok, `${python.python}: ${reply.error}: ${JSON.stringify(config)}`);
+  }
+}
+
+test("python3 and python2.7 load every Python twin of the embedded tree (every branch) and its config equals the JSON twin", async () => {
   const all = compile({ root: REPO, targets: [] });
   assert.ok(all.ok, JSON.stringify(!all.ok && all.diagnostics));
   const branches = [...all.value.tree.branches.keys()];
@@ -28,7 +46,7 @@ test("python3 loads every Python twin of the embedded tree (every branch) and it
   assert.ok(twins >= platforms, `only ${twins} twins for ${platforms} (branch, platform) pairs`);
 });
 
-test("python3 loads every Python twin of the golden fixture", async () => {
+test("python3 and python2.7 load every Python twin of the golden fixture", async () => {
   const { twins, platforms } = await assertTwins(FIXTURE);
   assert.equal(twins, platforms);
 });
@@ -63,6 +81,14 @@ const NASTY = [
   "\\N{BULLET}",
   "\\x41",
   "\\u0041",
+  "\\U0001F600",
+  'u"',
+  "\"]; import os; os.system('x') #",
+  '"""\n__import__(\'os\')',
+  "\x00\x00",
+  "\u0085",
+  "\ud83d",
+  "\ude00\ud83d",
 ];
 const nastyString = fc.string({
   unit: fc.oneof(
@@ -75,6 +101,7 @@ const nastyString = fc.string({
 const leaf = fc.oneof(
   nastyString,
   fc.integer(),
+  fc.maxSafeInteger(),
   fc.double({ noNaN: true, noDefaultInfinity: true }),
   fc.boolean(),
   fc.constant(null),
@@ -95,18 +122,22 @@ test("a string holding a line separator (U+2028, U+2029: JSON.stringify writes t
     "c\u2028": null,
     "d\u2029": { e: "false\u2028\u2029", f: false },
   };
-  const [json, py] = jsonWithPythonTwin("separators", config);
-  const reply = await python.request("twin", { name: "<separators>", py: py.content, json: json.content });
-  assert.ok(reply.ok, reply.error);
+  await assertRoundTrip("separators", config);
 });
 
-test("property: any keys and strings round-trip through the Python twin (one python3 process)", async () => {
+test("property: any keys and strings round-trip through the Python twin, in python3 and python2.7", async () => {
   await fc.assert(
-    fc.asyncProperty(fc.dictionary(nastyString, value, { maxKeys: 6 }), async (config) => {
-      const [json, py] = jsonWithPythonTwin("property", config);
-      const reply = await python.request("twin", { name: "<property>", py: py.content, json: json.content });
-      assert.ok(reply.ok, `${reply.error}: ${JSON.stringify(config)}`);
-    }),
+    fc.asyncProperty(fc.dictionary(nastyString, value, { maxKeys: 6 }), (config) =>
+      assertRoundTrip("property", config),
+    ),
     { numRuns: 400, seed: 20150601 },
   );
+});
+
+test("a twin's strings never become code: one literal assignment whatever they hold", async () => {
+  const [, py] = jsonWithPythonTwin("code", { a: '"]; import os #', b: '\\"\n}\nx = 1\n' });
+  assert.match(py.content, /^# [^\n]*\nconfig = \{\n/);
+  assert.equal(py.content.match(/^config = /gm)?.length, 1);
+  assert.doesNotMatch(py.content, /^x = 1/m);
+  await assertRoundTrip("code", { a: '"]; import os #', b: '\\"\n}\nx = 1\n' });
 });

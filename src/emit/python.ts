@@ -1,13 +1,9 @@
 /**
- * Python twins: a banner comment, then `config = <literal>`. The literal is the JSON twin's text with each token
- * rewritten for Python: `true`/`false`/`null` become `True`/`False`/`None`, and a string stays as it is only when it
- * is printable ASCII without `\u` escapes (JSON's other escapes mean the same in Python 2 and 3); any other string
- * is decoded and written again by `pyString`, code point by code point. The structure is JSON.stringify's own, so no
- * input can end a string early or become code.
- *
- * JSON.stringify with an indent writes one value per line (a newline inside a string is written `\n`), so the work
- * goes line by line: a line whose value is a literal name is rewritten at its end, and only a line holding something
- * other than printable ASCII, or a `\u`, is taken apart token by token. Most lines are copied as they are.
+ * Python twins: a banner comment, then `config = <literal>`, written from the value itself (never by editing JSON
+ * text): mappings, lists, `True`/`False`/`None`, numbers as JSON writes them, and every string as an ASCII-only
+ * double-quoted literal that Python 2.7 (the mozharness of 2015) and Python 3 read as the same text. Whatever a
+ * string holds, it stays inside its quotes: the file is one literal assignment, never code. The layout is
+ * JSON.stringify's with an indent of 2, so a twin lines up with its JSON file.
  */
 import { textFile } from "./output-file.js";
 import { BANNER, jsonText, withBanner } from "./serialize.js";
@@ -15,38 +11,102 @@ import type { OutputFile } from "./types.js";
 
 /** `<base>.json` and its Python twin `<base>.py`, holding the same value. */
 export function jsonWithPythonTwin(base: string, value: Record<string, unknown>): OutputFile[] {
-  const json = jsonText(withBanner(value));
-  return [textFile(`${base}.json`, json), textFile(`${base}.py`, `# ${BANNER}\nconfig = ${pythonFromJson(json)}`)];
+  const sorted = withBanner(value);
+  return [
+    textFile(`${base}.json`, jsonText(sorted)),
+    textFile(`${base}.py`, `# ${BANNER}\nconfig = ${pythonLiteral(sorted)}\n`),
+  ];
 }
 
-/** A JSON string token, or a JSON literal name (numbers and punctuation read the same in Python). */
-const JSON_TOKEN = /"(?:[^"\\]|\\.)*"|true|false|null/g;
-/** A JSON string token Python reads as the same string: printable ASCII (and, checked apart, no `\u` escape). */
-const SAME_IN_PYTHON = /^"[\x20-\x7e]*"$/;
-
 /**
- * A literal name ending its line (before a comma, if any): a value, since a line of JSON.stringify's ends in `"`
- * when it ends in a string, in a digit after a number and in `{` or `[` where a value opens.
+ * A JSON value as a Python literal of the same value, laid out as `JSON.stringify(value, null, 2)` lays it out.
+ * Values JSON leaves out are left out the same way (`undefined` in a mapping; a non-finite number is None).
  */
-const LITERAL_AT_END = /(?:true|false|null)(?=,?(?:\n|$))/g;
-/**
- * A line holding a character other than printable ASCII, or a `\u` escape. Lines end at `\n` only: not with the `m`
- * flag or `.`, for which U+2028 and U+2029 (written raw by JSON.stringify, inside strings) end lines too.
- */
-const UNUSUAL_LINE = /(?<=^|\n)[^\n]*?(?:[^\x20-\x7e\n]|\\u)[^\n]*/g;
-const UNUSUAL = /[^\x20-\x7e\n]|\\u/;
-const PYTHON_NAME: Readonly<Record<string, string>> = { true: "True", false: "False", null: "None" };
-
-/** JSON text (as JSON.stringify writes it with an indent) as a Python literal of the same value. */
-export function pythonFromJson(json: string): string {
-  const named = json.replace(LITERAL_AT_END, (name) => PYTHON_NAME[name]);
-  return UNUSUAL.test(named) ? named.replace(UNUSUAL_LINE, (line) => line.replace(JSON_TOKEN, pythonToken)) : named;
+export function pythonLiteral(value: unknown): string {
+  const writer = new LiteralWriter();
+  writer.value(value, 0);
+  return writer.text();
 }
 
-/** One JSON token of a line as Python (the line's literal names are rewritten already, and stay as they are). */
-function pythonToken(token: string): string {
-  if (token[0] !== '"') return PYTHON_NAME[token];
-  return SAME_IN_PYTHON.test(token) && !token.includes("\\u") ? token : pyString(JSON.parse(token) as string);
+/**
+ * Writes the literal's bytes (ASCII only: every other character is escaped) into one growing buffer: building it
+ * from small strings instead cost 4x as much, most of it in garbage collection (20 MiB of twins at 50k jobs).
+ */
+class LiteralWriter {
+  private buf = Buffer.allocUnsafe(1 << 16);
+  private pos = 0;
+
+  text(): string {
+    return this.buf.toString("latin1", 0, this.pos);
+  }
+
+  value(value: unknown, depth: number): void {
+    if (typeof value === "string") this.string(value);
+    else if (typeof value === "number") this.ascii(Number.isFinite(value) ? JSON.stringify(value) : "None");
+    else if (typeof value === "boolean") this.ascii(value ? "True" : "False");
+    else if (Array.isArray(value)) this.list(value, depth);
+    else if (value !== null && typeof value === "object") this.mapping(value as Record<string, unknown>, depth);
+    else this.ascii("None"); // null; undefined, a function or a symbol in a list, which JSON writes as null
+  }
+
+  private list(list: readonly unknown[], depth: number): void {
+    if (!list.length) {
+      this.ascii("[]");
+      return;
+    }
+    this.ascii("[");
+    for (let i = 0; i < list.length; i++) {
+      if (i) this.ascii(",");
+      this.newline(depth + 1);
+      this.value(list[i], depth + 1);
+    }
+    this.newline(depth);
+    this.ascii("]");
+  }
+
+  private mapping(mapping: Record<string, unknown>, depth: number): void {
+    let first = true;
+    for (const key of Object.keys(mapping)) {
+      const v = mapping[key];
+      if (v === undefined || typeof v === "function" || typeof v === "symbol") continue;
+      this.ascii(first ? "{" : ",");
+      this.newline(depth + 1);
+      this.string(key);
+      this.ascii(": ");
+      this.value(v, depth + 1);
+      first = false;
+    }
+    if (first) this.ascii("{}");
+    else {
+      this.newline(depth);
+      this.ascii("}");
+    }
+  }
+
+  private string(s: string): void {
+    this.ascii(PLAIN.test(s) ? `"${s}"` : pyString(s));
+  }
+
+  private newline(depth: number): void {
+    this.room(2 * depth + 1);
+    this.buf[this.pos++] = 0x0a;
+    this.buf.fill(0x20, this.pos, this.pos + 2 * depth);
+    this.pos += 2 * depth;
+  }
+
+  /** `s` holds ASCII only. */
+  private ascii(s: string): void {
+    this.room(s.length);
+    if (s.length < 16) for (let i = 0; i < s.length; i++) this.buf[this.pos++] = s.charCodeAt(i);
+    else this.pos += this.buf.write(s, this.pos, "latin1");
+  }
+
+  private room(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.pos + n));
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
 }
 
 /** Printable ASCII without `"` or `\\`: written as it is. */
@@ -54,7 +114,7 @@ const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
 /**
  * A double-quoted str literal, ASCII-only, every other character escaped; `u`-prefixed when it has `\\u`/`\\U`
- * escapes, so Python 2.7 (mozharness of 2015) reads the same text as Python 3.
+ * escapes, so Python 2.7 reads the same text as Python 3 (without the prefix, 2.7 would read `\\u` as two letters).
  */
 export function pyString(s: string): string {
   if (PLAIN.test(s)) return `"${s}"`;
@@ -70,8 +130,7 @@ export function pyString(s: string): string {
     else if (c < 0x20 || c === 0x7f) out += `\\x${hex(c, 2)}`;
     else if (c < 0x7f) out += s[i];
     else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && isLow(s.charCodeAt(i + 1))) {
-      const cp = s.codePointAt(i)!;
-      out += `\\U${hex(cp, 8)}`;
+      out += `\\U${hex(s.codePointAt(i)!, 8)}`;
       unicode = true;
       i++;
     } else {

@@ -25,7 +25,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { pythonFromJson } from "../../src/emit/python.js";
+import { pythonLiteral } from "../../src/emit/python.js";
 import { requireShared } from "./shared.js";
 
 const DRIVER = join(dirname(fileURLToPath(import.meta.url)), "..", "python", "machine_2015.py");
@@ -76,7 +76,7 @@ export interface MachineResult {
 
 /** A mozharness config file (`config = {...}`) of a JSON value, as 2015's .py configs were: str values in Python 2. */
 export function pythonConfigFile(value: unknown): string {
-  return `config = ${pythonFromJson(JSON.stringify(value, null, 2))}\n`;
+  return `config = ${pythonLiteral(value)}\n`;
 }
 
 /** Why this machine cannot simulate a 2015 test machine, or undefined when it can. */
