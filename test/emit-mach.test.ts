@@ -12,7 +12,7 @@ import { PythonChecker } from "./python/python-checker.js";
 const python = new PythonChecker();
 after(() => python.close());
 
-test("mach output of the golden fixture equals expected/ (UPDATE_GOLDEN=1 rewrites)", () => {
+test("mach output of the golden fixture equals expected/ (npm run golden rewrites)", () => {
   checkGolden("mach");
 });
 

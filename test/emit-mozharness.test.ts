@@ -12,7 +12,7 @@ function configOf(root: string, path: string): Record<string, unknown> {
   return JSON.parse(file.content);
 }
 
-test("mozharness output of the golden fixture equals expected/ (UPDATE_GOLDEN=1 rewrites)", () => {
+test("mozharness output of the golden fixture equals expected/ (npm run golden rewrites)", () => {
   checkGolden("mozharness");
 });
 
