@@ -48,7 +48,9 @@ class LayerChecker {
     const props = schema.properties as Record<string, JsonSchema> | undefined;
     const extra = schema.additionalProperties;
     for (const k of Object.keys(value)) {
-      const sub = props?.[k] ?? (isMapping(extra) ? (extra as JsonSchema) : extra === false || props ? undefined : {});
+      // own properties only: a key named __proto__ or constructor is not a field of every schema
+      const own = props && Object.hasOwn(props, k) ? props[k] : undefined;
+      const sub = own ?? (isMapping(extra) ? (extra as JsonSchema) : extra === false || props ? undefined : {});
       if (!sub) {
         const known = Object.keys(props ?? {});
         const hint = nearest(k, known, 1);
@@ -57,7 +59,7 @@ class LayerChecker {
         this.report("JD011", `unknown key "${k}" in ${where}${help}`, [...path, k], true);
         continue;
       }
-      this.value(value[k], sub, [...path, k], `${key}.${props?.[k] ? k : "*"}`);
+      this.value(value[k], sub, [...path, k], `${key}.${own ? k : "*"}`);
     }
   }
 

@@ -1,5 +1,7 @@
 /** Validation diagnostics: each invalid input gives its code at the exact file:line:col. */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 import { loadValidTree } from "../src/compile.js";
 import { writeTree } from "./helpers/tree.js";
@@ -243,5 +245,20 @@ test("validate: a missing defaults.yml is named, not an I/O error", () => {
   assert.equal(r.ok, false);
   assert.deepEqual(!r.ok && r.diagnostics.map((d) => [d.code, d.file, d.line, d.column]), [
     ["JD009", "configs/defaults.yml", 1, 1],
+  ]);
+});
+
+test("validate: keys named after Object.prototype's properties in a job layer are unknown keys, each reported once", () => {
+  const defaults = readFileSync(join(writeTree(), "configs/defaults.yml"), "utf8").replace(
+    /^job:\n(?<body>[\s\S]*?) {2}mozharness:\n/m,
+    "job:\n  __proto__: {x: 1}\n$<body>  mozharness:\n    constructor: 1\n",
+  );
+  const r = loadValidTree(writeTree({ "configs/defaults.yml": defaults }));
+  assert.equal(r.ok, false);
+  const lines = defaults.split("\n");
+  const at = (text: string) => lines.findIndex((l) => l.includes(text)) + 1;
+  assert.deepEqual(!r.ok && r.diagnostics.map((d) => [d.code, d.file, d.line, d.column]), [
+    ["JD011", "configs/defaults.yml", at("__proto__"), 3],
+    ["JD011", "configs/defaults.yml", at("constructor"), 5],
   ]);
 });
