@@ -7,7 +7,7 @@ import { type ChunkedSuite, PlatformClashes } from "./job-clashes.js";
 import type { JobContext } from "./keyed-by.js";
 import { LIMITS } from "./limits.js";
 import { unknownMachKwargs } from "./mach-kwargs.js";
-import { isOrigin, type Merged, type MergeResult, mergeLayers, type ProvenanceNode } from "./merge.js";
+import { isOrigin, type Merged, MergePaths, type MergeResult, mergeLayers, type ProvenanceNode } from "./merge.js";
 import { FieldMergeCache, MergeCache } from "./merge-cache.js";
 import { type Branch, buildTypesOn, type Layer, type Platform, type Suite, type Tree } from "./model.js";
 import { chunkSymbol, fullMatch, jobLabel, splitSymbol, treeherderSymbol } from "./names.js";
@@ -46,23 +46,13 @@ export interface BranchJobs {
   readonly jobs: readonly Job[];
   /** Each platform's settings, keyed-by values resolved (platform name → settings). */
   readonly settings: ReadonlyMap<string, PlatformSettings>;
+  /** The jobs of each platform, in their order (every emitter asks per platform). */
+  readonly byPlatform: ReadonlyMap<string, readonly Job[]>;
 }
 
-const byPlatform = new WeakMap<BranchJobs, Map<string, Job[]>>();
-
-/** The branch's jobs on one platform, in their order (grouped once per branch: every emitter asks per platform). */
+/** The branch's jobs on one platform, in their order. */
 export function jobsOn(branch: BranchJobs, platform: string): readonly Job[] {
-  let groups = byPlatform.get(branch);
-  if (!groups) {
-    groups = new Map();
-    for (const job of branch.jobs) {
-      const list = groups.get(job.platform);
-      if (list) list.push(job);
-      else groups.set(job.platform, [job]);
-    }
-    byPlatform.set(branch, groups);
-  }
-  return groups.get(platform) ?? [];
+  return branch.byPlatform.get(platform) ?? [];
 }
 
 export interface ExpandOptions {
@@ -81,11 +71,18 @@ export function expandTree(
   const branches = branchNames(tree, options).map((name): BranchJobs => {
     const jobs: Job[] = [];
     const settings = new Map<string, PlatformSettings>();
+    const byPlatform = new Map<string, Job[]>();
+    let first = 0;
     const run = expansion.branch(name, {
       onJob: (job) => jobs.push(job),
-      onPlatform: (platform, s) => settings.set(platform.name, s),
+      onPlatform: (platform, s) => {
+        settings.set(platform.name, s);
+        byPlatform.set(platform.name, jobs.slice(first));
+        first = jobs.length;
+      },
     });
-    return { branch: run.branch, platforms: run.platforms, jobs: run.jobs === undefined ? [] : jobs, settings };
+    if (run.jobs === undefined) return { ...run, jobs: [], settings, byPlatform: new Map() };
+    return { branch: run.branch, platforms: run.platforms, jobs, settings, byPlatform };
   });
   return { branches, diagnostics: expansion.diagnostics };
 }
@@ -112,7 +109,13 @@ export function checkJobs(
         use &&
         ((platform, settings) => {
           const branch = tree.branches.get(name)!;
-          use({ branch, platforms: [platform], jobs: current, settings: new Map([[platform.name, settings]]) });
+          use({
+            branch,
+            platforms: [platform],
+            jobs: current,
+            settings: new Map([[platform.name, settings]]),
+            byPlatform: new Map([[platform.name, current]]),
+          });
           current = [];
         }),
     });
@@ -137,6 +140,7 @@ interface Merges {
   readonly runOn: JobMerger;
 }
 
+/** The reference merges each job from all its layers, sharing nothing; the others share what jobs have in common. */
 function newMerges(reference: boolean): Merges {
   if (reference)
     return {
@@ -144,7 +148,12 @@ function newMerges(reference: boolean): Merges {
       harness: { merge: (layers, ctx) => mergeLayers(layers, ctx, "harness") },
       runOn: { merge: (layers, ctx) => mergeLayers(layers, ctx, "run-on") },
     };
-  return { job: new MergeCache(), harness: new FieldMergeCache("harness"), runOn: new FieldMergeCache("run-on") };
+  const paths = new MergePaths();
+  return {
+    job: new MergeCache(paths),
+    harness: new FieldMergeCache("harness", paths),
+    runOn: new FieldMergeCache("run-on", paths),
+  };
 }
 
 /** Below defaults.yml, taskgraph's defaults: a tree need not repeat them, and `explain` names them. */

@@ -3,7 +3,7 @@
  * per distinct value of the attributes it consults, onto a cached merge of the layers below it.
  */
 import { type JobContext, keyedByAttribute } from "./keyed-by.js";
-import { type MergeResult, mergeLayers, mergeOnto } from "./merge.js";
+import { type MergePaths, type MergeResult, mergeLayers, mergeOnto } from "./merge.js";
 import type { Layer } from "./model.js";
 
 /** Layers many jobs share, lowest first: the tree's, the platform's and the suite's (not the branch's, nor --set). */
@@ -30,6 +30,10 @@ export class MergeCache {
     failed: false,
     next: new Map(),
   };
+  /** The attributes each layer's keyed-by values consult, worked out on its first merge. */
+  private readonly consulted = new Map<Layer, ReadonlySet<string>>();
+
+  constructor(private readonly paths: MergePaths) {}
 
   merge(layers: readonly Layer[], ctx: JobContext): MergeResult {
     let step = this.root;
@@ -41,23 +45,27 @@ export class MergeCache {
         byValues = new Map();
         step.next.set(layer, byValues);
       }
-      const key = consultedValues(layer, ctx);
+      const key = valuesKey(this.consultedBy(layer), ctx);
       let next = byValues.get(key);
       if (!next) {
-        const result = mergeOnto(step.result.merged, [layer], ctx);
+        const result = mergeOnto(step.result.merged, [layer], ctx, { paths: this.paths });
         next = { result, failed: step.failed || result.diagnostics.length > 0, next: new Map() };
         byValues.set(key, next);
       }
       step = next;
     }
-    if (step.failed) return mergeLayers(layers, ctx);
-    return mergeOnto(step.result.merged, layers.slice(n), ctx);
+    if (step.failed) return mergeLayers(layers, ctx, undefined, { paths: this.paths });
+    return mergeOnto(step.result.merged, layers.slice(n), ctx, { paths: this.paths });
   }
-}
 
-/** The values in `ctx` of the attributes `layer` consults, as one key. */
-function consultedValues(layer: Layer, ctx: JobContext): string {
-  return valuesKey(consultedAttributes(layer), ctx);
+  private consultedBy(layer: Layer): ReadonlySet<string> {
+    let attrs = this.consulted.get(layer);
+    if (!attrs) {
+      attrs = attributesIn(layer.value);
+      this.consulted.set(layer, attrs);
+    }
+    return attrs;
+  }
 }
 
 /** The values of `attrs` in `ctx`, as one key. */
@@ -65,17 +73,6 @@ function valuesKey(attrs: ReadonlySet<string>, ctx: JobContext): string {
   let key = "";
   for (const attr of attrs) key += `${attr}=${JSON.stringify(ctx[attr] ?? null)}\0`;
   return key;
-}
-
-const consulted = new WeakMap<Layer, ReadonlySet<string>>();
-
-/** The attributes a layer's keyed-by values are keyed by, at any depth (arms included). */
-function consultedAttributes(layer: Layer): ReadonlySet<string> {
-  let attrs = consulted.get(layer);
-  if (attrs) return attrs;
-  attrs = attributesIn(layer.value);
-  consulted.set(layer, attrs);
-  return attrs;
 }
 
 /** The attributes keyed-by values inside `value` are keyed by, at any depth (arms included). */
@@ -100,7 +97,10 @@ export class FieldMergeCache {
   private readonly results = new Map<string, MergeResult>();
   /** Per layer: its part of a key (its id, and the attributes its field consults), or null when it sets no field. */
   private readonly parts = new Map<Layer, { readonly id: string; readonly attrs: ReadonlySet<string> } | null>();
-  constructor(private readonly field: string) {}
+  constructor(
+    private readonly field: string,
+    private readonly paths: MergePaths,
+  ) {}
 
   merge(layers: readonly Layer[], ctx: JobContext): MergeResult {
     let key = "";
@@ -111,7 +111,7 @@ export class FieldMergeCache {
     let result = this.results.get(key);
     if (!result) {
       const setting = layers.filter((layer) => this.partOf(layer) !== null);
-      result = mergeLayers(setting, ctx, this.field);
+      result = mergeLayers(setting, ctx, this.field, { paths: this.paths });
       this.results.set(key, result);
     }
     return result;
@@ -122,22 +122,10 @@ export class FieldMergeCache {
     let part = this.parts.get(layer);
     if (part === undefined) {
       part = Object.hasOwn(layer.value, this.field)
-        ? { id: `${layerId(layer)}:`, attrs: attributesIn(layer.value[this.field]) }
+        ? { id: `${this.parts.size}:`, attrs: attributesIn(layer.value[this.field]) }
         : null;
       this.parts.set(layer, part);
     }
     return part;
   }
-}
-
-const layerIds = new WeakMap<Layer, number>();
-let nextLayerId = 0;
-
-function layerId(layer: Layer): number {
-  let id = layerIds.get(layer);
-  if (id === undefined) {
-    id = nextLayerId++;
-    layerIds.set(layer, id);
-  }
-  return id;
 }

@@ -11,27 +11,34 @@ import { chooseArm, type JobContext, keyedByAttribute } from "./keyed-by.js";
 import type { Layer, LayerKind } from "./model.js";
 import { formatPath, type PathSegment, type SourceFile } from "./source.js";
 import { isMapping, setOwn } from "./values.js";
+import type { OperatorName } from "./vocabulary.js";
 
 const ORIGIN: unique symbol = Symbol("origin");
 
-const children = new WeakMap<readonly PathSegment[], Map<PathSegment, readonly PathSegment[]>>();
-
 /**
- * `[...path, key]`, one array per distinct path: origins keep their paths, and every job merging a layer would
- * otherwise keep its own copies of that layer's paths (a fifth of what a large expansion keeps alive).
+ * The paths and plain origins of many merges, shared: origins keep their paths, and every job merging a layer would
+ * otherwise keep its own copies of that layer's paths (a fifth of what a large expansion keeps alive). An expansion
+ * owns one for all its merges; a merge given none makes its own.
  */
-function childPath(path: readonly PathSegment[], key: PathSegment): readonly PathSegment[] {
-  let byKey = children.get(path);
-  if (!byKey) {
-    byKey = new Map();
-    children.set(path, byKey);
+export class MergePaths {
+  private readonly children = new WeakMap<readonly PathSegment[], Map<PathSegment, readonly PathSegment[]>>();
+  /** The origin of a value set at a path (`child`'s arrays) that overrode nothing (`Merger.sharedOrigin`). */
+  readonly plainOrigins = new WeakMap<readonly PathSegment[], OriginNode>();
+
+  /** `[...path, key]`, one array per distinct path. */
+  child(path: readonly PathSegment[], key: PathSegment): readonly PathSegment[] {
+    let byKey = this.children.get(path);
+    if (!byKey) {
+      byKey = new Map();
+      this.children.set(path, byKey);
+    }
+    let child = byKey.get(key);
+    if (!child) {
+      child = [...path, key];
+      byKey.set(key, child);
+    }
+    return child;
   }
-  let child = byKey.get(key);
-  if (!child) {
-    child = [...path, key];
-    byKey.set(key, child);
-  }
-  return child;
 }
 
 /** Where one value came from. */
@@ -85,9 +92,6 @@ class OriginNode implements Origin {
 }
 Object.defineProperty(OriginNode.prototype, ORIGIN, { value: true });
 
-/** The origin of a value set at a path (`childPath`'s arrays) that overrode nothing (`sharedOrigin`). */
-const plainOrigins = new WeakMap<readonly PathSegment[], OriginNode>();
-
 /** Stands for every origin when provenance is off (benchmark only). */
 const UNTRACKED: Origin = Object.freeze({
   [ORIGIN]: true as const,
@@ -98,10 +102,15 @@ const UNTRACKED: Origin = Object.freeze({
 /** What `resolve` returns when no arm fits (a diagnostic says why). */
 const UNRESOLVED: unique symbol = Symbol("unresolved");
 
+/** Merges layers into one value and its provenance; `merge` takes one layer at a time, lowest first. */
 class Merger {
   readonly diagnostics: Diagnostic[] = [];
+  /** The layer being merged. */
+  private layer!: Layer;
+
   constructor(
     private readonly ctx: JobContext,
+    private readonly paths: MergePaths,
     private readonly track = true,
     /**
      * Continuing a merge: the mappings this merge made or copied. The others belong to the base and are copied
@@ -110,201 +119,272 @@ class Merger {
     private readonly owned?: Set<object>,
   ) {}
 
-  mapping(
+  /** Merges `layer` into `target` (and `prov`); with `only`, just that top-level field. */
+  merge(target: Record<string, unknown>, prov: Record<string, ProvenanceNode>, layer: Layer, only?: string): void {
+    this.layer = layer;
+    if (only === undefined) this.mapping(target, prov, layer.value, layer.path);
+    else if (Object.hasOwn(layer.value, only))
+      this.apply(target, prov, only, layer.value[only], this.paths.child(layer.path, only));
+  }
+
+  private mapping(
     target: Record<string, unknown>,
     prov: Record<string, ProvenanceNode>,
     src: Readonly<Record<string, unknown>>,
-    layer: Layer,
     srcPath: readonly PathSegment[],
-    only?: string,
   ): void {
-    if (only !== undefined) {
-      if (Object.hasOwn(src, only)) this.apply(target, prov, only, src[only], layer, childPath(srcPath, only));
-      return;
-    }
     // for-in, not Object.keys: no array of keys per mapping per merge (a tenth of what an expansion allocates)
     for (const key in src) {
-      if (Object.hasOwn(src, key)) this.apply(target, prov, key, src[key], layer, childPath(srcPath, key));
+      if (Object.hasOwn(src, key)) this.apply(target, prov, key, src[key], this.paths.child(srcPath, key));
     }
   }
 
+  /** Merges one key of the layer: its keyed-by value resolved, then by what the value is. */
   private apply(
     target: Record<string, unknown>,
     prov: Record<string, ProvenanceNode>,
     key: string,
     raw: unknown,
-    layer: Layer,
     srcPath: readonly PathSegment[],
   ): void {
     const keyed = keyedByAttribute(raw) !== undefined;
-    const value = keyed ? this.resolve(raw, layer, srcPath) : raw;
+    const value = keyed ? this.resolve(raw, srcPath) : raw;
     if (value === UNRESOLVED) return;
     const path = keyed ? this.resolvedPath : srcPath;
-    const existing = Object.hasOwn(target, key) ? target[key] : undefined;
-    const before = Object.hasOwn(prov, key) ? prov[key] : undefined;
-
     if (value === null) {
       delete target[key];
       delete prov[key];
       return;
     }
     const op = operatorOf(value);
-    if (op === "$append" || op === "$prepend" || op === "$remove") {
-      if (existing !== undefined && !Array.isArray(existing)) {
-        this.fail(
-          "JD032",
-          `${op} needs a list below it, but lower layers made ${formatPath([key])} a ${typeof existing === "object" ? "mapping" : typeof existing}`,
-          layer,
-          [...path, op],
-          before,
-        );
+    if (op !== undefined) this.operator(target, prov, key, value as Record<string, unknown>, op, path);
+    else if (isMapping(value)) this.subMapping(target, prov, key, value, path);
+    else this.leaf(target, prov, key, value, path);
+  }
+
+  /** `{$op: operand}`: each operator of the vocabulary (src/vocabulary.ts) has its meaning here. */
+  private operator(
+    target: Record<string, unknown>,
+    prov: Record<string, ProvenanceNode>,
+    key: string,
+    value: Record<string, unknown>,
+    op: string,
+    path: readonly PathSegment[],
+  ): void {
+    switch (op as OperatorName) {
+      case "$append":
+      case "$prepend":
+      case "$remove":
+        this.listOperator(target, prov, key, value, op, path);
+        return;
+      case "$replace":
+        this.replace(target, prov, key, value.$replace as Record<string, unknown>, path);
+        return;
+      case "$value":
+        this.literal(target, prov, key, value.$value, path);
+        return;
+      default:
+        this.fail("JD032", `unknown operator ${op}`, [...path, op], Object.hasOwn(prov, key) ? prov[key] : undefined);
+    }
+  }
+
+  /** `$append`, `$prepend`, `$remove`: a new list from the lower layers' and the operand, with each item's origin. */
+  private listOperator(
+    target: Record<string, unknown>,
+    prov: Record<string, ProvenanceNode>,
+    key: string,
+    value: Record<string, unknown>,
+    op: string,
+    path: readonly PathSegment[],
+  ): void {
+    const existing = Object.hasOwn(target, key) ? target[key] : undefined;
+    const before = Object.hasOwn(prov, key) ? prov[key] : undefined;
+    if (existing !== undefined && !Array.isArray(existing)) {
+      const what = typeof existing === "object" ? "mapping" : typeof existing;
+      const message = `${op} needs a list below it, but lower layers made ${formatPath([key])} a ${what}`;
+      this.fail("JD032", message, [...path, op], before);
+      return;
+    }
+    const list = existing === undefined ? [] : (existing as unknown[]).slice();
+    const items = this.track ? this.itemsBelow(before, list.length, path) : [];
+    const operand = value[op] as unknown[];
+    if (op === "$remove") this.removeItems(list, items, operand, [...path, op], before);
+    else this.addItems(list, items, operand, op === "$append", this.paths.child(path, op));
+    setOwn(target, key, list);
+    const overrode = isOrigin(before) ? before : undefined;
+    prov[key] = this.origin(this.paths.child(path, op), overrode, items, existing);
+  }
+
+  /** The origins of the items of the list below, one per item. */
+  private itemsBelow(before: ProvenanceNode | undefined, length: number, path: readonly PathSegment[]): Origin[] {
+    if (isOrigin(before) && before.items) return before.items.slice();
+    // loops, not closures: every job of a branch whose layer changes a list comes here
+    const items: Origin[] = [];
+    for (let i = 0; i < length; i++) items.push(isOrigin(before) ? before : this.origin(path));
+    return items;
+  }
+
+  private removeItems(
+    list: unknown[],
+    items: Origin[],
+    operand: readonly unknown[],
+    opPath: PathSegment[],
+    before: ProvenanceNode | undefined,
+  ): void {
+    operand.forEach((item, i) => {
+      const at = list.findIndex((x) => deepEqual(x, item));
+      if (at < 0) {
+        const message = `$remove: ${JSON.stringify(item)} is not in the list (${JSON.stringify(list)})`;
+        this.fail("JD033", message, [...opPath, i], before);
         return;
       }
-      // loops, not closures: every job of a branch whose layer appends to a list comes here
-      const list = existing === undefined ? [] : (existing as unknown[]).slice();
-      const items: Origin[] = [];
-      if (this.track) {
-        if (isOrigin(before) && before.items) items.push(...before.items);
-        else for (let i = 0; i < list.length; i++) items.push(isOrigin(before) ? before : this.origin(layer, path));
-      }
-      const operand = (value as Record<string, unknown[]>)[op];
-      if (op === "$remove") {
-        operand.forEach((item, i) => {
-          const at = list.findIndex((x) => deepEqual(x, item));
-          if (at < 0) {
-            this.fail(
-              "JD033",
-              `$remove: ${JSON.stringify(item)} is not in the list (${JSON.stringify(list)})`,
-              layer,
-              [...path, op, i],
-              before,
-            );
-            return;
-          }
-          list.splice(at, 1);
-          items.splice(at, 1);
-        });
-      } else {
-        const added: Origin[] = [];
-        if (this.track) {
-          const opPath = childPath(path, op);
-          for (let i = 0; i < operand.length; i++) added.push(this.origin(layer, childPath(opPath, i)));
-        }
-        if (op === "$append") {
-          list.push(...operand);
-          items.push(...added);
-        } else {
-          list.unshift(...operand);
-          items.unshift(...added);
-        }
-      }
-      setOwn(target, key, list);
-      prov[key] = this.origin(layer, childPath(path, op), isOrigin(before) ? before : undefined, items, existing);
-      return;
+      list.splice(at, 1);
+      items.splice(at, 1);
+    });
+  }
+
+  private addItems(
+    list: unknown[],
+    items: Origin[],
+    operand: readonly unknown[],
+    append: boolean,
+    opPath: readonly PathSegment[],
+  ): void {
+    const added: Origin[] = [];
+    if (this.track) for (let i = 0; i < operand.length; i++) added.push(this.origin(this.paths.child(opPath, i)));
+    if (append) {
+      list.push(...operand);
+      items.push(...added);
+    } else {
+      list.unshift(...operand);
+      items.unshift(...added);
     }
-    if (op === "$replace") {
-      const fresh: Record<string, unknown> = {};
-      const freshProv: Record<string, ProvenanceNode> = {};
-      this.owned?.add(fresh);
-      this.mapping(fresh, freshProv, (value as Record<string, Record<string, unknown>>).$replace, layer, [
-        ...path,
-        "$replace",
-      ]);
-      setOwn(target, key, fresh);
-      setOwn(prov, key, freshProv as ProvenanceNode);
-      return;
+  }
+
+  /** `$replace`: the layer's mapping instead of a merge into the lower layers'. */
+  private replace(
+    target: Record<string, unknown>,
+    prov: Record<string, ProvenanceNode>,
+    key: string,
+    mapping: Record<string, unknown>,
+    path: readonly PathSegment[],
+  ): void {
+    const fresh: Record<string, unknown> = {};
+    const freshProv: Record<string, ProvenanceNode> = {};
+    this.owned?.add(fresh);
+    this.mapping(fresh, freshProv, mapping, [...path, "$replace"]);
+    setOwn(target, key, fresh);
+    setOwn(prov, key, freshProv as ProvenanceNode);
+  }
+
+  /** `$value`: a literal (null, or a mapping that would otherwise read as an operator or keyed-by), as it is. */
+  private literal(
+    target: Record<string, unknown>,
+    prov: Record<string, ProvenanceNode>,
+    key: string,
+    value: unknown,
+    path: readonly PathSegment[],
+  ): void {
+    const existing = Object.hasOwn(target, key) ? target[key] : undefined;
+    const before = Object.hasOwn(prov, key) ? prov[key] : undefined;
+    setOwn(target, key, value);
+    setOwn(
+      prov,
+      key,
+      this.origin(this.paths.child(path, "$value"), isOrigin(before) ? before : undefined, undefined, existing),
+    );
+  }
+
+  /** A mapping merges into the lower layers' mapping (copied first when it belongs to a continued merge's base). */
+  private subMapping(
+    target: Record<string, unknown>,
+    prov: Record<string, ProvenanceNode>,
+    key: string,
+    value: Record<string, unknown>,
+    path: readonly PathSegment[],
+  ): void {
+    const existing = Object.hasOwn(target, key) ? target[key] : undefined;
+    const before = Object.hasOwn(prov, key) ? prov[key] : undefined;
+    let sub: Record<string, unknown>;
+    let subProv: Record<string, ProvenanceNode>;
+    if (!isMapping(existing) || before === undefined || isOrigin(before)) {
+      sub = {};
+      subProv = {};
+    } else if (this.owned && !this.owned.has(existing)) {
+      sub = shallowCopy(existing);
+      subProv = shallowCopy(before);
+    } else {
+      sub = existing;
+      subProv = before as Record<string, ProvenanceNode>;
     }
-    if (op === "$value") {
-      // A literal: null, or a mapping that would otherwise read as an operator or keyed-by, taken as it is.
-      setOwn(target, key, (value as { $value: unknown }).$value);
-      setOwn(
-        prov,
-        key,
-        this.origin(layer, childPath(path, op), isOrigin(before) ? before : undefined, undefined, existing),
-      );
-      return;
+    if (sub !== existing) {
+      this.owned?.add(sub);
+      setOwn(target, key, sub);
+      setOwn(prov, key, subProv);
     }
-    if (op !== undefined) {
-      this.fail("JD032", `unknown operator ${op}`, layer, [...path, op], before);
-      return;
-    }
-    if (isMapping(value)) {
-      let sub: Record<string, unknown>;
-      let subProv: Record<string, ProvenanceNode>;
-      if (!isMapping(existing) || before === undefined || isOrigin(before)) {
-        sub = {};
-        subProv = {};
-      } else if (this.owned && !this.owned.has(existing)) {
-        sub = shallowCopy(existing);
-        subProv = shallowCopy(before);
-      } else {
-        sub = existing;
-        subProv = before as Record<string, ProvenanceNode>;
-      }
-      if (sub !== existing) {
-        this.owned?.add(sub);
-        setOwn(target, key, sub);
-        setOwn(prov, key, subProv);
-      }
-      this.mapping(sub, subProv, value, layer, path);
-      return;
-    }
+    this.mapping(sub, subProv, value, path);
+  }
+
+  /** A scalar or a list replaces what the lower layers set. */
+  private leaf(
+    target: Record<string, unknown>,
+    prov: Record<string, ProvenanceNode>,
+    key: string,
+    value: unknown,
+    path: readonly PathSegment[],
+  ): void {
+    const existing = Object.hasOwn(target, key) ? target[key] : undefined;
+    const before = Object.hasOwn(prov, key) ? prov[key] : undefined;
     const overrode = isOrigin(before) ? before : undefined;
     if (Array.isArray(value)) {
       // shared, not copied: every list the merge makes is new, and a frozen one cannot be changed by a consumer
       setOwn(target, key, Object.isFrozen(value) ? value : Object.freeze(value));
-      setOwn(prov, key, this.listOrigin(layer, path, value.length, overrode, existing));
+      setOwn(prov, key, this.listOrigin(path, value.length, overrode, existing));
       return;
     }
     setOwn(target, key, value);
-    setOwn(prov, key, overrode ? this.origin(layer, path, overrode, undefined, existing) : this.origin(layer, path));
+    setOwn(prov, key, overrode ? this.origin(path, overrode, undefined, existing) : this.origin(path));
   }
 
-  /** Where a value of `layer` at `at` came from (one shared stand-in when provenance is off). */
-  private origin(
-    layer: Layer,
-    at: readonly PathSegment[],
-    overrode?: Origin,
-    items?: readonly Origin[],
-    previous?: unknown,
-  ): Origin {
+  /** Where a value of the layer at `at` came from (one shared stand-in when provenance is off). */
+  private origin(at: readonly PathSegment[], overrode?: Origin, items?: readonly Origin[], previous?: unknown): Origin {
     if (!this.track) return UNTRACKED;
     if (overrode || items || previous !== undefined)
-      return new OriginNode(layer.kind, layer.file, at, overrode, items, previous);
-    return this.sharedOrigin(layer, at, undefined);
+      return new OriginNode(this.layer.kind, this.layer.file, at, overrode, items, previous);
+    return this.sharedOrigin(at, undefined);
   }
 
   /** The origin of a list of `length` items set at `at`, each item's origin its own path. */
   private listOrigin(
-    layer: Layer,
     at: readonly PathSegment[],
     length: number,
     overrode: Origin | undefined,
     previous: unknown,
   ): Origin {
     if (!this.track) return UNTRACKED;
+    const { kind, file } = this.layer;
     if (overrode || previous !== undefined)
-      return new OriginNode(layer.kind, layer.file, at, overrode, this.itemOrigins(layer, at, length), previous);
-    return this.sharedOrigin(layer, at, length);
+      return new OriginNode(kind, file, at, overrode, this.itemOrigins(at, length), previous);
+    return this.sharedOrigin(at, length);
   }
 
   /**
    * A value that overrode nothing (a list of `length` items, or not a list) has the same origin in every merge of
    * its layer: one object per path, as its path is.
    */
-  private sharedOrigin(layer: Layer, at: readonly PathSegment[], length: number | undefined): Origin {
-    const known = plainOrigins.get(at);
-    if (known && known.layer === layer.kind && known.file === layer.file && known.items?.length === length)
-      return known;
-    const items = length === undefined ? undefined : this.itemOrigins(layer, at, length);
-    const origin = new OriginNode(layer.kind, layer.file, at, undefined, items);
-    plainOrigins.set(at, origin);
+  private sharedOrigin(at: readonly PathSegment[], length: number | undefined): Origin {
+    const { kind, file } = this.layer;
+    const known = this.paths.plainOrigins.get(at);
+    if (known && known.layer === kind && known.file === file && known.items?.length === length) return known;
+    const items = length === undefined ? undefined : this.itemOrigins(at, length);
+    const origin = new OriginNode(kind, file, at, undefined, items);
+    this.paths.plainOrigins.set(at, origin);
     return origin;
   }
 
-  private itemOrigins(layer: Layer, at: readonly PathSegment[], length: number): Origin[] {
+  private itemOrigins(at: readonly PathSegment[], length: number): Origin[] {
     const items: Origin[] = [];
-    for (let i = 0; i < length; i++) items.push(this.origin(layer, childPath(at, i)));
+    for (let i = 0; i < length; i++) items.push(this.origin(this.paths.child(at, i)));
     return items;
   }
 
@@ -312,7 +392,7 @@ class Merger {
   private resolvedPath: readonly PathSegment[] = [];
 
   /** Follows keyed-by mappings (nested ones too) down to the chosen arm (its path in `resolvedPath`). */
-  private resolve(raw: unknown, layer: Layer, srcPath: readonly PathSegment[]): unknown {
+  private resolve(raw: unknown, srcPath: readonly PathSegment[]): unknown {
     let value = raw;
     let path = srcPath;
     for (let attr = keyedByAttribute(value); attr !== undefined; attr = keyedByAttribute(value)) {
@@ -325,27 +405,25 @@ class Merger {
         this.fail(
           "JD030",
           `${formatPath(path)}: no arm of ${byKey} matches ${shown} and there is no default; arms tried: ${choice.tried.join(", ")}`,
-          layer,
           [...path, byKey],
         );
         return UNRESOLVED;
       }
       if (choice.kind === "ambiguous") {
         const related = choice.matches.map((m) => ({
-          ...layer.file!.positionOf([...path, byKey, m], true),
+          ...this.layer.file!.positionOf([...path, byKey, m], true),
           message: `arm "${m}" matches`,
         }));
         this.fail(
           "JD031",
           `${formatPath(path)}: ${shown} matches more than one arm of ${byKey}: ${choice.matches.join(", ")}`,
-          layer,
           [...path, byKey],
           undefined,
           related,
         );
         return UNRESOLVED;
       }
-      path = childPath(childPath(path, byKey), choice.key);
+      path = this.paths.child(this.paths.child(path, byKey), choice.key);
       value = arms[choice.key];
     }
     this.resolvedPath = path;
@@ -355,11 +433,11 @@ class Merger {
   private fail(
     code: Code,
     message: string,
-    layer: Layer,
     path: PathSegment[],
     below?: ProvenanceNode,
     related: Related[] = [],
   ): void {
+    const layer = this.layer;
     const last = String(path[path.length - 1] ?? "");
     const onKey = last.startsWith("$") || last.startsWith("by-");
     const at = layer.file ? layer.file.positionOf(path, onKey) : { file: "(command line)", line: 1, column: 1 };
@@ -372,6 +450,8 @@ class Merger {
 /** `provenance: false` is for `npm run bench` only (the cost of provenance); the compiler always tracks it. */
 export interface MergeOptions {
   readonly provenance?: boolean;
+  /** Paths and origins shared with other merges (an expansion's); the merge's own when absent. */
+  readonly paths?: MergePaths;
 }
 
 /**
@@ -384,10 +464,10 @@ export function mergeLayers(
   only?: string,
   options: MergeOptions = {},
 ): MergeResult {
-  const m = new Merger(ctx, options.provenance ?? true);
+  const m = new Merger(ctx, options.paths ?? new MergePaths(), options.provenance ?? true);
   const value: Record<string, unknown> = {};
   const provenance: Record<string, ProvenanceNode> = {};
-  for (const layer of layers) m.mapping(value, provenance, layer.value, layer, layer.path, only);
+  for (const layer of layers) m.merge(value, provenance, layer, only);
   return { merged: { value, provenance }, diagnostics: m.diagnostics };
 }
 
@@ -396,11 +476,16 @@ export function mergeLayers(
  * sharing with the result what the layers do not change). The same as merging all layers at once; lets expansion
  * merge the layers many jobs share once.
  */
-export function mergeOnto(base: Merged, layers: readonly Layer[], ctx: JobContext): MergeResult {
+export function mergeOnto(
+  base: Merged,
+  layers: readonly Layer[],
+  ctx: JobContext,
+  options: Pick<MergeOptions, "paths"> = {},
+): MergeResult {
   const value = shallowCopy(base.value);
   const provenance = shallowCopy(base.provenance) as Record<string, ProvenanceNode>;
-  const m = new Merger(ctx, true, new Set([value]));
-  for (const layer of layers) m.mapping(value, provenance, layer.value, layer, layer.path);
+  const m = new Merger(ctx, options.paths ?? new MergePaths(), true, new Set([value]));
+  for (const layer of layers) m.merge(value, provenance, layer);
   return { merged: { value, provenance }, diagnostics: m.diagnostics };
 }
 

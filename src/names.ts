@@ -14,20 +14,11 @@ export function jobLabel(platform: string, buildType: string, suite: string, chu
   return parts.join("");
 }
 
-/** Splits `M(bc)` into group and symbol; a bare symbol has no group. The result is shared: do not change it. */
+/** Splits `M(bc)` into group and symbol; a bare symbol has no group. */
 export function splitSymbol(symbol: string): { readonly group?: string; readonly symbol: string } {
-  let split = splitSymbols.get(symbol);
-  if (!split) {
-    const m = /^([^()]+)\(([^()]*)\)$/.exec(symbol);
-    split = m ? { group: m[1], symbol: m[2] } : { symbol };
-    if (splitSymbols.size >= 10_000) splitSymbols.clear();
-    splitSymbols.set(symbol, split);
-  }
-  return split;
+  const m = /^([^()]+)\(([^()]*)\)$/.exec(symbol);
+  return m ? { group: m[1], symbol: m[2] } : { symbol };
 }
-
-/** A suite's symbol is split once per job of every platform: once is enough. */
-const splitSymbols = new Map<string, { readonly group?: string; readonly symbol: string }>();
 
 /** A chunk's Treeherder symbol without its group: the chunk appended when the suite is chunked. */
 export function chunkSymbol(symbol: string, chunk: number, chunks: number): string {
@@ -52,14 +43,8 @@ export function nearest(word: string, candidates: Iterable<string>, count = 3): 
     .map(([, c]) => c);
 }
 
-const compiled = new Map<string, RegExp>();
-
-/** Anchored regular expression: keyed-by arms and run-on patterns must match the whole value. Memoised (no `g` flag, so sharing is safe). */
+/** Anchored regular expression: keyed-by arms and run-on patterns must match the whole value. */
 export function fullMatch(pattern: string): RegExp {
-  let re = compiled.get(pattern);
-  if (!re) {
-    re = new RegExp(`^(?:${pattern})$`, "u");
-    compiled.set(pattern, re);
-  }
-  return re;
+  // V8 compiles a pattern once per process (its regexp cache): a new object per call costs an allocation only
+  return new RegExp(`^(?:${pattern})$`, "u");
 }

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import fc from "fast-check";
 import { stringify } from "yaml";
 import { canonical } from "../src/emit/serialize.js";
-import { mergeLayers, mergeOnto } from "../src/merge.js";
+import { MergePaths, mergeLayers, mergeOnto } from "../src/merge.js";
 import { FieldMergeCache, MergeCache } from "../src/merge-cache.js";
 import type { Layer } from "../src/model.js";
 import { parseSource } from "../src/parse-yaml.js";
@@ -121,8 +121,9 @@ test("merge property: the cached merges of one field and of shared layers equal 
   fc.assert(
     fc.property(fc.array(layerValue, { minLength: 1, maxLength: 4 }), key, (values, field) => {
       const layers = values.map((v, i) => layer(v, `l${i}`));
-      const fields = new FieldMergeCache(field);
-      const jobs = new MergeCache();
+      const paths = new MergePaths();
+      const fields = new FieldMergeCache(field, paths);
+      const jobs = new MergeCache(paths);
       // twice over the contexts: the second round is answered from the caches
       for (const c of [...contexts, ...contexts]) {
         const one = fields.merge(layers, c);

@@ -34,6 +34,8 @@ export interface PayloadInput {
   readonly taskQueueId: string;
   /** Where generic-worker fetches run-task from (a parameter reference to the pushed revision). */
   readonly runTaskUrl: Str;
+  /** Renders Windows command lines (for the graph being rendered). */
+  readonly lines: CommandLines;
   readonly expires: string;
 }
 
@@ -58,14 +60,14 @@ export function workerPayload(p: PayloadInput, kind: WorkerKind): Payload {
  * pathed: a worker image provides `run-task` (docker-worker), `python3` and `python2.7` on its PATH (README, "Using
  * the output: TaskCluster"), so a task runs on any image that does, not only where one image keeps them.
  */
-export function workerCommand(kind: WorkerKind, command: readonly Arg[], cwd: string): unknown[] {
+export function workerCommand(kind: WorkerKind, command: readonly Arg[], cwd: string, lines: CommandLines): unknown[] {
   if (kind === "docker-worker") {
     // the cache mount point: docker-worker creates it in any image
     const checkout = `${DOCKER_HOME}/${CHECKOUT}`;
     return withPrefix(["run-task"], checkout, joinPath(checkout, cwd), command);
   }
   const argv = withPrefix(["python3", "run-task"], CHECKOUT, joinPath(CHECKOUT, cwd), command);
-  return kind === "generic-worker-windows" ? [windowsCommandLine(argv)] : [argv];
+  return kind === "generic-worker-windows" ? [lines.commandLine(argv)] : [argv];
 }
 
 /** docker-worker: run-task from the image, the checkout in a cache, artifacts as a map. */
@@ -89,7 +91,7 @@ function dockerWorkerPayload(p: PayloadInput): Payload {
     cache: { [cache]: `${DOCKER_HOME}/checkouts` },
   };
   if (p.loopbackVideo) payload.capabilities = { devices: { loopbackVideo: true } };
-  payload.command = workerCommand("docker-worker", p.command, p.cwd);
+  payload.command = workerCommand("docker-worker", p.command, p.cwd, p.lines);
   payload.env = canonical(p.env);
   if (Object.keys(p.features).length) payload.features = canonical(p.features);
   payload.image = p.image ?? "taskcluster/desktop-test:latest";
@@ -119,7 +121,7 @@ function genericWorkerPayload(p: PayloadInput, kind: WorkerKind): Payload {
       path: joinPath(CHECKOUT, a.path),
       type: a.type,
     })),
-    command: workerCommand(kind, p.command, p.cwd),
+    command: workerCommand(kind, p.command, p.cwd, p.lines),
     env: canonical(p.env),
   };
   if (Object.keys(features).length) payload.features = canonical(features);
@@ -143,9 +145,29 @@ function withPrefix(runTask: string[], checkout: string, cwd: string, command: r
  * task ids, which contain no character that needs quoting.
  */
 export function windowsCommandLine(argv: readonly Arg[]): Str {
-  const rendered = argv.map(quotedArgument);
-  if (!rendered.some((r) => r.token)) return rendered.map((r) => r.plain).join(" ");
-  return taskReference(rendered.map((r) => r.reference).join(" "));
+  return new CommandLines().commandLine(argv);
+}
+
+/** `windowsCommandLine` for many tasks: their literal arguments repeat (flags, paths, chunk numbers), quoted once. */
+export class CommandLines {
+  private readonly literals = new Map<string, QuotedArgument>();
+
+  commandLine(argv: readonly Arg[]): Str {
+    const rendered = argv.map((arg) => this.quoted(arg));
+    if (!rendered.some((r) => r.token)) return rendered.map((r) => r.plain).join(" ");
+    return taskReference(rendered.map((r) => r.reference).join(" "));
+  }
+
+  private quoted(arg: Arg): QuotedArgument {
+    if (typeof arg !== "string") return quotedReference(arg["task-reference"]);
+    let q = this.literals.get(arg);
+    if (!q) {
+      const plain = `${CMD_QUOTE}${cmdEscape(crtQuoteBody(arg, true))}${CMD_QUOTE}`;
+      q = { plain, reference: escapeTaskReference(plain), token: false };
+      this.literals.set(arg, q);
+    }
+    return q;
+  }
 }
 
 /** One argument on the cmd.exe line: as plain text, and as task-reference text (literal `<` doubled). */
@@ -154,21 +176,6 @@ interface QuotedArgument {
   readonly reference: string;
   /** It holds a `<name>` token, so the line must be a task reference. */
   readonly token: boolean;
-}
-
-// Literal arguments repeat across every task of a graph (the same flags, paths and chunk numbers): quote each once.
-const quotedLiterals = new Map<string, QuotedArgument>();
-
-function quotedArgument(arg: Arg): QuotedArgument {
-  if (typeof arg !== "string") return quotedReference(arg["task-reference"]);
-  let q = quotedLiterals.get(arg);
-  if (!q) {
-    const plain = `${CMD_QUOTE}${cmdEscape(crtQuoteBody(arg, true))}${CMD_QUOTE}`;
-    q = { plain, reference: escapeTaskReference(plain), token: false };
-    if (quotedLiterals.size > 10_000) quotedLiterals.clear();
-    quotedLiterals.set(arg, q);
-  }
-  return q;
 }
 
 function quotedReference(template: string): QuotedArgument {

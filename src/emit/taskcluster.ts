@@ -20,6 +20,7 @@ import {
 } from "./taskcluster-command.js";
 import {
   type ArtifactSpec,
+  CommandLines,
   type Payload,
   type PayloadInput,
   type WorkerKind,
@@ -46,18 +47,29 @@ export interface GraphEntry {
 /** Emits the branch's task graph, streamed: a large graph never has all its task definitions alive at once. */
 export function emitTaskcluster({ tree, branch, reference }: EmitInput): OutputFile[] {
   const entries = branch.jobs.filter((j) => runsOn(j, "taskcluster")).map((job): [string, Job] => [job.label, job]);
-  const render = reference ? referenceRenderer(tree, branch) : entryRenderer(tree, branch);
-  return [streamedFile(`taskcluster/${branch.branch.name}.json`, (out) => writeJsonEntries(out, entries, render))];
+  return [
+    streamedFile(`taskcluster/${branch.branch.name}.json`, (out) => {
+      const graph = { tree, branch, lines: new CommandLines() };
+      writeJsonEntries(out, entries, reference ? referenceRenderer(graph) : entryRenderer(graph));
+    }),
+  ];
+}
+
+/** What rendering one branch's graph shares: the tree, the branch's jobs, and its Windows command lines. */
+interface GraphContext {
+  readonly tree: Tree;
+  readonly branch: BranchJobs;
+  readonly lines: CommandLines;
 }
 
 /** Renders each job's entry from scratch, its suite's task included: what the chunk templates must equal. */
-function referenceRenderer(tree: Tree, branch: BranchJobs): (label: string, job: Job, out: ByteWriter) => void {
-  return (label, job, out) => writeParts(out, entryParts(label, graphEntry(tree, suiteTask(tree, branch, job), job)));
+function referenceRenderer(graph: GraphContext): (label: string, job: Job, out: ByteWriter) => void {
+  return (label, job, out) => writeParts(out, entryParts(label, graphEntry(graph.tree, suiteTask(graph, job), job)));
 }
 
 /** The branch's task graph as values, label → entry: what its file holds, without the banner. */
 export function taskGraph(tree: Tree, branch: BranchJobs): Record<string, GraphEntry> {
-  const make = entryMaker(tree, branch);
+  const make = entryMaker({ tree, branch, lines: new CommandLines() });
   const graph: Record<string, GraphEntry> = {};
   for (const job of branch.jobs) if (runsOn(job, "taskcluster")) setOwn(graph, job.label, make(job));
   return graph;
@@ -68,11 +80,11 @@ export function taskGraph(tree: Tree, branch: BranchJobs): Record<string, GraphE
  * keeps a suite's chunks together), so the suite's shared part is kept for its next chunk; where they do not, it is
  * simply built again.
  */
-function entryMaker(tree: Tree, branch: BranchJobs): (job: Job) => GraphEntry {
+function entryMaker(graph: GraphContext): (job: Job) => GraphEntry {
   let suite: SuiteTask | undefined;
   return (job) => {
-    if (!suite || !sameSuite(suite.job, job)) suite = suiteTask(tree, branch, job);
-    return graphEntry(tree, suite, job);
+    if (!suite || !sameSuite(suite.job, job)) suite = suiteTask(graph, job);
+    return graphEntry(graph.tree, suite, job);
   };
 }
 
@@ -83,8 +95,8 @@ function entryMaker(tree: Tree, branch: BranchJobs): (job: Job) => GraphEntry {
  * which proves the template: the probe's digits anywhere else (in a description, say), or a chunk number written in
  * any other form, would not match the real chunk's text, and the suite is then rendered chunk by chunk.
  */
-function entryRenderer(tree: Tree, branch: BranchJobs): (label: string, job: Job, out: ByteWriter) => void {
-  const make = entryMaker(tree, branch);
+function entryRenderer(graph: GraphContext): (label: string, job: Job, out: ByteWriter) => void {
+  const make = entryMaker(graph);
   let templateOf: Job | undefined;
   let template: ChunkTemplate | undefined;
   return (label, job, out) => {
@@ -170,7 +182,19 @@ interface SuiteTask {
   readonly buildLabel: string;
 }
 
-function suiteTask(tree: Tree, branchJobs: BranchJobs, job: Job): SuiteTask {
+/** What a suite's payload input is built from, besides its job. */
+interface SuiteParts {
+  readonly branch: Branch;
+  readonly platform: Platform;
+  readonly level: number;
+  readonly invocation: MozharnessInvocation | undefined;
+  readonly command: MozharnessCommandParts | undefined;
+  /** `<provisioner>/<worker type>`. */
+  readonly taskQueueId: string;
+  readonly lines: CommandLines;
+}
+
+function suiteTask({ tree, branch: branchJobs, lines }: GraphContext, job: Job): SuiteTask {
   const platform = tree.platforms.get(job.platform)!;
   const branch = branchJobs.branch;
   const level = branch.spec.level ?? 1;
@@ -184,16 +208,8 @@ function suiteTask(tree: Tree, branchJobs: BranchJobs, job: Job): SuiteTask {
         : "generic-worker-posix";
   const invocation = job.harness ? mozharnessInvocation(tree, job) : undefined;
   const command = invocation && mozharnessCommandParts(invocation, platform.spec.os);
-  const input = payloadInput(
-    tree,
-    branchJobs,
-    job,
-    invocation,
-    command,
-    platform,
-    `${worker.provisioner}/${workerType}`,
-    level,
-  );
+  const taskQueueId = `${worker.provisioner}/${workerType}`;
+  const input = payloadInput(tree, job, { branch, platform, level, invocation, command, taskQueueId, lines });
   const suiteFile = tree.suites.get(job.suite)!.file.path;
   return {
     job,
@@ -215,7 +231,7 @@ function suiteTask(tree: Tree, branchJobs: BranchJobs, job: Job): SuiteTask {
 function chunkPayload(suite: SuiteTask, job: Job): Record<string, unknown> {
   const { input, kind, command } = suite;
   const payload = { ...suite.payload.payload };
-  if (command) payload.command = workerCommand(kind, harnessCommand(command, job), input.cwd);
+  if (command) payload.command = workerCommand(kind, harnessCommand(command, job), input.cwd, input.lines);
   else if (job.chunks > 1) payload.env = canonical({ ...input.env, ...genericChunkEnv(job) });
   return payload;
 }
@@ -297,16 +313,8 @@ function treeherderConfig(job: Job, platform: Platform): Record<string, unknown>
 }
 
 /** The payload input of a suite (built from its first chunk, `job`; `chunkPayload` fills in each chunk's part). */
-function payloadInput(
-  tree: Tree,
-  branchJobs: BranchJobs,
-  job: Job,
-  invocation: MozharnessInvocation | undefined,
-  command: MozharnessCommandParts | undefined,
-  platform: Platform,
-  taskQueueId: string,
-  level: number,
-): PayloadInput {
+function payloadInput(tree: Tree, job: Job, parts: SuiteParts): PayloadInput {
+  const { invocation, command, platform } = parts;
   const generic = job.spec.generic;
   const env = definedEntries<Str>(job.spec.env);
   let argv: readonly Arg[];
@@ -331,7 +339,7 @@ function payloadInput(
       artifacts.push({ name: "public/test_info", path: "build/blobber_upload_dir", type: "directory" });
   }
   // after the job's variables: the checkout's own cannot be overridden by accident
-  const repo = branchJobs.branch.spec.repository;
+  const repo = parts.branch.spec.repository;
   env.GECKO_BASE_REPOSITORY = repo;
   env.GECKO_HEAD_REPOSITORY = repo;
   env.GECKO_HEAD_REV = parameterReference("{revision}");
@@ -348,8 +356,9 @@ function payloadInput(
     loopbackVideo: job.spec.taskcluster?.["loopback-video"] ?? false,
     linux: platform.spec.os === "linux" || platform.spec.os === "android",
     image: platform.spec.worker.image,
-    level,
-    taskQueueId,
+    level: parts.level,
+    taskQueueId: parts.taskQueueId,
+    lines: parts.lines,
     runTaskUrl: parameterReference(`${esc(repo)}/raw-file/{revision}/taskcluster/scripts/run-task`),
     expires: tree.settings.expires,
   };
