@@ -70,9 +70,9 @@ const OPERATORS: readonly OperatorDecl[] = [
     nullable: true,
     title: "A literal value, taken as it is: null, or a mapping that would otherwise read as an operator or keyed-by",
   },
-  { name: "$append", on: "list", title: "append items to the list of lower layers" },
-  { name: "$prepend", on: "list", title: "prepend items to the list of lower layers" },
-  { name: "$remove", on: "list", title: "remove items from the list of lower layers" },
+  { name: "$append", on: "list", title: "Append items to the list of lower layers" },
+  { name: "$prepend", on: "list", title: "Prepend items to the list of lower layers" },
+  { name: "$remove", on: "list", title: "Remove items from the list of lower layers" },
   { name: "$replace", on: "mapping", title: "Replace the mapping of lower layers instead of merging into it" },
 ];
 

@@ -119,6 +119,13 @@ test("vocabulary: validate runs the new target's checks; the schemas derive from
   assert.notEqual(schemas.hash, DEFAULT_VOCABULARY.schemas.hash);
 });
 
+test("vocabulary: a scheduling target is a value of the job field scheduler", () => {
+  const withQueue = DEFAULT_VOCABULARY.with({ targets: { queue: { ...RUNTIMES, schedules: true } } });
+  const enumOf = (v: typeof vocabulary) => at(v.schemas.schemaOf("job"), "properties.scheduler.enum");
+  assert.deepEqual(enumOf(DEFAULT_VOCABULARY), ["buildbot", "taskcluster", "both"]);
+  assert.deepEqual(enumOf(withQueue), ["buildbot", "taskcluster", "queue", "both"]);
+});
+
 /** The value at a dotted path. */
 function at(value: unknown, path: string): unknown {
   return path.split(".").reduce((v, k) => (v as Record<string, unknown> | undefined)?.[k], value);
