@@ -28,16 +28,19 @@ export function formatDiagnostics(list: readonly Diagnostic[], format: Format, r
           return `::${d.severity}${loc},title=${d.code}::${escapeData(d.message)}\n`;
         })
         .join("");
-    case "text":
-      return list.map((d) => textOf(d, root)).join("");
+    case "text": {
+      // read once per printing, not kept: `compile --watch` prints again after the files change
+      const lines = new Map<string, string[] | null>();
+      return list.map((d) => textOf(d, root, lines)).join("");
+    }
   }
 }
 
-function textOf(d: Diagnostic, root: string): string {
+function textOf(d: Diagnostic, root: string, lines: Map<string, string[] | null>): string {
   const where = d.file ? `${d.file}:${d.line}:${d.column}: ` : "";
   let out = `${where}${d.severity} ${d.code}: ${d.message}\n`;
   if (d.file && d.line) {
-    const line = sourceLine(root, d.file, d.line);
+    const line = sourceLine(root, d.file, d.line, lines);
     if (line !== undefined) {
       const shown = line.replace(/\t/g, " ");
       out += `  ${String(d.line).padStart(4)} | ${shown}\n       | ${" ".repeat(Math.max(0, (d.column ?? 1) - 1))}^\n`;
@@ -47,22 +50,23 @@ function textOf(d: Diagnostic, root: string): string {
   return out;
 }
 
-const cache = new Map<string, string[] | null>();
+/** Pseudo files that are not on disk (e.g. the commit message of `jobdef try`), for the caret display. */
+const provided = new Map<string, string[]>();
 
-/** Text for a pseudo file that is not on disk (e.g. the commit message of `jobdef try`), for the caret display. */
+/** Text for a pseudo file, shown as a file's lines would be. */
 export function provideSource(file: string, text: string): void {
-  cache.set(file, text.split(/\r?\n/));
+  provided.set(file, text.split(/\r?\n/));
 }
 
-function sourceLine(root: string, file: string, line: number): string | undefined {
-  if (!cache.has(file)) {
+function sourceLine(root: string, file: string, line: number, lines: Map<string, string[] | null>): string | undefined {
+  if (!lines.has(file)) {
     try {
-      cache.set(file, readFileSync(join(root, file), "utf8").split(/\r?\n/));
+      lines.set(file, provided.get(file) ?? readFileSync(join(root, file), "utf8").split(/\r?\n/));
     } catch {
-      cache.set(file, null);
+      lines.set(file, null);
     }
   }
-  const text = cache.get(file)?.[line - 1];
+  const text = lines.get(file)?.[line - 1];
   return text === undefined ? undefined : text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 

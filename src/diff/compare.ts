@@ -120,21 +120,25 @@ function filesByBranch(c: Compiled | undefined, branches: readonly string[]): Ma
   return out;
 }
 
-const changesByPair = new WeakMap<Merged, WeakMap<Merged, Change[]>>();
-
-/** The changes of a job's merged value, located on the new side; chunks of a suite share them, so once per suite. */
-function jobChanges(x: Job, y: Job): Change[] {
-  let byNew = changesByPair.get(x.merged);
-  if (!byNew) {
-    byNew = new WeakMap();
-    changesByPair.set(x.merged, byNew);
-  }
-  let changes = byNew.get(y.merged);
-  if (!changes) {
-    changes = located(changesOf(x.merged.value, y.merged.value), y.merged);
-    byNew.set(y.merged, changes);
-  }
-  return changes;
+/**
+ * The changes of a job's merged value, located on the new side. Chunks of a suite share their merge, so one
+ * comparison's changes are worked out once per pair of merges.
+ */
+function jobChanges(): (x: Job, y: Job) => Change[] {
+  const byPair = new Map<Merged, Map<Merged, Change[]>>();
+  return (x, y) => {
+    let byNew = byPair.get(x.merged);
+    if (!byNew) {
+      byNew = new Map();
+      byPair.set(x.merged, byNew);
+    }
+    let changes = byNew.get(y.merged);
+    if (!changes) {
+      changes = located(changesOf(x.merged.value, y.merged.value), y.merged);
+      byNew.set(y.merged, changes);
+    }
+    return changes;
+  };
 }
 
 /** Compares two compiles (all branches, all targets of each side). */
@@ -145,9 +149,10 @@ export function compareCompiled(base: Compiled, head: Compiled, labels: { base: 
   const filesA = filesByBranch(base, names);
   const filesB = filesByBranch(head, names);
   const branches: BranchDiff[] = [];
+  const changes = jobChanges();
   for (const branch of [...names, ...(filesA.has("(shared)") || filesB.has("(shared)") ? ["(shared)"] : [])]) {
     const none = new Map<string, Job>();
-    const jobs = diffEntries(jobsA.get(branch) ?? none, jobsB.get(branch) ?? none, jobChanges);
+    const jobs = diffEntries(jobsA.get(branch) ?? none, jobsB.get(branch) ?? none, changes);
     const fa = filesA.get(branch) ?? new Map<string, OutputFile>();
     const fb = filesB.get(branch) ?? new Map<string, OutputFile>();
     const paths = [...new Set([...fa.keys(), ...fb.keys()])].sort(byCodePoint);
