@@ -10,7 +10,7 @@ import { unknownMachKwargs } from "./mach-kwargs.js";
 import { isOrigin, type Merged, MergePaths, type MergeResult, mergeLayers, type ProvenanceNode } from "./merge.js";
 import { FieldMergeCache, MergeCache } from "./merge-cache.js";
 import { type Branch, buildTypesOn, type Layer, type Platform, type Suite, type Tree } from "./model.js";
-import { chunkSymbol, fullMatch, jobLabel, splitSymbol, treeherderSymbol } from "./names.js";
+import { chunkSymbol, jobLabel, type Patterns, splitSymbol, treeherderSymbol } from "./names.js";
 import { type PlatformSettings, type ResolvedHarness, resolvePlatformSettings } from "./platform-settings.js";
 import type { ErrorObject, ValidateFunction } from "./schemas.js";
 import type { PathSegment } from "./source.js";
@@ -141,14 +141,14 @@ interface Merges {
 }
 
 /** The reference merges each job from all its layers, sharing nothing; the others share what jobs have in common. */
-function newMerges(reference: boolean): Merges {
+function newMerges(reference: boolean, patterns: Patterns): Merges {
   if (reference)
     return {
       job: { merge: (layers, ctx) => mergeLayers(layers, ctx) },
       harness: { merge: (layers, ctx) => mergeLayers(layers, ctx, "harness") },
       runOn: { merge: (layers, ctx) => mergeLayers(layers, ctx, "run-on") },
     };
-  const paths = new MergePaths();
+  const paths = new MergePaths(patterns);
   return {
     job: new MergeCache(paths),
     harness: new FieldMergeCache("harness", paths),
@@ -182,7 +182,7 @@ class Expansion {
     readonly tree: Tree,
     options: ExpandOptions,
   ) {
-    this.merges = newMerges(options.reference ?? false);
+    this.merges = newMerges(options.reference ?? false, tree.patterns);
     this.mergedJob = tree.vocabulary.schemas.fileValidator("job");
     this.overrides = options.overrides ?? [];
   }
@@ -197,7 +197,7 @@ class Expansion {
 }
 
 function branchPlatforms(tree: Tree, branch: Branch): Platform[] {
-  const res = branch.spec.platforms.map((p) => fullMatch(p));
+  const res = branch.spec.platforms.map((p) => tree.patterns.fullMatch(p));
   return [...tree.platforms.values()]
     .filter((p) => res.some((re) => re.test(p.name)))
     .sort((a, b) => byCodePoint(a.name, b.name));
@@ -214,7 +214,7 @@ class BranchExpansion {
     private readonly branch: Branch,
     private readonly handlers: BranchHandlers,
   ) {
-    const excluded = (branch.spec["exclude-suites"] ?? []).map((p) => fullMatch(p));
+    const excluded = (branch.spec["exclude-suites"] ?? []).map((p) => run.tree.patterns.fullMatch(p));
     this.suites = [...run.tree.suites.values()]
       .filter((s) => !excluded.some((re) => re.test(s.name)))
       .sort((a, b) => byCodePoint(a.name, b.name));
@@ -286,7 +286,7 @@ class BranchExpansion {
     const runOn = merges.runOn.merge(layers, ctx);
     if (this.failed(runOn)) return undefined;
     const rules = runOn.merged.value["run-on"] as RunOn | undefined;
-    if (!selects(rules, place.platform, place.buildType, this.branch.name)) return undefined;
+    if (!selects(rules, place, tree.patterns)) return undefined;
     const job = merges.job.merge(layers, ctx);
     if (this.failed(job)) return undefined;
     const { merged } = job;
@@ -333,13 +333,15 @@ interface RunOn {
 }
 
 /** No platform rule: every platform of the branch. Platforms and tags: either selects. */
-function selects(runOn: RunOn | undefined, platform: Platform, buildType: string, branch: string): boolean {
+function selects(runOn: RunOn | undefined, place: JobPlace & { buildType: string }, patterns: Patterns): boolean {
   if (!runOn) return true;
-  const byName = runOn.platforms?.some((p) => fullMatch(p).test(platform.name));
+  const { platform, buildType } = place;
+  const branch = place.branch.name;
+  const byName = runOn.platforms?.some((p) => patterns.fullMatch(p).test(platform.name));
   const byTag = runOn["platform-tags"]?.some((t) => platform.spec.tags?.includes(t));
   if ((runOn.platforms || runOn["platform-tags"]) && !byName && !byTag) return false;
   if (runOn["build-types"] && !runOn["build-types"].includes(buildType)) return false;
-  if (runOn.branches && !runOn.branches.some((b) => fullMatch(b).test(branch))) return false;
+  if (runOn.branches && !runOn.branches.some((b) => patterns.fullMatch(b).test(branch))) return false;
   return true;
 }
 

@@ -1,5 +1,5 @@
 /** Keyed-by values: `{by-<attribute>: {<pattern>: value, ..., default: value}}`, resolved with taskgraph's rules. */
-import { fullMatch } from "./names.js";
+import { fullMatch, type Patterns } from "./names.js";
 
 export type { JobContext } from "./vocabulary.js";
 
@@ -19,23 +19,27 @@ export type ArmChoice =
   | { readonly kind: "none"; readonly tried: readonly string[] }
   | { readonly kind: "ambiguous"; readonly matches: readonly string[] };
 
-/** The full-match regex of an arm key (compiled once, by `fullMatch`), or null when it is not a valid pattern. */
-export function armRegex(key: string): RegExp | null {
+/** The full-match regex of an arm key, or null when it is not a valid pattern. */
+export function armRegex(key: string, patterns?: Patterns): RegExp | null {
   try {
-    return fullMatch(key);
+    return patterns ? patterns.fullMatch(key) : fullMatch(key);
   } catch {
     return null;
   }
 }
 
 /** Exact key first; else every key fully matching as a regex (two or more: ambiguous); else `default`. */
-export function chooseArm(arms: Readonly<Record<string, unknown>>, value: string | undefined): ArmChoice {
+export function chooseArm(
+  arms: Readonly<Record<string, unknown>>,
+  value: string | undefined,
+  patterns?: Patterns,
+): ArmChoice {
   if (value !== undefined) {
     if (Object.hasOwn(arms, value) && value !== "default") return { kind: "arm", key: value };
     const matches: string[] = [];
     for (const key of Object.keys(arms)) {
       if (key === "default") continue;
-      if (armRegex(key)?.test(value)) matches.push(key);
+      if (armRegex(key, patterns)?.test(value)) matches.push(key);
     }
     if (matches.length === 1) return { kind: "arm", key: matches[0] };
     if (matches.length > 1) return { kind: "ambiguous", matches };

@@ -9,6 +9,7 @@ import { operatorOf } from "./check-layer.js";
 import { type Code, type Diagnostic, error, type Related } from "./diagnostics.js";
 import { chooseArm, type JobContext, keyedByAttribute } from "./keyed-by.js";
 import type { Layer, LayerKind } from "./model.js";
+import { Patterns } from "./names.js";
 import { formatPath, type PathSegment, type SourceFile } from "./source.js";
 import { isMapping, setOwn } from "./values.js";
 import type { OperatorName } from "./vocabulary.js";
@@ -21,6 +22,11 @@ const ORIGIN: unique symbol = Symbol("origin");
  * owns one for all its merges; a merge given none makes its own.
  */
 export class MergePaths {
+  constructor(
+    /** Arms' regexes (the tree's, for an expansion). */
+    readonly patterns = new Patterns(),
+  ) {}
+
   private readonly children = new WeakMap<readonly PathSegment[], Map<PathSegment, readonly PathSegment[]>>();
   /** The origin of a value set at a path (`child`'s arrays) that overrode nothing (`Merger.sharedOrigin`). */
   readonly plainOrigins = new WeakMap<readonly PathSegment[], OriginNode>();
@@ -399,7 +405,7 @@ class Merger {
       const byKey = `by-${attr}`;
       const arms = (value as Record<string, Record<string, unknown>>)[byKey];
       const actual = this.ctx[attr];
-      const choice = chooseArm(arms, actual);
+      const choice = chooseArm(arms, actual, this.paths.patterns);
       const shown = actual === undefined ? `no ${attr}` : `${attr} "${actual}"`;
       if (choice.kind === "none") {
         this.fail(

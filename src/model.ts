@@ -1,5 +1,6 @@
 /** The validated tree: typed views of every file, and the job layers the merge engine reads. */
 import type { BranchFile, DefaultsFile, HarnessFile, PlatformFile } from "../generated/types/index.js";
+import type { Patterns } from "./names.js";
 import type { PathSegment, SourceFile } from "./source.js";
 import type { Vocabulary } from "./vocabulary.js";
 
@@ -57,6 +58,8 @@ export interface Tree {
   readonly root: string;
   /** The attributes, operators and targets the tree was validated against. */
   readonly vocabulary: Vocabulary;
+  /** The regexes of its patterns (keyed-by arms, run-on and branch rules), compiled once. */
+  readonly patterns: Patterns;
   readonly settings: TreeSettings;
   readonly defaults: { readonly file: SourceFile; readonly spec: DefaultsFile; readonly layer?: Layer };
   readonly harnesses: ReadonlyMap<string, Harness>;

@@ -45,6 +45,23 @@ export function nearest(word: string, candidates: Iterable<string>, count = 3): 
 
 /** Anchored regular expression: keyed-by arms and run-on patterns must match the whole value. */
 export function fullMatch(pattern: string): RegExp {
-  // V8 compiles a pattern once per process (its regexp cache): a new object per call costs an allocation only
   return new RegExp(`^(?:${pattern})$`, "u");
+}
+
+/**
+ * The full-match regexes of a tree's patterns, each compiled once: expansion tests the same arms and run-on patterns
+ * for every job, and V8 drops its own cache of compiled patterns at each full garbage collection.
+ */
+export class Patterns {
+  private readonly compiled = new Map<string, RegExp>();
+
+  /** `fullMatch(pattern)`, shared (no `g` flag, so sharing is safe). */
+  fullMatch(pattern: string): RegExp {
+    let re = this.compiled.get(pattern);
+    if (!re) {
+      re = fullMatch(pattern);
+      this.compiled.set(pattern, re);
+    }
+    return re;
+  }
 }

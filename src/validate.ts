@@ -14,6 +14,7 @@ import {
   type Tree,
   type TreeSettings,
 } from "./model.js";
+import { Patterns } from "./names.js";
 import { SEMANTIC_RULES } from "./rules.js";
 import type { SourceFile } from "./source.js";
 import type { Vocabulary } from "./vocabulary.js";
@@ -65,6 +66,7 @@ function buildTree(loaded: LoadedTree, vocabulary: Vocabulary): Tree {
   return {
     root: loaded.root,
     vocabulary,
+    patterns: new Patterns(),
     settings: treeSettings(d, [...branches.keys()], vocabulary),
     defaults: { file: loaded.defaults, spec: d, layer: layerOf("defaults", loaded.defaults, ["job"], d.job) },
     harnesses,
