@@ -4,8 +4,8 @@
  */
 import { ajvDiagnostics, kindOf } from "./ajv-errors.js";
 import { type Code, type Diagnostic, error } from "./diagnostics.js";
-import { armRegex, keyedByAttribute } from "./keyed-by.js";
-import { nearest } from "./names.js";
+import { keyedByAttribute } from "./keyed-by.js";
+import { nearest, patternProblem } from "./names.js";
 import type { JsonSchema } from "./schemas.js";
 import { formatPath, type PathSegment, type SourceFile } from "./source.js";
 import { isMapping } from "./values.js";
@@ -143,10 +143,11 @@ class LayerChecker {
       return;
     }
     for (const arm of Object.keys(arms)) {
-      if (arm !== "default" && armRegex(arm) === null)
+      const problem = arm === "default" ? undefined : patternProblem(arm);
+      if (problem)
         this.report(
           "JD021",
-          `${formatPath([...path, byKey])}: "${arm}" is not a valid regular expression`,
+          `${formatPath([...path, byKey])}: "${arm}" is not a valid regular expression (${problem})`,
           [...path, byKey, arm],
           true,
         );

@@ -1,5 +1,5 @@
 /** Keyed-by values: `{by-<attribute>: {<pattern>: value, ..., default: value}}`, resolved with taskgraph's rules. */
-import { fullMatch, type Patterns } from "./names.js";
+import { type FullMatch, fullMatch, type Patterns } from "./names.js";
 
 export type { JobContext } from "./vocabulary.js";
 
@@ -19,8 +19,8 @@ export type ArmChoice =
   | { readonly kind: "none"; readonly tried: readonly string[] }
   | { readonly kind: "ambiguous"; readonly matches: readonly string[] };
 
-/** The full-match regex of an arm key, or null when it is not a valid pattern. */
-export function armRegex(key: string, patterns?: Patterns): RegExp | null {
+/** The full-match pattern of an arm key, or null when it is not a valid pattern. */
+export function armRegex(key: string, patterns?: Patterns): FullMatch | null {
   try {
     return patterns ? patterns.fullMatch(key) : fullMatch(key);
   } catch {

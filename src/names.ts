@@ -1,4 +1,5 @@
 /** Names of suites, platforms, branches and harnesses, and the label and symbol rules of SPEC §2. */
+import { createRequire } from "node:module";
 import { distance } from "fastest-levenshtein";
 import { byCodePoint } from "./values.js";
 
@@ -43,25 +44,79 @@ export function nearest(word: string, candidates: Iterable<string>, count = 3): 
     .map(([, c]) => c);
 }
 
-/** Anchored regular expression: keyed-by arms and run-on patterns must match the whole value. */
-export function fullMatch(pattern: string): RegExp {
-  return new RegExp(`^(?:${pattern})$`, "u");
+/** A pattern matched against whole values (keyed-by arms, run-on, a branch's platforms and excluded suites). */
+export interface FullMatch {
+  readonly source: string;
+  test(value: string): boolean;
+}
+
+type Re2 = typeof import("re2js").RE2JS;
+type Re2Pattern = ReturnType<Re2["compile"]>;
+let re2: Re2 | undefined;
+
+/**
+ * Matches with RE2JS, a linear-time engine, so that no pattern from a try push can backtrack for minutes (`(a+)+$`);
+ * each value's answer is kept, since the same names are asked about for every job. Loaded on first use: most
+ * commands start without it.
+ */
+class LinearFullMatch implements FullMatch {
+  private readonly answers = new Map<string, boolean>();
+  constructor(
+    readonly source: string,
+    private readonly re: Re2Pattern,
+  ) {}
+
+  test(value: string): boolean {
+    let answer = this.answers.get(value);
+    if (answer === undefined) {
+      answer = this.re.matches(value);
+      this.answers.set(value, answer);
+    }
+    return answer;
+  }
 }
 
 /**
- * The full-match regexes of a tree's patterns, each compiled once: expansion tests the same arms and run-on patterns
- * for every job, and V8 drops its own cache of compiled patterns at each full garbage collection.
+ * The full-match pattern of `pattern`: JavaScript syntax (with the `u` flag) that RE2 also reads, which leaves out
+ * backreferences and lookaround. Throws an Error saying why a pattern is refused.
+ */
+export function fullMatch(pattern: string): FullMatch {
+  new RegExp(`^(?:${pattern})$`, "u"); // the documented syntax; compiling never backtracks
+  re2 ??= (createRequire(import.meta.url)("re2js") as typeof import("re2js")).RE2JS;
+  let linear: Re2Pattern;
+  try {
+    linear = re2.compile(pattern);
+  } catch (e) {
+    const why = (e as Error).message.replace(/^error parsing regexp: /, "");
+    throw new Error(`${why}: backreferences and lookaround are not supported, so that patterns match in linear time`);
+  }
+  return new LinearFullMatch(pattern, linear);
+}
+
+/**
+ * A tree's patterns, each compiled once with the answers it gave: expansion asks the same arms and run-on patterns
+ * about the same names for every job.
  */
 export class Patterns {
-  private readonly compiled = new Map<string, RegExp>();
+  private readonly compiled = new Map<string, FullMatch>();
 
-  /** `fullMatch(pattern)`, shared (no `g` flag, so sharing is safe). */
-  fullMatch(pattern: string): RegExp {
+  /** `fullMatch(pattern)`, shared. */
+  fullMatch(pattern: string): FullMatch {
     let re = this.compiled.get(pattern);
     if (!re) {
       re = fullMatch(pattern);
       this.compiled.set(pattern, re);
     }
     return re;
+  }
+}
+
+/** Why `pattern` is refused (JD021), or undefined when it is a valid full-match pattern. */
+export function patternProblem(pattern: string): string | undefined {
+  try {
+    fullMatch(pattern);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
   }
 }

@@ -2,7 +2,7 @@
 import { type Diagnostic, error } from "./diagnostics.js";
 import { keyedByAttribute } from "./keyed-by.js";
 import { buildTypesIn, type Layer, type Tree } from "./model.js";
-import { fullMatch, nearest } from "./names.js";
+import { type FullMatch, fullMatch, nearest } from "./names.js";
 import { formatPath, type PathSegment, type SourceFile } from "./source.js";
 
 type Rule = (tree: Tree) => Diagnostic[];
@@ -52,7 +52,7 @@ function regexProblems(
   what: string,
   severity: "error" | "warning",
 ): Diagnostic[] {
-  let re: RegExp;
+  let re: FullMatch;
   try {
     re = fullMatch(pattern);
   } catch (e) {
