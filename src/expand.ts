@@ -14,6 +14,7 @@ import { chunkSymbol, jobLabel, type Patterns, splitSymbol, treeherderSymbol } f
 import { type PlatformSettings, type ResolvedHarness, resolvePlatformSettings } from "./platform-settings.js";
 import type { ErrorObject, ValidateFunction } from "./schemas.js";
 import type { PathSegment } from "./source.js";
+import { unsetKeys } from "./unset-keys.js";
 import { byCodePoint } from "./values.js";
 import type { JobPlace } from "./vocabulary.js";
 
@@ -156,12 +157,20 @@ function newMerges(reference: boolean, patterns: Patterns): Merges {
   };
 }
 
-/** Below defaults.yml, taskgraph's defaults: a tree need not repeat them, and `explain` names them. */
+/**
+ * Below defaults.yml, taskgraph's defaults and the script of 2015's desktop suites: a tree need not repeat them, and
+ * `explain` names them. A layer that sets one to null unsets it, and a key the job needs is then JD035 at the null.
+ */
 export const BUILT_IN_LAYER: Layer = {
   kind: "built-in",
   file: undefined,
   path: [],
-  value: { chunks: 1, "max-run-time": 3600, retry: { retries: 5 } },
+  value: {
+    chunks: 1,
+    "max-run-time": 3600,
+    retry: { retries: 5 },
+    mozharness: { script: "scripts/desktop_unittest.py" },
+  },
 };
 
 /** What a branch's expansion hands on: every job, and each platform's settings once its jobs are done. */
@@ -174,6 +183,8 @@ interface BranchHandlers {
 /** One expansion of a tree: what its branches share (merges, the merged-job validator) and its diagnostics. */
 class Expansion {
   readonly diagnostics: Diagnostic[] = [];
+  /** Positions of nulls reported as unsetting a needed key: one diagnostic each, not one per job. */
+  readonly unsetReported = new Set<string>();
   readonly merges: Merges;
   readonly mergedJob: ValidateFunction;
   readonly overrides: readonly Layer[];
@@ -291,7 +302,9 @@ class BranchExpansion {
     if (this.failed(job)) return undefined;
     const { merged } = job;
     if (!this.run.mergedJob(merged.value)) {
-      this.run.diagnostics.push(...mergedJobErrors(this.run.mergedJob.errors ?? [], merged, suite, place));
+      this.run.diagnostics.push(
+        ...mergedJobErrors(this.run.mergedJob.errors ?? [], merged, suite, place, layers, this.run.unsetReported),
+      );
       return undefined;
     }
     const spec = merged.value as unknown as MergedJob;
@@ -485,12 +498,40 @@ export function originAt(prov: Readonly<Record<string, ProvenanceNode>>, path: r
   return node.file.positionOf(node.path);
 }
 
-function mergedJobErrors(errors: ErrorObject[], merged: Merged, suite: Suite, place: JobPlace): Diagnostic[] {
+function mergedJobErrors(
+  errors: ErrorObject[],
+  merged: Merged,
+  suite: Suite,
+  place: JobPlace,
+  layers: readonly Layer[],
+  unsetReported: Set<string>,
+): Diagnostic[] {
   const where = `${place.platform.name}/${place.buildType} on ${place.branch.name}`;
   const locate = (path: PathSegment[]) => originAt(merged.provenance, path.map(String)) ?? suite.file.positionOf(path);
-  return ajvDiagnostics(errors, locate, [], "the merged job").map((d) => ({
-    ...d,
-    code: d.code === "JD034" ? d.code : "JD035",
-    message: `suite ${suite.name} (${where}): ${d.message}`,
-  }));
+  const { unset, rest } = unsetKeys(errors, layers);
+  const firstTime = ({ at }: { at: Position }) => {
+    const key = `${at.file}:${at.line}:${at.column}`;
+    if (unsetReported.has(key)) return false;
+    unsetReported.add(key);
+    return true;
+  };
+  const unsetErrors = unset
+    .filter(firstTime)
+    .map(({ path, at }) =>
+      error(
+        "JD035",
+        `suite ${suite.name} (${where}): ${path.join(".")} is needed by the job, but null here unsets it (null deletes a key, and then no default applies); write the value instead`,
+        at,
+      ),
+    );
+  return [
+    ...unsetErrors,
+    ...ajvDiagnostics(rest, locate, [], "the merged job").map(
+      (d): Diagnostic => ({
+        ...d,
+        code: d.code === "JD034" ? d.code : "JD035",
+        message: `suite ${suite.name} (${where}): ${d.message}`,
+      }),
+    ),
+  ];
 }

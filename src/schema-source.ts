@@ -674,6 +674,19 @@ export function buildSchemas(terms: VocabularyTerms): Record<string, Schema> {
     { required: ["harness"], title: "a harness job" },
     { required: ["generic"], title: "a generic job" },
   ];
+  // A harness job runs a mozharness script, and no code supplies one: `null` in a layer unsets it (JD035 at the null).
+  (out.job as Schema).dependentSchemas = {
+    harness: {
+      required: ["mozharness"],
+      properties: {
+        mozharness: {
+          title: "Mozharness",
+          description: "A harness job runs a mozharness script.",
+          required: ["script"],
+        },
+      },
+    },
+  };
   return out;
 }
 

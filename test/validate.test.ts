@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { loadValidTree } from "../src/compile.js";
+import { compile, loadValidTree } from "../src/compile.js";
 import { writeTree } from "./helpers/tree.js";
 
 const SUITE = "configs/suites/plain.yml";
@@ -261,4 +261,31 @@ test("validate: keys named after Object.prototype's properties in a job layer ar
     ["JD011", "configs/defaults.yml", at("__proto__"), 3],
     ["JD011", "configs/defaults.yml", at("constructor"), 5],
   ]);
+});
+
+test("validate: mozharness.script unset by null is JD035 at the null, once, never a fall back to another script", () => {
+  const central = (job: string) =>
+    `description: trunk\nrepository: https://hg.mozilla.org/mozilla-central\nplatforms: [".*"]\n${job}`;
+  const cases: [string, number, number][] = [
+    ["job:\n  mozharness:\n    script: null\n", 6, 13],
+    ["job:\n  mozharness: null\n", 5, 15],
+    [
+      "job:\n  mozharness:\n    script:\n      by-platform:\n        win32: null\n        default: scripts/x.py\n",
+      8,
+      16,
+    ],
+  ];
+  for (const [job, line, column] of cases) {
+    const r = compile({ root: writeTree({ "configs/branches/central.yml": central(job) }), targets: [] });
+    assert.equal(r.ok, false, job);
+    assert.deepEqual(
+      !r.ok && r.diagnostics.map((d) => [d.code, d.file, d.line, d.column]),
+      [["JD035", "configs/branches/central.yml", line, column]],
+      job,
+    );
+    assert.match(
+      !r.ok ? r.diagnostics[0].message : "",
+      /mozharness(\.script)? is needed by the job, but null here unsets it/,
+    );
+  }
 });

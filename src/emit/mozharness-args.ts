@@ -56,7 +56,7 @@ export function mozharnessInvocation(tree: Tree, job: Job): MozharnessInvocation
   const suiteArg = job.runner?.suiteArg;
   const symbols = job.spec.mozharness?.["download-symbols"];
   return {
-    script: job.spec.mozharness?.script ?? "scripts/desktop_unittest.py",
+    script: mozharnessScript(job),
     configFiles: mozharnessConfigFiles(tree, job.branch, job.platform),
     suiteArgs: suiteArg ? [suiteArg, mozharnessSuiteName(job)] : [],
     extraArgs: job.spec.mozharness?.["extra-args"] ?? [],
@@ -84,4 +84,11 @@ export function mozharnessArgv(inv: MozharnessInvocation): string[] {
     ...inv.blobUploadArgs,
     ...inv.chunkArgs,
   ];
+}
+
+/** The job's mozharness script: the merged job's schema requires one of a harness job, and no code supplies one. */
+function mozharnessScript(job: Job): string {
+  const script = job.spec.mozharness?.script;
+  if (!script) throw new Error(`job ${job.label} has no mozharness.script, which the merged job's schema requires`);
+  return script;
 }
