@@ -16,6 +16,7 @@ export function ajvDiagnostics(
   root = typeof locate === "function" ? "the top level" : `the ${locate.kind} file`,
 ): Diagnostic[] {
   const at = typeof locate === "function" ? locate : (p: PathSegment[], k?: boolean) => locate.positionOf(p, k);
+  const written = typeof locate === "function" ? writtenAt : (p: PathSegment[]) => locate.writtenAt(p);
   const alternatives = new Set(
     errors.filter((e) => e.keyword === "oneOf" || e.keyword === "anyOf").map((e) => e.instancePath),
   );
@@ -24,7 +25,8 @@ export function ajvDiagnostics(
     const inAlternative = /\/(oneOf|anyOf)\/\d+\//.test(e.schemaPath) && alternatives.has(e.instancePath);
     if (inAlternative) continue;
     const path = [...base, ...pointerSegments(e.instancePath)];
-    const d = describe(e, path, root);
+    const value = (typeof e.data === "number" && written(path)) || JSON.stringify(e.data);
+    const d = describe(e, path, root, value);
     out.push(error(d.code, d.message, at(d.path, d.onKey)));
   }
   return out;
@@ -34,6 +36,8 @@ function describe(
   e: ErrorObject,
   path: PathSegment[],
   root: string,
+  /** The value as written in the file when known (a number quoted as its digits, not as JavaScript prints it). */
+  value: string,
 ): { code: Code; message: string; path: PathSegment[]; onKey?: boolean } {
   const where = formatPath(path, root);
   const p = e.params as Record<string, unknown>;
@@ -76,12 +80,12 @@ function describe(
         e.keyword === "minimum" &&
         path.some((s, i) => s === "chunks" && (i === path.length - 1 || String(path[i + 1]).startsWith("by-")))
       )
-        return { code: "JD034", message: `${where}: chunks must be at least 1, got ${JSON.stringify(e.data)}`, path };
-      return { code: "JD013", message: `${where}: ${JSON.stringify(e.data)} ${e.message}`, path };
+        return { code: "JD034", message: `${where}: chunks must be at least 1, got ${value}`, path };
+      return { code: "JD013", message: `${where}: ${value} ${e.message}`, path };
     case "enum":
       return {
         code: "JD013",
-        message: `${where}: ${JSON.stringify(e.data)} is not one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`,
+        message: `${where}: ${value} is not one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`,
         path,
       };
     case "pattern":
@@ -95,6 +99,11 @@ function describe(
     default:
       return { code: "JD013", message: `${where}: ${e.message}`, path };
   }
+}
+
+/** A located path has no text of its own (a merged job's value): printed as JSON. */
+function writtenAt(): undefined {
+  return undefined;
 }
 
 function pointerSegments(pointer: string): PathSegment[] {

@@ -7,6 +7,7 @@ import { LIMITS } from "./limits.js";
 import { NAME_RE } from "./names.js";
 import { parseSource } from "./parse-yaml.js";
 import type { FileKind, SourceFile } from "./source.js";
+import { rememberSource } from "./source-text.js";
 
 export interface LoadedTree {
   readonly root: string;
@@ -131,6 +132,7 @@ function readSource(
     text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
     const bad = firstInvalidUtf8(bytes);
+    rememberSource(path, bytes.toString("utf8")); // what the caret display may quote, invalid bytes replaced
     const lines = bytes.subarray(0, bad).toString("utf8").split("\n");
     const column = lines[lines.length - 1].length + 1;
     out.push(

@@ -9,6 +9,7 @@ import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node,
 import { type Diagnostic, error, type Related } from "./diagnostics.js";
 import { LIMITS } from "./limits.js";
 import { type FileKind, jsKey, SourceFile, YAML_OPTIONS } from "./source.js";
+import { rememberSource } from "./source-text.js";
 import { isMapping } from "./values.js";
 
 /** Parses YAML text into a SourceFile, or reports why not into `out`. */
@@ -21,6 +22,7 @@ export function parseSource(
 ): SourceFile | undefined {
   // YAML 1.2 reads a CR alone as a line break, as `yaml` reads CR LF; one for one, so offsets do not move.
   const source = lineBreaksAsLf(text);
+  rememberSource(path, source); // what a diagnostic may quote: never read again from disk
   const lines = new LineCounter();
   const doc = parseDocument(source, { ...YAML_OPTIONS, lineCounter: lines });
   const positions = new SourceFile(path, kind, name, source, undefined, doc, lines);

@@ -67,6 +67,14 @@ export class SourceFile {
     return { file: this.path, line: 1, column: 1 };
   }
 
+  /** The source text of the scalar at `path` as written (`0x10`, `1e3`), when it is one short line. */
+  writtenAt(path: readonly PathSegment[]): string | undefined {
+    const span = this.buildIndex().get(pathKey(path));
+    if (!span) return undefined;
+    const text = this.text.slice(span.value[0], span.value[1]).trim();
+    return text && text.length <= 80 && !/[\n\r]/.test(text) ? text : undefined;
+  }
+
   at(offset: number): Position {
     const lp = this.lines.linePos(offset);
     return { file: this.path, line: lp.line, column: lp.col };

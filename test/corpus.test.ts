@@ -26,9 +26,16 @@ interface Run {
   readonly stderr: string;
 }
 
+/** A run still going after this is killed and fails its case: a hang is a failure, not a stalled suite. */
+const DEADLINE_MS = 120_000;
+
 function run(args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(BIN, args, { env: { ...process.env, LC_ALL: "C" } });
+    const deadline = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`jobdef ${args.join(" ")} still running after ${DEADLINE_MS / 1000} s: killed`));
+    }, DEADLINE_MS);
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => {
@@ -38,7 +45,10 @@ function run(args: string[]): Promise<Run> {
       stderr += d;
     });
     child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.on("close", (code) => {
+      clearTimeout(deadline);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 

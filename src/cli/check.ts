@@ -13,6 +13,7 @@ import {
   withCommon,
 } from "./common.js";
 import { EXIT, ExitError } from "./errors.js";
+import { escapeLines } from "./escape.js";
 
 interface CheckOptions extends CommonOptions {
   out?: string;
@@ -83,7 +84,7 @@ export function register(program: Command): void {
         const onDisk = r.missing.includes(p) ? undefined : readFileSync(join(dir, p), "utf8");
         out.push(`\n${unifiedDiff(`${shown}/${p}`, onDisk, byPath.get(p)?.content)}`);
       }
-      process.stdout.write(out.join(""));
+      process.stdout.write(escapeLines(out.join("")));
       process.stderr.write(
         `jobdef check: ${shown}/ is not what compile would write: ${r.stale.length} stale, ${r.missing.length} missing, ${r.extra.length} extra; run \`jobdef compile\` and commit the result\n`,
       );

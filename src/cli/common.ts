@@ -5,6 +5,7 @@ import { cacheDirOf } from "../cache/store.js";
 import { type Diagnostic, error, type Result } from "../diagnostics.js";
 import { isOutputDirProblem } from "../write/output-error.js";
 import { EXIT, ExitError } from "./errors.js";
+import { escapeText } from "./escape.js";
 import { type Format, formatDiagnostics, summary } from "./report.js";
 
 export interface CommonOptions {
@@ -34,7 +35,7 @@ export function cacheDirFor(o: CommonOptions): string | undefined {
 
 /** Prints the cache's notes (a record ignored, and why). */
 export function reportNotes(notes: readonly string[]): void {
-  for (const n of notes) process.stderr.write(`jobdef: note: ${n}\n`);
+  for (const n of notes) process.stderr.write(`jobdef: note: ${escapeText(n)}\n`);
 }
 
 export function rootOf(o: CommonOptions): string {
@@ -47,7 +48,7 @@ export function stageTimer(o: CommonOptions): ((stage: string, ms: number) => vo
 
 export function report(list: readonly Diagnostic[], o: CommonOptions): void {
   if (!list.length) return;
-  process.stderr.write(formatDiagnostics(list, o.format, rootOf(o)));
+  process.stderr.write(formatDiagnostics(list, o.format));
   if (o.format === "text") process.stderr.write(summary(list));
 }
 
@@ -79,5 +80,5 @@ export function collect(value: string, previous: string[] = []): string[] {
 /** The generated directory as the user would type it: relative to the current directory when inside it. */
 export function displayDir(dir: string): string {
   const rel = relative(process.cwd(), dir);
-  return rel === "" ? "." : rel.startsWith("..") || isAbsolute(rel) ? dir : rel;
+  return escapeText(rel === "" ? "." : rel.startsWith("..") || isAbsolute(rel) ? dir : rel);
 }

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { type CommonOptions, rootOf, unwrap, withCommon } from "./common.js";
+import { escapeLines } from "./escape.js";
 
 interface DiffOptions extends CommonOptions {
   json?: boolean;
@@ -18,6 +19,6 @@ export function register(program: Command): void {
     .action(async (base: string, head: string | undefined, o: DiffOptions) => {
       const { diffRevisions, renderDiff } = await import("../diff/index.js");
       const report = unwrap(diffRevisions(base, head, rootOf(o)), o);
-      process.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : renderDiff(report));
+      process.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : escapeLines(renderDiff(report)));
     });
 }

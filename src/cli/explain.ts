@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { error, fail } from "../diagnostics.js";
 import { type CommonOptions, collect, rootOf, stageTimer, unwrap, withCommon } from "./common.js";
+import { escapeLines } from "./escape.js";
 
 interface ExplainOptions extends CommonOptions {
   branch?: string;
@@ -59,6 +60,6 @@ export function register(program: Command): void {
       // a field's subtree is indented under its name; a scalar (or the whole job) follows directly
       const block = field && typeof sub.value === "object" && sub.value !== null;
       const yaml = annotatedYaml(sub.value, sub.prov, block ? "  " : "");
-      process.stdout.write(head + (field ? `${field}:${block ? `\n${yaml}` : ` ${yaml}`}` : yaml));
+      process.stdout.write(escapeLines(head + (field ? `${field}:${block ? `\n${yaml}` : ` ${yaml}`}` : yaml)));
     });
 }

@@ -1,6 +1,7 @@
 /** The CLI entry: commander setup, one module per command, and the only place that exits. */
 import { Command, CommanderError } from "commander";
 import { EXIT, ExitError, UsageError } from "./errors.js";
+import { escapeLines, escapeText } from "./escape.js";
 
 const COMMANDS = ["validate", "list", "explain", "try", "compile", "check", "diff", "import", "parity"] as const;
 
@@ -14,7 +15,7 @@ export async function main(argv: string[]): Promise<void> {
     .description("Compile in-tree YAML job definitions into mozharness, mach, buildbot and TaskCluster configs.")
     .version(process.env.npm_package_version ?? "0.1.0")
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .configureOutput({ writeErr: (s) => process.stderr.write(escapeLines(s)) })
     .addHelpText(
       "after",
       "\nExample:\n  jobdef validate && jobdef compile\n\nExit codes: 0 ok, 1 diagnostics or failed check, 2 usage error, 70 internal error.",
@@ -37,11 +38,11 @@ function exitCodeOf(e: unknown, debug: boolean): number {
     return EXIT.usage;
   }
   if (e instanceof UsageError) {
-    process.stderr.write(`jobdef: ${e.message}\n`);
+    process.stderr.write(`jobdef: ${escapeText(e.message)}\n`);
     return EXIT.usage;
   }
   process.stderr.write(
-    `jobdef: internal error: ${(e as Error)?.message ?? String(e)}\nThis is a bug in jobdef, not in your configs: please report it with the command you ran${debug ? "" : " (and its output with --debug)"}.\n`,
+    `jobdef: internal error: ${escapeText((e as Error)?.message ?? String(e))}\nThis is a bug in jobdef, not in your configs: please report it with the command you ran${debug ? "" : " (and its output with --debug)"}.\n`,
   );
   if (debug && e instanceof Error) process.stderr.write(`${e.stack}\n`);
   return EXIT.internal;

@@ -3,6 +3,7 @@
  * case's own `configs/` files laid over it, the files listed in `remove` deleted, and an optional generated setup
  * (inputs too big, too deep or too odd to commit).
  */
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
   cpSync,
@@ -15,6 +16,7 @@ import {
   readlinkSync,
   rmSync,
   symlinkSync,
+  truncateSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -85,6 +87,16 @@ export const SETUPS = {
     writeFileSync(outside, "description: stolen\nharness: mochitest\ntreeherder: {symbol: S}\n");
     symlinkSync(outside, join(root, "configs/suites/stolen.yml"));
   },
+  /** A suite file that is a FIFO: opening it to read or to quote it would block forever (JD008). */
+  fifo: (root: string) => {
+    execFileSync("mkfifo", [join(root, "configs/suites/fifo.yml")]);
+  },
+  /** A sparse suite file of 64 GiB: refused by its size, never read, not even to quote its first line (JD004). */
+  "sparse-huge": (root: string) => {
+    const file = join(root, "configs/suites/huge.yml");
+    writeFileSync(file, "description: huge\n");
+    truncateSync(file, 64 * 1024 ** 3);
+  },
   /** The platforms directory is a symbolic link to a directory outside the root (JD008 for each file). */
   "symlink-dir-outside": (root: string) => {
     const outside = join(dirname(root), "outside-platforms");
@@ -107,6 +119,9 @@ export function makeTree(c: Case): { tmp: string; root: string } {
   return { tmp, root };
 }
 
+/** Files larger than this are hashed by their size alone (a sparse file of many GiB is not read). */
+const HASHED_BYTES = 64 * 1024 * 1024;
+
 /** One hash over every path, kind, link target and byte below `dir` (links are not followed). */
 export function hashTree(dir: string): string {
   const h = createHash("sha256");
@@ -116,8 +131,10 @@ export function hashTree(dir: string): string {
     else if (st.isDirectory()) {
       h.update(`D ${rel}\n`);
       for (const name of readdirSync(abs).sort()) walk(join(abs, name), `${rel}/${name}`);
-    } else if (st.isFile()) h.update(`F ${rel} ${st.size}\n`).update(readFileSync(abs));
-    else h.update(`O ${rel}\n`);
+    } else if (st.isFile()) {
+      h.update(`F ${rel} ${st.size}\n`);
+      if (st.size <= HASHED_BYTES) h.update(readFileSync(abs));
+    } else h.update(`O ${rel}\n`);
   };
   walk(dir, ".");
   return h.digest("hex");
