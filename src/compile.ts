@@ -49,7 +49,11 @@ export function loadValidTree(root: string, options: LoadOptions = {}): Result<T
   const loaded = timed(options, "load", () => loadTree(root));
   if (!loaded.ok) return loaded;
   // 2. schemas, then semantic rules
-  return timed(options, "validate", () => validateTree(loaded.value, options.vocabulary ?? DEFAULT_VOCABULARY));
+  const valid = timed(options, "validate", () => validateTree(loaded.value, options.vocabulary ?? DEFAULT_VOCABULARY));
+  if (!loaded.warnings.length) return valid;
+  return valid.ok
+    ? ok(valid.value, sortDiagnostics([...loaded.warnings, ...valid.warnings]))
+    : fail(sortDiagnostics([...loaded.warnings, ...valid.diagnostics]));
 }
 
 /** Expand jobs for the given branches (what `list`, `explain` and `try` need). */

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CONFIG_DIRS, DEFAULTS_FILE } from "./config-dirs.js";
+import { unreadConfigEntry, unreadTopEntries } from "./config-entries.js";
 
 /**
  * Root-relative path (`configs/suites/x.yml`) → sha256 hex, in path order; undefined for a tree whose reading is
@@ -17,6 +18,8 @@ export function hashInputs(root: string): Record<string, string> | undefined {
   const hashes: Record<string, string> = {};
   try {
     if (!plainDirectory(join(root, "configs"))) return undefined;
+    // an entry load reports (configs/platform/, x.yaml) is reported by compiling, never proven away
+    if (unreadTopEntries(join(root, "configs"), readdirSync(join(root, "configs"))).length) return undefined;
     if (lstatSync(join(root, DEFAULTS_FILE), { throwIfNoEntry: false }) && !hashFile(root, DEFAULTS_FILE, hashes))
       return undefined;
     for (const [, dir] of CONFIG_DIRS) {
@@ -25,7 +28,9 @@ export function hashInputs(root: string): Record<string, string> | undefined {
       if (!stat) continue;
       if (!stat.isDirectory()) return undefined;
       for (const entry of readdirSync(abs).sort()) {
-        if (entry.endsWith(".yml") && !hashFile(root, `configs/${dir}/${entry}`, hashes)) return undefined;
+        if (entry.endsWith(".yml")) {
+          if (!hashFile(root, `configs/${dir}/${entry}`, hashes)) return undefined;
+        } else if (unreadConfigEntry(join(abs, entry), `configs/${dir}/${entry}`, dir, entry)) return undefined;
       }
     }
   } catch {

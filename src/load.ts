@@ -2,6 +2,7 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, join, relative, sep } from "node:path";
 import { CONFIG_DIRS as DIRS } from "./config-dirs.js";
+import { unreadConfigEntry, unreadTopEntries } from "./config-entries.js";
 import { type Diagnostic, error, fail, ok, type Result } from "./diagnostics.js";
 import { LIMITS } from "./limits.js";
 import { NAME_RE } from "./names.js";
@@ -21,6 +22,7 @@ export interface LoadedTree {
 /** Reads `<root>/configs`. Every problem of every file is reported, not only the first. */
 export function loadTree(root: string): Result<LoadedTree> {
   const diagnostics: Diagnostic[] = [];
+  const warnings: Diagnostic[] = [];
   const configs = join(root, "configs");
   let realRoot: string;
   try {
@@ -32,6 +34,7 @@ export function loadTree(root: string): Result<LoadedTree> {
   const read = (abs: string, kind: FileKind, name: string, realDir: string | undefined) =>
     readSource(abs, relPath(root, abs), kind, name, realRoot, realDir, diagnostics);
 
+  diagnostics.push(...unreadTopEntries(configs, readdirSync(configs)));
   const defaultsPath = join(configs, "defaults.yml");
   const hasDefaults = existsSync(defaultsPath);
   const defaults = hasDefaults ? read(defaultsPath, "defaults", "defaults", undefined) : undefined;
@@ -60,7 +63,11 @@ export function loadTree(root: string): Result<LoadedTree> {
       continue;
     }
     for (const entry of entries) {
-      if (!entry.endsWith(".yml")) continue;
+      if (!entry.endsWith(".yml")) {
+        const unread = unreadConfigEntry(join(configs, dir, entry), `configs/${dir}/${entry}`, dir, entry);
+        if (unread) (unread.severity === "error" ? diagnostics : warnings).push(unread);
+        continue;
+      }
       const name = entry.slice(0, -4);
       const abs = join(configs, dir, entry);
       if (!NAME_RE.test(name)) {
@@ -77,15 +84,18 @@ export function loadTree(root: string): Result<LoadedTree> {
       if (file) files.set(name, file);
     }
   }
-  if (diagnostics.length || !defaults) return fail(diagnostics);
-  return ok({
-    root,
-    defaults,
-    harnesses: maps.harness,
-    platforms: maps.platform,
-    branches: maps.branch,
-    suites: maps.suite,
-  });
+  if (diagnostics.length || !defaults) return fail([...diagnostics, ...warnings]);
+  return ok(
+    {
+      root,
+      defaults,
+      harnesses: maps.harness,
+      platforms: maps.platform,
+      branches: maps.branch,
+      suites: maps.suite,
+    },
+    warnings,
+  );
 }
 
 function relPath(root: string, abs: string): string {
