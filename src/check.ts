@@ -6,6 +6,7 @@ import { listFiles } from "./list-output.js";
 import { MANIFEST_NAME, type ManifestSource, manifestOf, type Slice, serializeManifest } from "./manifest.js";
 import { byCodePoint } from "./values.js";
 import { digestFile } from "./write/file-comparison.js";
+import { inspectOutputPaths } from "./write/output-tree.js";
 
 export { listFiles };
 
@@ -32,6 +33,8 @@ export function checkOutput(
   source?: ManifestSource,
 ): CheckResult {
   const onDisk = new Set(listFiles(dir));
+  // every file compared is a plain file reached through no link: a FIFO would block the read forever
+  inspectOutputPaths(dir, [...files.map((f) => f.path), ...onDisk, MANIFEST_NAME]);
   const stale: string[] = [];
   const missing: string[] = [];
   const hashes = new Map<string, string>();

@@ -181,7 +181,27 @@ const keyedByArmsMatchSomething: Rule = (tree) => {
   return out;
 };
 
+/** Directories of the root that hold input: a compile writing there would overwrite what it reads. */
+const INPUT_DIRS = ["configs", "schemas", ".git"];
+
+/** `tree.generated-dir` is a directory of its own: not the root, not inside configs/, schemas/ or .git/. */
+const generatedDirIsNotInput: Rule = (tree) => {
+  const dir = tree.settings.generatedDir;
+  const segs = dir.split(/[\\/]+/).filter((s) => s && s !== ".");
+  const input = INPUT_DIRS.find((d) => segs[0]?.toLowerCase() === d); // Configs/ is configs/ on macOS
+  if (segs.length && !input) return [];
+  const where = input ? `inside ${input}/, which holds input` : "the root of the tree";
+  return [
+    error(
+      "JD013",
+      `tree.generated-dir: "${dir}" is ${where}; compile would overwrite what it reads (the default is generated)`,
+      tree.defaults.file.positionOf(["tree", "generated-dir"]),
+    ),
+  ];
+};
+
 export const SEMANTIC_RULES: readonly Rule[] = [
+  generatedDirIsNotInput,
   suiteHarnessesExist,
   branchPlatformPatternsMatchPlatforms,
   branchExcludePatternsAreValid,

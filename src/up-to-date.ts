@@ -14,6 +14,7 @@ import { hashInputs, sameInputs } from "./inputs.js";
 import { listFiles } from "./list-output.js";
 import { INTERNAL_PREFIX, MANIFEST_NAME, type Manifest, parseManifest, sha256 } from "./manifest.js";
 import { codeIdentity, JOBDEF_VERSION } from "./version.js";
+import { inspectOutputPaths } from "./write/output-tree.js";
 
 export type Proof =
   | { readonly proven: true; readonly dir: string; readonly manifest: Manifest; readonly files: number }
@@ -46,6 +47,7 @@ export async function proveUpToDate(root: string, options: ProofOptions): Promis
   let bytes: Buffer;
   let manifest: Manifest;
   try {
+    inspectOutputPaths(dir, [MANIFEST_NAME]);
     bytes = readFileSync(join(dir, MANIFEST_NAME));
     manifest = parseManifest(bytes.toString("utf8"));
   } catch {
@@ -65,6 +67,11 @@ export async function proveUpToDate(root: string, options: ProofOptions): Promis
   const listed = Object.keys(manifest.files);
   if (onDisk.length !== listed.length || !onDisk.every((p) => p in manifest.files))
     return no("files were added or removed");
+  try {
+    inspectOutputPaths(dir, listed);
+  } catch {
+    return no("the output holds a link or a file that is not regular");
+  }
   let readAny = false;
   const seen = new Map<string, BigIntStats>();
   for (const path of listed) {

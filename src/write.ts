@@ -45,6 +45,7 @@ import {
 import { applyJournal, commitJournal, createStage, finishStage, removeStages } from "./write/journal.js";
 import { acquireLock, removeLockLeftovers } from "./write/lock.js";
 import { OutputDirError } from "./write/output-error.js";
+import { hashRegularFile, inspectOutputPaths } from "./write/output-tree.js";
 import type { StagedOutput } from "./write/stage-output.js";
 import { stagingThread } from "./write/staging-thread.js";
 
@@ -61,6 +62,8 @@ export interface WriteOptions {
   readonly lockTimeoutMs?: number;
   /** What a whole compile read, recorded in the manifest (ignored for a partial one). */
   readonly source?: ManifestSource;
+  /** Replace or delete generated files even when they were edited since jobdef wrote them. */
+  readonly force?: boolean;
 }
 
 export interface WriteResult {
@@ -83,8 +86,11 @@ export async function writeOutput(options: WriteOptions): Promise<WriteResult> {
   const release = acquireLock(dir, options.lockTimeoutMs);
   try {
     const recovered = recoverLocked(dir);
+    inspectOutputPaths(dir, [MANIFEST_NAME]);
     const oldBytes = readOrUndefined(join(dir, MANIFEST_NAME));
     const old = manifestFrom(dir, oldBytes);
+    // nothing in the directory is read or written before every path on the way is known to be plain
+    inspectOutputPaths(dir, [...files.map((f) => f.path), ...Object.keys(old.files), MANIFEST_NAME]);
     // Each file is produced once, here, and staged on the staging thread as it is produced.
     const stage = createStage(dir);
     try {
@@ -113,6 +119,7 @@ export async function writeOutput(options: WriteOptions): Promise<WriteResult> {
       );
       const manifestText = serializeManifest(next.manifest);
       const removed = next.remove.filter((p) => existsSync(join(dir, p)));
+      if (!options.force) refuseEdited(dir, old, [...written, ...removed], hashes);
       if (written.length || removed.length || !oldBytes?.equals(Buffer.from(manifestText))) {
         finishStage(stage, { write: written, remove: removed }, manifestText);
         commitJournal(dir, stage);
@@ -125,6 +132,24 @@ export async function writeOutput(options: WriteOptions): Promise<WriteResult> {
   } finally {
     release();
   }
+}
+
+/**
+ * Refuses to replace or delete a file the old manifest lists whose content is no longer what jobdef wrote (someone
+ * edited it): the edit would be lost without a word. A file already holding the new content is no conflict.
+ */
+function refuseEdited(dir: string, old: Manifest, paths: readonly string[], next: ReadonlyMap<string, string>): void {
+  const edited = paths.filter((p) => {
+    const known = old.files[p];
+    if (known === undefined) return false;
+    const hash = hashRegularFile(join(dir, p), p);
+    return hash !== undefined && hash !== known && hash !== next.get(p);
+  });
+  if (!edited.length) return;
+  const list = edited.slice(0, 10).join(", ") + (edited.length > 10 ? `, and ${edited.length - 10} more` : "");
+  throw new OutputDirError(
+    `${edited.length} generated file${edited.length === 1 ? " was" : "s were"} edited since jobdef wrote ${edited.length === 1 ? "it" : "them"} (the sha256 is not the one ${MANIFEST_NAME} records): ${list}; jobdef does not overwrite or delete an edited file: move the change into configs/, or run compile with --force to discard it (nothing was written)`,
+  );
 }
 
 /** Every promise's value once all have settled (nothing may still write into the stage), or the first error. */

@@ -141,8 +141,8 @@ test("cli: explain an unknown label suggests the nearest three", () => {
 });
 
 test("cli: an output directory the file system refuses is a diagnostic, not an internal error", () => {
-  const root = writeTree();
-  const below = `${root}/configs/defaults.yml/generated`;
+  const root = writeTree({ "not-a-directory": "a file\n" });
+  const below = `${root}/not-a-directory/generated`;
   const r = runCli(["compile", "--root", root, "--out", below]);
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /error JD063: cannot use .*ENOTDIR/);

@@ -12,6 +12,7 @@ import {
   unwrap,
   withCommon,
 } from "./common.js";
+import { refuseOutputPlace } from "./compile.js";
 import { EXIT, ExitError } from "./errors.js";
 import { escapeLines } from "./escape.js";
 
@@ -46,6 +47,7 @@ export function register(program: Command): void {
       // What the tree checks in: compile's defaults (the tree settings' branches and targets), no --set.
       const c = unwrap(compile({ root, onStage: stageTimer(o) }), o);
       const dir = o.out ? resolve(o.out) : join(root, c.tree.settings.generatedDir);
+      refuseOutputPlace(root, dir, o);
       if (await inOutputDir(dir, o, () => recoverOutput(dir)))
         process.stderr.write("jobdef check: finished an interrupted compile first\n");
       const compiled = { branches: c.branches.map((b) => b.branch.name), targets: c.targets };

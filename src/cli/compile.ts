@@ -1,9 +1,11 @@
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
+import { error, fail } from "../diagnostics.js";
 import type { BranchJobs } from "../expand.js";
 import type { ManifestSource } from "../manifest.js";
 import type { TargetName } from "../model.js";
 import { DEFAULT_VOCABULARY } from "../vocabulary.js";
+import { outputPlaceProblem } from "../write/output-tree.js";
 import {
   type CommonOptions,
   cacheDirFor,
@@ -26,6 +28,7 @@ export interface CompileOptions extends CommonOptions {
   quiet?: boolean;
   verbose?: boolean;
   watch?: boolean;
+  force?: boolean;
 }
 
 /** What one compile did, for its status line. */
@@ -53,6 +56,7 @@ export function register(program: Command): void {
     .option("--set <path=value>", "override a job field in every job, as the top layer (repeatable)", collect, [])
     .option("-q, --quiet", "print nothing on success")
     .option("-v, --verbose", "list every file written, unchanged and removed")
+    .option("--force", "replace or delete generated files even when they were edited by hand since the last compile")
     .option("-w, --watch", "compile again whenever configs/ changes, one status line per run, until Ctrl-C")
     .addHelpText(
       "after",
@@ -93,6 +97,7 @@ export async function compileOnce(o: CompileOptions, options: { mayProve: boolea
   const source = whole ? await sourceOf(root) : undefined;
   const c = unwrap(compile({ root, branches: o.branch, targets: o.target, overrides, onStage: stageTimer(o) }), o);
   const dir = o.out ? resolve(o.out) : join(root, c.tree.settings.generatedDir);
+  refuseOutputPlace(root, dir, o);
   const writeStart = performance.now();
   const r = await inOutputDir(dir, o, () =>
     writeOutput({
@@ -102,6 +107,7 @@ export async function compileOnce(o: CompileOptions, options: { mayProve: boolea
       partial: o.branch.length > 0 || o.target.length > 0,
       branchNames: c.tree.branches.keys(),
       source,
+      force: o.force,
     }),
   );
   if (source) {
@@ -110,6 +116,12 @@ export async function compileOnce(o: CompileOptions, options: { mayProve: boolea
   }
   stageTimer(o)?.("write", performance.now() - writeStart);
   return { dir, ...r, branches: c.branches };
+}
+
+/** The output may not be the root or inside its input (configs/, schemas/): a compile would overwrite what it reads. */
+export function refuseOutputPlace(root: string, dir: string, o: CommonOptions & { out?: string }): void {
+  const problem = outputPlaceProblem(root, dir, o.out === undefined);
+  if (problem) unwrap(fail([error("JD063", `cannot use ${dir} as the generated directory: ${problem}`)]), o);
 }
 
 /** The status line of a run (and with --verbose, every file). */

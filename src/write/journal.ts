@@ -21,6 +21,7 @@ import {
 import { dirname, join } from "node:path";
 import { INTERNAL_PREFIX, isSafePath, MANIFEST_NAME } from "../manifest.js";
 import { OutputDirError } from "./output-error.js";
+import { inspectOutputPaths } from "./output-tree.js";
 
 export const COMMIT_NAME = `${INTERNAL_PREFIX}commit`;
 const STAGE_PREFIX = `${INTERNAL_PREFIX}tmp-`;
@@ -95,6 +96,7 @@ export function applyJournal(dir: string): boolean {
   const plan = JSON.parse(readFileSync(join(journal, "plan.json"), "utf8")) as Plan;
   if (![...plan.write, ...plan.remove].every(isSafePath))
     throw new OutputDirError(`${journal}/plan.json lists a path outside the generated files`);
+  inspectOutputPaths(dir, [...plan.write, ...plan.remove, MANIFEST_NAME]);
   const touched = new Set<string>();
   for (const p of plan.remove) {
     try {
