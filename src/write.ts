@@ -29,7 +29,7 @@
  * manifest's list, `.jobdef-*` entries and `manifest.json` is ever removed or replaced, and `types/` never.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { OutputFile } from "./emit/output-file.js";
 import {
   EMPTY_MANIFEST,
@@ -82,7 +82,7 @@ export async function writeOutput(options: WriteOptions): Promise<WriteResult> {
   const { dir, files } = options;
   const bad = files.find((f) => !isSafePath(f.path));
   if (bad) throw new Error(`an emitter produced the path ${JSON.stringify(bad.path)}, which is not a generated file's`);
-  mkdirSync(dir, { recursive: true });
+  makeOutputDir(dir);
   const release = acquireLock(dir, options.lockTimeoutMs);
   try {
     const recovered = recoverLocked(dir);
@@ -150,6 +150,26 @@ function refuseEdited(dir: string, old: Manifest, paths: readonly string[], next
   throw new OutputDirError(
     `${edited.length} generated file${edited.length === 1 ? " was" : "s were"} edited since jobdef wrote ${edited.length === 1 ? "it" : "them"} (the sha256 is not the one ${MANIFEST_NAME} records): ${list}; jobdef does not overwrite or delete an edited file: move the change into configs/, or run compile with --force to discard it (nothing was written)`,
   );
+}
+
+/**
+ * mkdir -p, one level at a time: Node's recursive mkdir spins forever below /proc (each level "missing", each
+ * creation refused), so a refusal here is reported, not retried.
+ */
+function makeOutputDir(dir: string): void {
+  const missing: string[] = [];
+  for (let d = resolve(dir); !existsSync(d); d = dirname(d)) {
+    if (dirname(d) === d) break;
+    missing.unshift(d);
+  }
+  for (const d of missing) {
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== "EEXIST") throw new OutputDirError(`cannot create ${d} (${code ?? e})`);
+    }
+  }
 }
 
 /** Every promise's value once all have settled (nothing may still write into the stage), or the first error. */

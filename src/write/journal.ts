@@ -7,6 +7,7 @@ import {
   closeSync,
   existsSync,
   fsyncSync,
+  lstatSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -89,36 +90,100 @@ export function commitJournal(dir: string, stage: string): void {
   syncDir(dir);
 }
 
-/** Finishes a committed journal, if there is one: files into place, removals, manifest last, journal gone. */
+/** What the next run does with a committed journal that an apply could not finish. */
+const FINISH = "then run jobdef compile (or check) again: it finishes the interrupted compile first";
+
+/**
+ * Finishes a committed journal, if there is one: files into place, removals, manifest last, journal gone. A step
+ * that fails leaves the journal for the next run and says what to fix; a journal that cannot be read is moved aside
+ * (damagedJournal), so no run fails on it forever.
+ */
 export function applyJournal(dir: string): boolean {
   const journal = join(dir, COMMIT_NAME);
-  if (!existsSync(journal)) return false;
-  const plan = JSON.parse(readFileSync(join(journal, "plan.json"), "utf8")) as Plan;
-  if (![...plan.write, ...plan.remove].every(isSafePath))
-    throw new OutputDirError(`${journal}/plan.json lists a path outside the generated files`);
-  inspectOutputPaths(dir, [...plan.write, ...plan.remove, MANIFEST_NAME]);
+  if (!lstatSync(journal, { throwIfNoEntry: false })) return false;
+  const plan = readPlan(dir, journal);
+  inspectOutputPaths(dir, [...plan.write, ...plan.remove, MANIFEST_NAME], FINISH);
   const touched = new Set<string>();
   for (const p of plan.remove) {
-    try {
-      unlinkSync(join(dir, p));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
-    }
-    pruneEmptyParents(dir, p);
+    step(dir, p, "delete the old", () => {
+      try {
+        unlinkSync(join(dir, p));
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+      }
+      pruneEmptyParents(dir, p);
+    });
   }
   for (const p of plan.write) {
     const staged = join(journal, "files", p);
     if (!existsSync(staged)) continue; // moved by an earlier, interrupted apply
     const target = join(dir, p);
-    makeParents(dir, p);
-    renameSync(staged, target);
+    step(dir, p, "move the new", () => {
+      makeParents(dir, p);
+      renameSync(staged, target);
+    });
     touched.add(dirname(target));
   }
-  if (existsSync(join(journal, MANIFEST_NAME))) renameSync(join(journal, MANIFEST_NAME), join(dir, MANIFEST_NAME));
+  if (existsSync(join(journal, MANIFEST_NAME)))
+    step(dir, MANIFEST_NAME, "move the new", () => renameSync(join(journal, MANIFEST_NAME), join(dir, MANIFEST_NAME)));
   for (const d of touched) syncDir(d);
   syncDir(dir);
   rmSync(journal, { recursive: true, force: true });
   return true;
+}
+
+/** The journal's plan; a journal that is not a directory, or whose plan or manifest is unreadable, is damaged. */
+function readPlan(dir: string, journal: string): Plan {
+  if (!lstatSync(journal).isDirectory()) return damagedJournal(dir, journal, "it is not a directory");
+  let plan: Plan;
+  try {
+    plan = JSON.parse(readFileSync(join(journal, "plan.json"), "utf8")) as Plan;
+  } catch (e) {
+    const why = e instanceof SyntaxError ? "not JSON" : ((e as NodeJS.ErrnoException).code ?? String(e));
+    return damagedJournal(dir, journal, `its plan.json is unreadable (${why})`);
+  }
+  const isList = (x: unknown) => Array.isArray(x) && x.every((p) => typeof p === "string");
+  if (!plan || !isList(plan.write) || !isList(plan.remove))
+    return damagedJournal(dir, journal, "its plan.json is not a plan ({write, remove})");
+  if (![...plan.write, ...plan.remove].every(isSafePath))
+    return damagedJournal(dir, journal, "its plan.json lists a path outside the generated files");
+  return plan;
+}
+
+/**
+ * A commit journal that cannot be applied (empty, truncated, garbage: a damaged disk, a hand edit, a checked-in
+ * copy) is moved aside under a name no run looks at, and the output is rewritten whole by the next compile.
+ */
+function damagedJournal(dir: string, journal: string, why: string): never {
+  const aside = join(dir, `${INTERNAL_PREFIX}damaged-commit-${process.pid}-${Date.now()}`);
+  renameSync(journal, aside);
+  syncDir(dir);
+  throw new OutputDirError(
+    `the journal of an interrupted compile (${journal}) is damaged: ${why}; it was moved to ${aside}, and the output may mix old and new files: run jobdef compile --force to rewrite it whole, then delete ${aside}`,
+  );
+}
+
+/** One step of applying the journal; a failure says what to fix and that the next run finishes the compile. */
+function step(dir: string, p: string, what: string, run: () => void): void {
+  try {
+    run();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (!code) throw e;
+    const target = join(dir, p);
+    throw new OutputDirError(
+      `the compile is committed but could not ${what} ${target} (${code}): ${fixFor(code, target)}; ${FINISH}`,
+    );
+  }
+}
+
+function fixFor(code: string, target: string): string {
+  if (code === "EISDIR" || code === "ENOTEMPTY" || code === "EEXIST" || code === "ENOTDIR")
+    return `remove what stands at ${target} or on the way to it`;
+  if (code === "EACCES" || code === "EPERM" || code === "EROFS")
+    return `make ${dirname(target)} writable (and the file system read-write)`;
+  if (code === "ENOSPC" || code === "EDQUOT" || code === "EFBIG") return "free space on the disk, or raise the quota";
+  return `fix ${target}`;
 }
 
 /** mkdir -p of a file's parents, replacing a file that stands where a directory must be (an old output file). */

@@ -1,5 +1,17 @@
 /** One writer at a time per generated directory: an O_EXCL-style lock file holding the owner's pid. */
-import { linkSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  linkSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { INTERNAL_PREFIX } from "../manifest.js";
@@ -26,19 +38,52 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-function ownerPid(text: string): number {
-  const [pid, host] = text.split("\n");
-  // A lock from another machine (shared file system) can't be probed: treat it as alive.
-  return host && host !== hostname() ? Number.MAX_SAFE_INTEGER : Number(pid);
+/** Who holds a lock, as its file says: a pid and a host; undefined for content jobdef never writes (garbage). */
+interface Owner {
+  readonly pid: number;
+  readonly host: string;
 }
 
-function readOwner(path: string): number | undefined {
+function ownerOf(text: string): Owner | undefined {
+  const [pid, host] = text.split("\n");
+  // a lock without a host line is this machine's
+  return /^[1-9]\d{0,9}$/.test(pid ?? "") ? { pid: Number(pid), host: host || hostname() } : undefined;
+}
+
+/**
+ * The lock file's text, or undefined when there is none. Read without following a link or waiting on a FIFO: a lock
+ * file that is not a regular file is garbage (null), as is one that is not jobdef's.
+ */
+function readLock(path: string): string | null | undefined {
+  let fd: number;
   try {
-    return ownerPid(readFileSync(path, "utf8"));
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return undefined;
+    if (code === "ELOOP" || code === "EISDIR" || code === "ENXIO") return null;
     throw e;
   }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > 4096) return null;
+    return readFileSync(fd, "utf8");
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Whether the lock with this text is stale: garbage (a lock is written whole, never partly), or a dead local pid. */
+function isStale(text: string | null): boolean {
+  const owner = text === null ? undefined : ownerOf(text);
+  // a lock held on another machine (a shared file system) can't be probed: it is waited for, never broken
+  return owner === undefined || (owner.host === hostname() && !isAlive(owner.pid));
+}
+
+function holder(text: string | null): string {
+  const owner = text === null ? undefined : ownerOf(text);
+  if (!owner) return "";
+  return owner.host === hostname() ? `process ${owner.pid}` : `process ${owner.pid} on host ${owner.host}`;
 }
 
 /**
@@ -50,7 +95,12 @@ export function acquireLock(dir: string, timeoutMs = 120_000): () => void {
   const path = join(dir, LOCK_NAME);
   const mine = join(dir, `${LOCK_NAME}.${process.pid}.${Math.random().toString(36).slice(2)}`);
   const token = `${process.pid}\n${hostname()}\n${mine}\n`;
-  writeFileSync(mine, token);
+  try {
+    writeFileSync(mine, token);
+  } catch (e) {
+    // /proc, /sys and the like: a directory that exists but takes no files of ours
+    throw new OutputDirError(`cannot create a file in ${dir} (${(e as NodeJS.ErrnoException).code ?? e})`);
+  }
   const deadline = Date.now() + timeoutMs;
   try {
     for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
@@ -60,10 +110,13 @@ export function acquireLock(dir: string, timeoutMs = 120_000): () => void {
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
       }
-      const owner = readOwner(path);
-      if (owner !== undefined && !isAlive(owner)) breakStaleLock(path, owner);
+      const text = readLock(path);
+      if (text === undefined) continue; // released meanwhile
+      if (isStale(text)) breakStaleLock(path, text);
       else if (Date.now() > deadline)
-        throw new LockTimeoutError(`${path} is held by process ${owner}; remove it if no jobdef compile is running`);
+        throw new LockTimeoutError(
+          `${path} is held by ${holder(text)}; remove it if no jobdef compile is running ${holder(text).includes(" on host ") ? "there" : ""}`.trimEnd(),
+        );
       else sleep(wait);
     }
   } finally {
@@ -73,7 +126,7 @@ export function acquireLock(dir: string, timeoutMs = 120_000): () => void {
 
 function releaseLock(path: string, token: string): void {
   try {
-    if (readFileSync(path, "utf8") === token) unlinkSync(path);
+    if (readLock(path) === token) unlinkSync(path);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
   }
@@ -83,7 +136,7 @@ function releaseLock(path: string, token: string): void {
  * Moves a dead owner's lock aside (rename is atomic: of several breakers only one gets it). If what we moved turns
  * out to be a live owner's fresh lock (it replaced the stale one between our read and rename), put it back.
  */
-function breakStaleLock(path: string, deadPid: number): void {
+function breakStaleLock(path: string, staleText: string | null): void {
   const aside = `${path}.stale.${process.pid}.${Math.random().toString(36).slice(2)}`;
   try {
     renameSync(path, aside);
@@ -91,14 +144,14 @@ function breakStaleLock(path: string, deadPid: number): void {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
     throw e;
   }
-  if (readOwner(aside) !== deadPid) {
+  if (readLock(aside) !== staleText) {
     try {
       linkSync(aside, path);
     } catch {
       // someone took the lock meanwhile; the live owner keeps its lock file content either way
     }
   }
-  rmSync(aside, { force: true });
+  rmSync(aside, { force: true, recursive: true });
 }
 
 /** Removes lock-side files (private names, moved-aside locks) left by killed processes. Call with the lock held. */

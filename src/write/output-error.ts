@@ -12,6 +12,13 @@ const FS_REFUSALS = new Set([
   "EDQUOT",
   "ENAMETOOLONG",
   "ELOOP",
+  "EFBIG",
+  "EIO",
+  "EXDEV",
+  "ENOTEMPTY",
+  "EBUSY",
+  "EMLINK",
+  "ETXTBSY",
 ]);
 
 /** An error a user fixes (the file system refusing, a broken output directory), as opposed to a bug in jobdef. */

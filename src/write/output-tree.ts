@@ -13,14 +13,14 @@ import { OutputDirError } from "./output-error.js";
 const SHOWN = 10;
 
 /** Throws an OutputDirError naming every entry on the way to `paths` (relative to `dir`) that jobdef must not use. */
-export function inspectOutputPaths(dir: string, paths: Iterable<string>): void {
+export function inspectOutputPaths(dir: string, paths: Iterable<string>, then = "nothing was written"): void {
   const problems = new Set<string>();
   const seenDirs = new Map<string, string | undefined>();
   for (const p of paths) {
     const problem = pathProblem(dir, p, seenDirs);
     if (problem) problems.add(problem);
   }
-  if (problems.size) throw new OutputDirError(refusal(dir, [...problems]));
+  if (problems.size) throw new OutputDirError(refusal(dir, [...problems], then));
 }
 
 function pathProblem(dir: string, p: string, seenDirs: Map<string, string | undefined>): string | undefined {
@@ -58,9 +58,9 @@ function kindName(st: Stats): string {
   return "not a regular file";
 }
 
-function refusal(dir: string, problems: readonly string[]): string {
+function refusal(dir: string, problems: readonly string[], then: string): string {
   const more = problems.length > SHOWN ? `; and ${problems.length - SHOWN} more` : "";
-  return `${problems.slice(0, SHOWN).join("; ")}${more}: remove ${problems.length === 1 ? "it" : "them"} from ${dir} (nothing was written)`;
+  return `${problems.slice(0, SHOWN).join("; ")}${more}: remove ${problems.length === 1 ? "it" : "them"} from ${dir}; ${then}`;
 }
 
 /**
