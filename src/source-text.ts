@@ -17,6 +17,12 @@ export function rememberSource(file: string, text: string): void {
   texts.set(file, { text });
 }
 
+/** The text remembered for `from` also under `to` (a diagnostic's file renamed for printing); nothing when unknown. */
+export function aliasSource(from: string, to: string): void {
+  const lines = texts.get(from);
+  if (lines) texts.set(to, lines);
+}
+
 /** Line `line` (1-based) of a remembered text, without its end; undefined when unknown. */
 export function sourceLine(file: string, line: number): string | undefined {
   const lines = texts.get(file);

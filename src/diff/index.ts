@@ -2,6 +2,7 @@
 import { join, relative } from "node:path";
 import { type Compiled, compile } from "../compile.js";
 import { type Diagnostic, fail, ok, type Result } from "../diagnostics.js";
+import { aliasSource } from "../source-text.js";
 import { DEFAULT_VOCABULARY } from "../vocabulary.js";
 import { compareCompiled, type DiffReport } from "./compare.js";
 import { openSide, type Side } from "./revision.js";
@@ -19,8 +20,12 @@ export function compileAll(root: string): Result<Compiled> {
  * relative to `root`, a revision's as git's `<rev>:<path>` (its checkout is gone by the time they are printed).
  */
 function placed(list: readonly Diagnostic[], side: Side, root: string): Diagnostic[] {
-  const where = (file: string | undefined) =>
-    file === undefined ? file : side.revision ? `${side.label}:${file}` : relative(root, join(side.root, file));
+  const where = (file: string | undefined) => {
+    if (file === undefined) return file;
+    const shown = side.revision ? `${side.label}:${file}` : relative(root, join(side.root, file));
+    aliasSource(file, shown); // the text this side read, before the other side's load replaces it
+    return shown;
+  };
   return list.map((d) => ({
     ...d,
     file: where(d.file),
@@ -38,10 +43,11 @@ export function diffRevisions(base: string, head: string | undefined, root: stri
     try {
       const ca = compileAll(a.value.root);
       if (!ca.ok) return fail(placed(ca.diagnostics, a.value, root));
+      const warnings = placed(ca.warnings, a.value, root);
       const cb = compileAll(b.value.root);
       if (!cb.ok) return fail(placed(cb.diagnostics, b.value, root));
       return ok(compareCompiled(ca.value, cb.value, { base: a.value.label, head: b.value.label }), [
-        ...placed(ca.warnings, a.value, root),
+        ...warnings,
         ...placed(cb.warnings, b.value, root),
       ]);
     } finally {
