@@ -132,11 +132,35 @@ test("--set layers reach the output; a bad --set is a diagnostic and writes noth
   const dir = join(root, "generated");
   compileInto(root, dir);
   const before = snapshot(dir);
-  const bad = runCli(["compile", "--root", root, "--set", "no-equals-sign"], { cwd: root });
+  const bad = runCli(["compile", "--root", root, "--set", "no-equals-sign", "--out", dir], { cwd: root });
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /JD050/);
   assert.deepEqual(snapshot(dir), before);
   compileInto(root, dir, {}, ["--set", "max-run-time=7200"]);
   assert.notDeepEqual(snapshot(dir), before);
+  rmSync(root, { recursive: true, force: true });
+});
+
+test("--branch, --target or --set without --out: a usage error, and the checked-in directory is untouched", () => {
+  const root = writeTree(BETA);
+  assert.equal(runCli(["compile", "--root", root, "-q"], { cwd: root }).code, 0);
+  const before = snapshot(join(root, "generated"));
+  for (const extra of [
+    ["--branch", "beta"],
+    ["--target", "mach"],
+    ["--set", "max-run-time=7200"],
+  ]) {
+    const r = runCli(["compile", "--root", root, ...extra], { cwd: root });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      new RegExp(`^jobdef: ${extra.join(" ")} compiles part of the output or changes it.*--out DIR`),
+    );
+    assert.deepEqual(snapshot(join(root, "generated")), before);
+  }
+  const out = join(root, "elsewhere");
+  compileInto(root, out, {}, ["--branch", "beta"]);
+  assert.ok(existsSync(join(out, "taskcluster", "beta.json")));
+  assert.deepEqual(snapshot(join(root, "generated")), before);
   rmSync(root, { recursive: true, force: true });
 });

@@ -125,7 +125,7 @@ test("a no-op compile writes nothing; after an edit it compiles", () => {
 
 test("a partial compile records no source; check then compiles", () => {
   const root = compiled();
-  const r = runCli(["compile", "--root", root, "--quiet", "--target", "mach"], { cwd: root });
+  const r = runCli(["compile", "--root", root, "--quiet", "--target", "mach", "--out", "generated"], { cwd: root });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(manifestOf(root).source, undefined);
   const c = check(root);

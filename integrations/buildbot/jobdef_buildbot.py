@@ -30,7 +30,7 @@ def load_branches(generated=None):
     """Branch name -> the branch's buildbot config, for every ``buildbot/*.json`` (keys starting with ``$`` skipped)."""
     directory = Path(generated or generated_dir()) / "buildbot"
     if not directory.is_dir():
-        raise FileNotFoundError(f"no generated buildbot configs in {directory}: run `jobdef compile --target buildbot`")
+        raise FileNotFoundError(f"no generated buildbot configs in {directory}: run `jobdef compile` (or `jobdef compile --branch B --target buildbot --out DIR`)")
     branches = {}
     for path in sorted(directory.glob("*.json")):
         with open(path, encoding="utf-8") as f:

@@ -76,7 +76,7 @@ def test_suites(branch=None, platform=None, generated=None):
     path = config_path(branch, platform, generated)
     if not os.path.isfile(path):
         directory = os.path.dirname(os.path.dirname(path))
-        raise IOError("no jobdef mach config %s: run `jobdef compile --target mach` (found: %s)"
+        raise IOError("no jobdef mach config %s: run `jobdef compile` (or `jobdef compile --branch B --target mach --out DIR`) (found: %s)"
                       % (path, ", ".join(_listing(directory)) or "nothing"))
     with io.open(path, encoding="utf-8") as f:
         data = json.load(f)

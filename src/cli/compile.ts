@@ -46,14 +46,19 @@ export function register(program: Command): void {
   withCommon(program.command("compile"))
     .description("write the generated directory atomically: every target of the checked-in branches, and manifest.json")
     .option("--out <dir>", "generated directory (default: the tree's generated-dir under --root, i.e. generated/)")
-    .option("--branch <name>", "only this branch (repeatable); the rest of the output stays as it is", collect, [])
+    .option("--branch <name>", "only this branch (repeatable; needs --out); the rest of the output stays", collect, [])
     .option(
       "--target <target>",
-      `only this target (repeatable; ${DEFAULT_VOCABULARY.targetNames.join(", ")}); the rest stays`,
+      `only this target (repeatable; ${DEFAULT_VOCABULARY.targetNames.join(", ")}; needs --out); the rest stays`,
       collect,
       [],
     )
-    .option("--set <path=value>", "override a job field in every job, as the top layer (repeatable)", collect, [])
+    .option(
+      "--set <path=value>",
+      "override a job field in every job, as the top layer (repeatable; needs --out)",
+      collect,
+      [],
+    )
     .option("-q, --quiet", "print nothing on success")
     .option("-v, --verbose", "list every file written, unchanged and removed")
     .option("--force", "replace or delete generated files even when they were edited by hand since the last compile")
@@ -67,11 +72,29 @@ export function register(program: Command): void {
       const targets = DEFAULT_VOCABULARY.targetNames;
       const unknown = o.target.filter((t) => !targets.includes(t));
       if (unknown.length) throw new UsageError(`--target ${unknown[0]}: not a target; targets: ${targets.join(", ")}`);
+      refusePartialIntoCheckedIn(o);
       if (o.watch) return (await import("./watch.js")).watchCompile(o);
       const start = performance.now();
       const run = await compileOnce(o, { mayProve: true });
       if (!o.quiet) printRun(o, run, start);
     });
+}
+
+/**
+ * A compile of some branches, targets or with --set makes output that is not the checked-in tree's, and `check` would
+ * fail on it: such a compile writes only where --out says.
+ */
+function refusePartialIntoCheckedIn(o: CompileOptions): void {
+  if (o.out !== undefined) return;
+  const given = [
+    ...o.branch.map((b) => `--branch ${b}`),
+    ...o.target.map((t) => `--target ${t}`),
+    ...o.set.map((s) => `--set ${s}`),
+  ];
+  if (!given.length) return;
+  throw new UsageError(
+    `${given.join(" ")} compiles part of the output or changes it, and would leave the checked-in generated directory unlike a whole compile; name where it goes with --out DIR (--out generated to mean the checked-in one), or leave out ${given.length === 1 ? "that option" : "those options"}`,
+  );
 }
 
 /**

@@ -19,7 +19,7 @@ Syntax (the first line containing "try:" counts; missing -b or -p selects nothin
   -b o|d|do             build types (o: opt, d: debug)
   -p P,...|all|none     platforms, or build platforms naming several test platforms
   -u T,...|all|none     try names or aliases of suites; T-N selects chunk N; T[a,-b] keeps platforms
-                        whose name contains a and not b
+                        whose name contains a and not b; an item selecting no job on -p and -b is an error
   -t none               talos is not modelled: any -t selects no jobs
   --rebuild N           run each selected job N times (1-20)`;
 

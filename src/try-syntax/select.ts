@@ -22,6 +22,15 @@ export interface TrySelection {
 
 type JobTest = (job: Job) => boolean;
 
+/** The platforms and build types `-p` and `-b` chose, when both were given. */
+interface Scope {
+  readonly platforms: ReadonlySet<string>;
+  readonly buildTypes: ReadonlySet<string>;
+  /** Every platform of the branch was chosen. */
+  readonly every: boolean;
+  readonly has: JobTest;
+}
+
 /** Resolves platforms and tests; unknown names are diagnostics at their column, with suggestions. */
 export function selectTryJobs(request: TryRequest, tree: Tree, branch: BranchJobs): Result<TrySelection> {
   const empty: TrySelection = { labels: [], rebuild: request.rebuild, builds: [], platforms: [], tests: [] };
@@ -32,8 +41,17 @@ export function selectTryJobs(request: TryRequest, tree: Tree, branch: BranchJob
   // 1. platforms (-p) and build types (-b)
   const platforms = resolvePlatforms(request.platforms, tree, branch, errors);
   const buildTypes = new Set(request.buildTypes ?? []);
-  // 2. tests (-u): one predicate per item, OR-ed
-  const tests = resolveTests(request.tests, branch, errors);
+  // 2. tests (-u): one predicate per item, OR-ed; with -b and -p given, an item that selects nothing is an error
+  const scope: Scope | undefined =
+    request.buildTypes && request.platforms && platforms.size
+      ? {
+          platforms,
+          buildTypes,
+          every: platforms.size === branch.platforms.length,
+          has: (j) => platforms.has(j.platform) && buildTypes.has(j.buildType),
+        }
+      : undefined;
+  const tests = resolveTests(request.tests, branch, scope, errors);
   if (request.talos?.kind === "all" || request.talos?.kind === "list")
     warnings.push(
       tryWarning(
@@ -93,11 +111,16 @@ function resolvePlatforms(
   return out;
 }
 
-function resolveTests(choice: Choice<TestItem> | undefined, branch: BranchJobs, errors: Diagnostic[]): JobTest {
+function resolveTests(
+  choice: Choice<TestItem> | undefined,
+  branch: BranchJobs,
+  scope: Scope | undefined,
+  errors: Diagnostic[],
+): JobTest {
   if (!choice || choice.kind === "none") return () => false;
   if (choice.kind === "all") return () => true;
   const index = indexTryNames(branch.jobs);
-  const tests = choice.items.map((item) => resolveTest(item, index, branch, errors));
+  const tests = choice.items.map((item) => resolveTest(item, index, branch, scope, errors));
   return (job) => tests.some((t) => t(job));
 }
 
@@ -116,32 +139,87 @@ export function indexTryNames(jobs: readonly Job[]): Map<string, Job[]> {
 }
 
 /** `all`, then the full name, then `<name>-<chunk>`: suite names may themselves end in `-<digits>`. */
-function resolveTest(item: TestItem, index: Map<string, Job[]>, branch: BranchJobs, errors: Diagnostic[]): JobTest {
+function resolveTest(
+  item: TestItem,
+  index: Map<string, Job[]>,
+  branch: BranchJobs,
+  scope: Scope | undefined,
+  errors: Diagnostic[],
+): JobTest {
   const filter = resolveFilters(item.filters, branch, errors);
+  const inScope = (j: Job) => filter(j) && (scope?.has(j) ?? true);
   const name = item.name.text;
-  if (name === "all") return filter;
-  const whole = index.get(name);
-  if (whole) return inSet(whole, filter);
+  const whole = name === "all" ? branch.jobs : index.get(name);
+  if (whole) {
+    if (scope && !whole.some(inScope)) errors.push(selectsNothing(name, whole, filter, scope, item));
+    return name === "all" ? filter : inSet(whole, filter);
+  }
   const m = /^(.*)-(\d+)$/.exec(name);
   const base = m ? index.get(m[1]) : undefined;
   if (m && base) {
     const chunk = Number(m[2]);
     // chunk N of the chunked jobs only: an unchunked job is not "chunk 1"
     const inChunk = base.filter((j) => j.chunks > 1 && j.chunk === chunk);
-    if (!inChunk.length) {
-      const most = Math.max(...base.map((j) => j.chunks));
-      errors.push(
-        tryError(
-          `"${m[1]}" has ${most === 1 ? "no chunks" : `chunks 1 to ${most}`}, not chunk ${m[2]}`,
-          item.name,
-          m[1].length + 1,
-        ),
-      );
-    }
+    const reachable = base.filter(inScope);
+    if (scope && !reachable.length) errors.push(selectsNothing(m[1], base, filter, scope, item));
+    else if (!inChunk.some(inScope)) errors.push(noSuchChunk(m[1], m[2], reachable, scope, item));
     return inSet(inChunk, filter);
   }
   errors.push(tryError(`unknown test "${name}" on branch ${branch.branch.name}${hint(name, index.keys())}`, item.name));
   return () => false;
+}
+
+/** A chunk past the last of every job the name reaches: the last chunk there is the closest valid choice. */
+function noSuchChunk(name: string, chunk: string, reachable: readonly Job[], scope: Scope | undefined, item: TestItem) {
+  const most = Math.max(1, ...reachable.map((j) => j.chunks));
+  const where = scope ? ` on ${scopeText(scope)}` : "";
+  const has = most === 1 ? "no chunks" : `chunks 1 to ${most}`;
+  const closest = most === 1 ? name : `${name}-${most}`;
+  return tryError(
+    `"${name}" has ${has}${where}, not chunk ${chunk}; did you mean ${closest}?`,
+    item.name,
+    name.length + 1,
+  );
+}
+
+/** A known name whose jobs all lie outside -p and -b (or the item's filter): where it does run is the closest choice. */
+function selectsNothing(name: string, jobs: readonly Job[], filter: JobTest, scope: Scope, item: TestItem): Diagnostic {
+  const kept = jobs.filter(filter);
+  const shown = item.filters.length
+    ? `${name}[${item.filters.map((f) => (f.exclude ? "-" : "") + f.token.text).join(",")}]`
+    : name;
+  if (!kept.length)
+    return tryError(`"${shown}" selects no job: its platform filter leaves none of its jobs`, item.name);
+  const byPlatform = new Map<string, Set<string>>();
+  for (const j of kept) byPlatform.set(j.platform, (byPlatform.get(j.platform) ?? new Set()).add(j.buildType));
+  // platforms chosen with -p first (only -b is off), then the rest by name
+  const platforms = [...byPlatform.keys()].sort(
+    (a, b) => Number(scope.platforms.has(b)) - Number(scope.platforms.has(a)) || byCodePoint(a, b),
+  );
+  const listed = platforms.slice(0, 4).map((p) => `${p} ${[...byPlatform.get(p)!].sort(byCodePoint).join("/")}`);
+  const more = platforms.length > 4 ? ` and ${platforms.length - 4} more` : "";
+  const near = platforms.find((p) => scope.platforms.has(p));
+  const types = near ? [...byPlatform.get(near)!] : [];
+  const suggestion = near
+    ? `-b ${types
+        .map((t) => t[0])
+        .sort()
+        .join("")}`
+    : `-p ${platforms.slice(0, 3).join(",")}`;
+  return tryError(
+    `"${shown}" selects no job on ${scopeText(scope)}; it runs on ${listed.join(", ")}${more}; did you mean ${suggestion}?`,
+    item.name,
+  );
+}
+
+function scopeText(scope: Scope): string {
+  const platforms = [...scope.platforms].sort(byCodePoint);
+  const shown = scope.every
+    ? "every platform"
+    : platforms.length > 3
+      ? `${platforms.slice(0, 3).join(", ")} and ${platforms.length - 3} more`
+      : platforms.join(", ");
+  return `${shown} (${[...scope.buildTypes].sort(byCodePoint).join(", ")})`;
 }
 
 /** `[a,-b]`: the platform name must contain one of the included words (if any) and none of the excluded ones. */
