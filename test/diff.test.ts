@@ -5,7 +5,7 @@ import { readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { DiffReport } from "../src/diff/index.js";
-import { runCli, writeTree } from "./helpers/tree.js";
+import { BASE, runCli, writeTree } from "./helpers/tree.js";
 
 let root = "";
 const git = (...args: string[]) =>
@@ -133,4 +133,82 @@ test("a side with errors: diagnostics name that side's files, so the source line
   } finally {
     git("reset", "-q", "--hard", "HEAD~1");
   }
+});
+
+/** Two directory sides from BASE: `files` changed on the head side. */
+function dirDiff(files: Record<string, string>, ...args: string[]) {
+  const a = writeTree();
+  const b = writeTree(files);
+  try {
+    const text = runCli(["diff", a, b, ...args]);
+    assert.equal(text.code, 0, text.stderr);
+    const json = runCli(["diff", a, b, "--json", ...args]);
+    return { text: text.stdout, report: JSON.parse(json.stdout) as DiffReport };
+  } finally {
+    rmSync(a, { recursive: true, force: true });
+    rmSync(b, { recursive: true, force: true });
+  }
+}
+
+const PLAIN = BASE["configs/suites/plain.yml"];
+
+test("a long value is shown around its difference, with context, never cut before it", () => {
+  const long = `Mochitest plain, ${"a long description ".repeat(8)}END-OF-OLD`;
+  const a = writeTree({ "configs/suites/plain.yml": PLAIN.replace("Mochitest plain", long) });
+  const b = writeTree({
+    "configs/suites/plain.yml": PLAIN.replace("Mochitest plain", long.replace("END-OF-OLD", "END-OF-NEW")),
+  });
+  const r = runCli(["diff", a, b]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(
+    r.stdout,
+    /^ {8}description: \(configs\/suites\/plain\.yml:1\)\n {10}- "…g description a long description END-OF-OLD"\n {10}\+ "…g description a long description END-OF-NEW"$/m,
+  );
+  rmSync(a, { recursive: true, force: true });
+  rmSync(b, { recursive: true, force: true });
+  // a long list: its changed items as lines with their neighbours
+  const opts = (last: string) =>
+    `${PLAIN}mozharness: {options: [--option-number-one=1, --option-number-two=2, --option-number-three=3, --option-number-four=4, ${last}]}\n`;
+  const c = writeTree({ "configs/suites/plain.yml": opts("--old-last") });
+  const d = writeTree({ "configs/suites/plain.yml": opts("--new-last") });
+  const l = runCli(["diff", c, d]);
+  assert.equal(l.code, 0, l.stderr);
+  assert.match(
+    l.stdout,
+    /^ {8}mozharness\.options: \(configs\/suites\/plain\.yml:5\)\n {13}"--option-number-three=3",\n {13}"--option-number-four=4",\n {10}- {2}"--old-last"\n {10}\+ {2}"--new-last"\n {11}\]$/m,
+  );
+  rmSync(c, { recursive: true, force: true });
+  rmSync(d, { recursive: true, force: true });
+});
+
+test("selector-only changes are left out unless --selectors; a Python twin is listed with its JSON file", () => {
+  const same = { "configs/suites/plain.yml": `${PLAIN}run-on: {platform-tags: [desktop]}\n` };
+  const quiet = dirDiff(same);
+  assert.equal(quiet.report.differs, false);
+  assert.equal(quiet.report.selectorOnly, 6);
+  assert.match(
+    quiet.text,
+    /^no differences between .*\n\(6 jobs whose only changes are to selectors \(run-on\) not shown; --selectors shows them\)\n$/,
+  );
+  const shown = dirDiff(same, "--selectors");
+  assert.equal(shown.report.differs, true);
+  assert.match(
+    shown.text,
+    /^ {8}run-on: added \{"platform-tags":\["desktop"\]\}$/m,
+  );
+  // a run-on change that does change jobs still shows them
+  const fewer = dirDiff({ "configs/suites/plain.yml": `${PLAIN}run-on: {platforms: [linux64]}\n` });
+  assert.deepEqual(fewer.report.branches[0].jobs.removed, ["test-win32/opt-plain-1", "test-win32/opt-plain-2"]);
+  // files: the changed ones only, the .py twin on its JSON file's line
+  const options = dirDiff({ "configs/suites/plain.yml": `${PLAIN}mozharness: {options: [--x]}\n` });
+  const files = options.report.branches[0].targets.flatMap((t) => t.files.map((f) => [f.path, f.twin ?? null]));
+  assert.deepEqual(files, [
+    ["mozharness/central/linux64.json", "mozharness/central/linux64.py"],
+    ["mozharness/central/win32.json", "mozharness/central/win32.py"],
+  ]);
+  assert.match(
+    options.text,
+    /^ {4}~ mozharness\/central\/linux64\.json \(and its twin linux64\.py\): 0 added, 0 removed, 1 changed$/m,
+  );
+  assert.doesNotMatch(options.text, /^ {4}~ \S+\.py/m);
 });

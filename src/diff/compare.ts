@@ -1,5 +1,6 @@
 /** `jobdef diff`, library side: per branch, the jobs added, removed and changed, and per target the output entries. */
 import { isDeepStrictEqual } from "node:util";
+import { structuredPatch } from "diff";
 import type { Compiled } from "../compile.js";
 import type { OutputFile } from "../emit/types.js";
 import type { Job } from "../expand.js";
@@ -28,6 +29,10 @@ export interface EntriesDiff {
 export interface FileDiff extends EntriesDiff {
   readonly path: string;
   readonly status: "added" | "removed" | "changed";
+  /** The file's Python twin (same value), which changed with it and is not listed on its own. */
+  readonly twin?: string;
+  /** For a file that is not JSON: the changed lines with context, unified-diff style. */
+  readonly lines?: readonly string[];
 }
 
 export interface TargetDiff {
@@ -49,6 +54,20 @@ export interface DiffReport {
   readonly head: string;
   readonly differs: boolean;
   readonly branches: readonly BranchDiff[];
+  /** Jobs (per branch, summed) whose only changes were to selector fields, left out (without `--selectors`). */
+  readonly selectorOnly: number;
+}
+
+export interface DiffOptions {
+  /** Report changes to selector fields (`run-on`), which choose where a job runs but are not part of it. */
+  readonly selectors?: boolean;
+}
+
+/** Fields that select where a suite runs: a change there that changes no job, no label and no output is noise. */
+export const SELECTOR_FIELDS = ["run-on"] as const;
+
+export function isSelectorPath(path: string): boolean {
+  return SELECTOR_FIELDS.some((f) => path === f || path.startsWith(`${f}.`));
 }
 
 /** Leaf-level differences between two JSON-like values; lists are compared whole. */
@@ -105,9 +124,35 @@ function diffFile(path: string, a: OutputFile | undefined, b: OutputFile | undef
   if (ta === tb) return undefined;
   const status = !a ? "added" : !b ? "removed" : "changed";
   const none = new Map<string, unknown>();
-  const ea = entriesOf(path, ta) ?? none;
-  const eb = entriesOf(path, tb) ?? none;
-  return { path, status, ...diffEntries(ea, eb, (x, y) => changesOf(x, y)) };
+  const ea = entriesOf(path, ta);
+  const eb = entriesOf(path, tb);
+  if (status === "changed" && (!ea || !eb))
+    return { path, status, added: [], removed: [], changed: [], lines: lineChanges(ta ?? "", tb ?? "") };
+  const entries = diffEntries(ea ?? none, eb ?? none, (x, y) => changesOf(x, y));
+  // only the banner (or the bytes, not the value) differs: nothing a consumer reads changed
+  if (status === "changed" && emptyEntries(entries)) return undefined;
+  return { path, status, ...entries };
+}
+
+/** The changed lines of a text file with two lines of context, as a unified diff's hunks. */
+export function lineChanges(a: string, b: string, context = 2): string[] {
+  const patch = structuredPatch("a", "b", a, b, undefined, undefined, { context });
+  return patch.hunks.flatMap((h) => [`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`, ...h.lines]);
+}
+
+/** Per branch and target, the changed files; a Python twin goes with its JSON file (the same value), not on its own. */
+function diffFiles(fa: Map<string, OutputFile>, fb: Map<string, OutputFile>, names: readonly string[]) {
+  const paths = new Set([...fa.keys(), ...fb.keys()]);
+  const targets = new Map<string, FileDiff[]>();
+  for (const p of [...paths].sort(byCodePoint)) {
+    if (p.endsWith(".py") && paths.has(`${p.slice(0, -3)}.json`)) continue;
+    const d = diffFile(p, fa.get(p), fb.get(p));
+    if (!d) continue;
+    const twin = p.endsWith(".json") ? `${p.slice(0, -5)}.py` : undefined;
+    const t = ownerOf(p, names).target;
+    targets.set(t, [...(targets.get(t) ?? []), twin && paths.has(twin) ? { ...d, twin } : d]);
+  }
+  return targets;
 }
 
 function filesByBranch(c: Compiled | undefined, branches: readonly string[]): Map<string, Map<string, OutputFile>> {
@@ -142,27 +187,33 @@ function jobChanges(): (x: Job, y: Job) => Change[] {
 }
 
 /** Compares two compiles (all branches, all targets of each side). */
-export function compareCompiled(base: Compiled, head: Compiled, labels: { base: string; head: string }): DiffReport {
+export function compareCompiled(
+  base: Compiled,
+  head: Compiled,
+  labels: { base: string; head: string },
+  options: DiffOptions = {},
+): DiffReport {
+  let selectorOnly = 0;
+  const allChanges = jobChanges();
+  const selected = (x: Job, y: Job): Change[] => {
+    const all = allChanges(x, y);
+    if (options.selectors) return all;
+    const kept = all.filter((c) => !isSelectorPath(c.path));
+    if (all.length && !kept.length) selectorOnly++;
+    return kept;
+  };
   const jobsA = new Map(base.branches.map((b) => [b.branch.name, new Map(b.jobs.map((j) => [j.label, j]))]));
   const jobsB = new Map(head.branches.map((b) => [b.branch.name, new Map(b.jobs.map((j) => [j.label, j]))]));
   const names = [...new Set([...jobsA.keys(), ...jobsB.keys()])].sort(byCodePoint);
   const filesA = filesByBranch(base, names);
   const filesB = filesByBranch(head, names);
   const branches: BranchDiff[] = [];
-  const changes = jobChanges();
   for (const branch of [...names, ...(filesA.has("(shared)") || filesB.has("(shared)") ? ["(shared)"] : [])]) {
     const none = new Map<string, Job>();
-    const jobs = diffEntries(jobsA.get(branch) ?? none, jobsB.get(branch) ?? none, changes);
+    const jobs = diffEntries(jobsA.get(branch) ?? none, jobsB.get(branch) ?? none, selected);
     const fa = filesA.get(branch) ?? new Map<string, OutputFile>();
     const fb = filesB.get(branch) ?? new Map<string, OutputFile>();
-    const paths = [...new Set([...fa.keys(), ...fb.keys()])].sort(byCodePoint);
-    const targets = new Map<string, FileDiff[]>();
-    for (const p of paths) {
-      const d = diffFile(p, fa.get(p), fb.get(p));
-      if (!d) continue;
-      const t = ownerOf(p, names).target;
-      targets.set(t, [...(targets.get(t) ?? []), d]);
-    }
+    const targets = diffFiles(fa, fb, names);
     if (emptyEntries(jobs) && !targets.size) continue;
     const inA = jobsA.has(branch) || filesA.has(branch);
     const inB = jobsB.has(branch) || filesB.has(branch);
@@ -173,5 +224,5 @@ export function compareCompiled(base: Compiled, head: Compiled, labels: { base: 
       targets: [...targets].sort(([x], [y]) => byCodePoint(x, y)).map(([target, files]) => ({ target, files })),
     });
   }
-  return { base: labels.base, head: labels.head, differs: branches.length > 0, branches };
+  return { base: labels.base, head: labels.head, differs: branches.length > 0, branches, selectorOnly };
 }

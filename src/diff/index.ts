@@ -4,10 +4,10 @@ import { type Compiled, compile } from "../compile.js";
 import { type Diagnostic, fail, ok, type Result } from "../diagnostics.js";
 import { aliasSource } from "../source-text.js";
 import { DEFAULT_VOCABULARY } from "../vocabulary.js";
-import { compareCompiled, type DiffReport } from "./compare.js";
+import { compareCompiled, type DiffOptions, type DiffReport } from "./compare.js";
 import { openSide, type Side } from "./revision.js";
 
-export type { DiffReport } from "./compare.js";
+export type { DiffOptions, DiffReport } from "./compare.js";
 export { renderDiff } from "./render.js";
 
 /** Every branch and every target of the tree at `root`, in memory. */
@@ -34,7 +34,12 @@ function placed(list: readonly Diagnostic[], side: Side, root: string): Diagnost
 }
 
 /** Diffs BASE against HEAD (directories or git revisions of the repository holding `root`; HEAD: `root` itself). */
-export function diffRevisions(base: string, head: string | undefined, root: string): Result<DiffReport> {
+export function diffRevisions(
+  base: string,
+  head: string | undefined,
+  root: string,
+  options: DiffOptions = {},
+): Result<DiffReport> {
   const a = openSide(base, root);
   if (!a.ok) return a;
   try {
@@ -46,7 +51,7 @@ export function diffRevisions(base: string, head: string | undefined, root: stri
       const warnings = placed(ca.warnings, a.value, root);
       const cb = compileAll(b.value.root);
       if (!cb.ok) return fail(placed(cb.diagnostics, b.value, root));
-      return ok(compareCompiled(ca.value, cb.value, { base: a.value.label, head: b.value.label }), [
+      return ok(compareCompiled(ca.value, cb.value, { base: a.value.label, head: b.value.label }, options), [
         ...warnings,
         ...placed(cb.warnings, b.value, root),
       ]);
