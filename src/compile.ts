@@ -4,6 +4,7 @@ import type { OutputFile } from "./emit/types.js";
 import { type BranchJobs, checkJobs, expandTree } from "./expand.js";
 import { loadTree } from "./load.js";
 import type { Layer, TargetName, Tree } from "./model.js";
+import { didYouMean } from "./names.js";
 import { validateTree } from "./validate.js";
 import { byCodePoint } from "./values.js";
 import { DEFAULT_VOCABULARY, type Vocabulary } from "./vocabulary.js";
@@ -89,7 +90,7 @@ function unknownBranches(tree: Tree, names: readonly string[] = []): Result<neve
 }
 
 function unknownName(what: "branch" | "target", name: string, known: readonly string[]): Diagnostic {
-  const message = `unknown ${what} "${name}"; ${what === "branch" ? "branches" : "targets"}: ${known.join(", ")}`;
+  const message = `unknown ${what} "${name}"${didYouMean(name, known)}; ${what === "branch" ? "branches" : "targets"}: ${known.join(", ")}`;
   return { code: "JD020", severity: "error", message } as Diagnostic;
 }
 

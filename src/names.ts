@@ -44,6 +44,12 @@ export function nearest(word: string, candidates: Iterable<string>, count = 3): 
     .map(([, c]) => c);
 }
 
+/** "; did you mean a, b?" for the candidates near `word`, or nothing when none is near. */
+export function didYouMean(word: string, candidates: Iterable<string>, count = 3): string {
+  const near = nearest(word, candidates, count);
+  return near.length ? `; did you mean ${near.join(", ")}?` : "";
+}
+
 /** A pattern matched against whole values (keyed-by arms, run-on, a branch's platforms and excluded suites). */
 export interface FullMatch {
   readonly source: string;

@@ -2,7 +2,7 @@
 import { type Diagnostic, error } from "./diagnostics.js";
 import { keyedByAttribute } from "./keyed-by.js";
 import { buildTypesIn, type Layer, type Tree } from "./model.js";
-import { type FullMatch, fullMatch, nearest } from "./names.js";
+import { didYouMean, type FullMatch, fullMatch, nearest } from "./names.js";
 import { formatPath, type PathSegment, type SourceFile } from "./source.js";
 
 type Rule = (tree: Tree) => Diagnostic[];
@@ -65,10 +65,9 @@ function regexProblems(
     ];
   }
   if (universe.some((u) => re.test(u))) return [];
-  const hint = nearest(pattern, universe, 3);
   const d = error(
     "JD022",
-    `${formatPath(path)}: "${pattern}" matches no ${what}${hint.length ? ` (nearest: ${hint.join(", ")})` : ""}`,
+    `${formatPath(path)}: "${pattern}" matches no ${what}${didYouMean(pattern, universe)}`,
     file.positionOf(path),
   );
   return [severity === "error" ? d : { ...d, severity }];
@@ -148,7 +147,7 @@ const checkedInBranchesExist: Rule = (tree) =>
     .map(({ b, i }) =>
       error(
         "JD020",
-        `tree.checked-in.branches: unknown branch "${b}"`,
+        `tree.checked-in.branches: unknown branch "${b}"${didYouMean(b, tree.branches.keys())}`,
         tree.defaults.file.positionOf(["tree", "checked-in", "branches", i]),
       ),
     );

@@ -136,7 +136,7 @@ test("cli: explain an unknown label suggests the nearest three", () => {
   assert.equal(r.code, 1);
   assert.match(
     r.stderr,
-    /JD061: no job test-linux64\/debug-plain-7 on branch central; nearest: test-linux64\/debug-plain-1, test-linux64\/debug-plain-2, test-linux64\/opt-plain-1/,
+    /JD061: no job test-linux64\/debug-plain-7 on branch central; did you mean test-linux64\/debug-plain-1, test-linux64\/debug-plain-2, test-linux64\/opt-plain-1/,
   );
 });
 

@@ -258,10 +258,9 @@ test("two concurrent compiles into one directory end consistent (the later one w
     const runs = variants.map(
       (args) =>
         new Promise<number | null>((resolve) => {
-          spawn(process.execPath, [BIN, "compile", "--root", root, "--quiet", ...args], { stdio: "ignore" }).on(
-            "exit",
-            resolve,
-          );
+          spawn(process.execPath, [BIN, "compile", "--root", root, "--quiet", "--out", dir, ...args], {
+            stdio: "ignore",
+          }).on("exit", resolve);
         }),
     );
     assert.deepEqual(await Promise.all(runs), [0, 0]);

@@ -1,9 +1,10 @@
 /** Options and helpers every command shares. */
 import { isAbsolute, relative, resolve } from "node:path";
-import { type Command, Option } from "commander";
+import { type Command, InvalidArgumentError, Option } from "commander";
 import { cacheDirOf } from "../cache/store.js";
 import { type Diagnostic, error, type Result } from "../diagnostics.js";
 import { isOutputDirProblem } from "../write/output-error.js";
+import { condense, DEFAULT_MAX_DIAGNOSTICS, omittedLine, repeatedLine } from "./condense.js";
 import { EXIT, ExitError } from "./errors.js";
 import { escapeText } from "./escape.js";
 import { type Format, formatDiagnostics, summary } from "./report.js";
@@ -15,6 +16,8 @@ export interface CommonOptions {
   /** False with --no-cache. */
   cache?: boolean;
   cacheDir?: string;
+  /** Diagnostics shown at most (text and github formats; 0: all). */
+  maxDiagnostics?: number;
 }
 
 export function withCommon(cmd: Command): Command {
@@ -25,7 +28,18 @@ export function withCommon(cmd: Command): Command {
     )
     .option("--debug", "print one timing line per stage, and stacks of internal errors")
     .option("--no-cache", "neither read nor write jobdef's cache: the cold path, everything compiled")
-    .option("--cache-dir <dir>", "jobdef's cache (default: $JOBDEF_CACHE_DIR, else .jobdef-cache/ under --root)");
+    .option("--cache-dir <dir>", "jobdef's cache (default: $JOBDEF_CACHE_DIR, else .jobdef-cache/ under --root)")
+    .option(
+      "--max-diagnostics <n>",
+      `show at most n diagnostics, errors first, then a line saying how many more (0: all; JSON always has all)`,
+      diagnosticCount,
+      DEFAULT_MAX_DIAGNOSTICS,
+    );
+}
+
+function diagnosticCount(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError("expected a whole number, such as 50 (0 shows all)");
+  return Number(value);
 }
 
 /** The cache directory to use, or undefined with --no-cache. */
@@ -46,9 +60,26 @@ export function stageTimer(o: CommonOptions): ((stage: string, ms: number) => vo
   return o.debug ? (stage, ms) => process.stderr.write(`jobdef: ${stage} ${ms.toFixed(1)} ms\n`) : undefined;
 }
 
+/**
+ * Prints diagnostics to stderr. For people (text, github): the same problem at one place once, with a count, and at
+ * most --max-diagnostics of them; the summary line counts every one. JSON is for programs: every diagnostic.
+ */
 export function report(list: readonly Diagnostic[], o: CommonOptions): void {
   if (!list.length) return;
-  process.stderr.write(formatDiagnostics(list, o.format));
+  if (o.format === "json") {
+    process.stderr.write(formatDiagnostics(list, "json"));
+    return;
+  }
+  const max = o.maxDiagnostics ?? DEFAULT_MAX_DIAGNOSTICS;
+  const condensed = condense(list, max);
+  let out = "";
+  for (const { diagnostic: d, count } of condensed.shown) {
+    if (o.format === "github") {
+      const counted = count > 1 ? { ...d, message: `${d.message} (reported once: ${count} times at this place)` } : d;
+      out += formatDiagnostics([counted], "github");
+    } else out += formatDiagnostics([d], "text") + repeatedLine(count);
+  }
+  process.stderr.write(out + omittedLine(condensed, max));
   if (o.format === "text") process.stderr.write(summary(list));
 }
 

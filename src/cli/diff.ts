@@ -24,7 +24,6 @@ export function register(program: Command): void {
     .action(async (base: string, head: string | undefined, o: DiffOptions) => {
       const { diffRevisions, renderDiff } = await import("../diff/index.js");
       const report = unwrap(diffRevisions(base, head, rootOf(o), { selectors: o.selectors }), o);
-      process.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}
-` : escapeLines(renderDiff(report)));
+      process.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : escapeLines(renderDiff(report)));
     });
 }

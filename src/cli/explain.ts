@@ -24,25 +24,24 @@ export function register(program: Command): void {
     .action(async (label: string, field: string | undefined, o: ExplainOptions) => {
       const { loadValidTree, expandJobs } = await import("../compile.js");
       const { annotatedYaml, fieldOf, provenanceList } = await import("../explain-job.js");
-      const { nearest } = await import("../names.js");
+      const { didYouMean } = await import("../names.js");
       const tree = unwrap(loadValidTree(rootOf(o), { onStage: stageTimer(o) }), o);
       const overrides = unwrap((await import("../set-overrides.js")).parseSetOverrides(o.set), o);
       const branch = o.branch ?? tree.settings.checkedIn.branches[0];
       const [expanded] = unwrap(expandJobs(tree, { branches: [branch], overrides, onStage: stageTimer(o) }), o);
       const job = expanded.jobs.find((j) => j.label === label);
       if (!job) {
-        const hints = nearest(
+        const hint = didYouMean(
           label,
           expanded.jobs.map((j) => j.label),
-          3,
         );
-        const nearestText = hints.length ? `; nearest: ${hints.join(", ")}` : "";
-        unwrap(fail([error("JD061", `no job ${label} on branch ${branch}${nearestText}`)]), o);
+        unwrap(fail([error("JD061", `no job ${label} on branch ${branch}${hint}`)]), o);
         return;
       }
       const sub = fieldOf(job, field);
       if (!sub) {
-        unwrap(fail([error("JD061", `${label} has no field ${field}`)]), o);
+        const fields = Object.keys(provenanceList(job.merged.value, job.merged.provenance));
+        unwrap(fail([error("JD061", `${label} has no field ${field}${didYouMean(field ?? "", fields)}`)]), o);
         return;
       }
       if (o.json) {
