@@ -5,6 +5,7 @@ import { type BranchJobs, checkJobs, expandTree } from "./expand.js";
 import { loadTree } from "./load.js";
 import type { Layer, TargetName, Tree } from "./model.js";
 import { didYouMean } from "./names.js";
+import { SiblingCoverage } from "./siblings.js";
 import { validateTree } from "./validate.js";
 import { byCodePoint } from "./values.js";
 import { DEFAULT_VOCABULARY, type Vocabulary } from "./vocabulary.js";
@@ -73,11 +74,13 @@ export function checkAllJobs(tree: Tree, options: Pick<CompileOptions, "onStage"
   const emitted: Diagnostic[] = [];
   const report = (d: Diagnostic) => emitted.push(d);
   // every target's checks too, platform by platform: what compile would refuse for any branch and target
+  const siblings = new SiblingCoverage();
   const onPlatform = (branch: BranchJobs) => {
     for (const target of Object.values(tree.vocabulary.targets)) target.check({ tree, branch, report });
+    siblings.add(branch);
   };
   const { jobs, diagnostics } = timed(options, "expand", () => checkJobs(tree, { onPlatform }));
-  const all = [...diagnostics, ...emitted];
+  const all = [...diagnostics, ...emitted, ...siblings.diagnostics(tree)];
   const errors = all.filter((d) => d.severity === "error");
   const warnings = all.filter((d) => d.severity !== "error");
   return errors.length ? fail(sortDiagnostics(all)) : ok(jobs, sortDiagnostics(warnings));

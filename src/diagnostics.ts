@@ -58,6 +58,7 @@ export const CODES = {
   JD044: "conflicting mach suite definitions",
   JD045: "two suites give one buildbot builder name",
   JD046: "unknown mach keyword argument for the harness",
+  JD047: "a platform runs other suites than its sibling, by a run-on pattern",
   JD050: "bad --set argument",
   JD060: "bad try syntax",
   JD061: "unknown label",
