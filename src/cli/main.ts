@@ -3,7 +3,19 @@ import { Command, CommanderError } from "commander";
 import { EXIT, ExitError, UsageError } from "./errors.js";
 import { escapeLines, escapeText } from "./escape.js";
 
-const COMMANDS = ["validate", "list", "matrix", "explain", "try", "compile", "check", "diff", "import", "parity"] as const;
+const COMMANDS = [
+  "validate",
+  "list",
+  "matrix",
+  "html-report",
+  "explain",
+  "try",
+  "compile",
+  "check",
+  "diff",
+  "import",
+  "parity",
+] as const;
 
 export async function main(argv: string[]): Promise<void> {
   // `jobdef list | head` closes stdout early: that is the reader's choice, not an error.
