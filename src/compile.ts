@@ -3,6 +3,7 @@ import { type Diagnostic, fail, ok, type Result, sortDiagnostics } from "./diagn
 import type { OutputFile } from "./emit/types.js";
 import { type BranchJobs, checkJobs, expandTree } from "./expand.js";
 import { loadTree } from "./load.js";
+import { MachineClashes } from "./machine-clashes.js";
 import type { Layer, TargetName, Tree } from "./model.js";
 import { didYouMean } from "./names.js";
 import { SiblingCoverage } from "./siblings.js";
@@ -66,6 +67,9 @@ export function expandJobs(
   const unknown = unknownBranches(tree, options.branches);
   if (unknown) return unknown;
   const { branches, diagnostics } = timed(options, "expand", () => expandTree(tree, options));
+  const machines = new MachineClashes(tree);
+  for (const b of branches) machines.add(b);
+  diagnostics.push(...machines.diagnostics());
   return diagnostics.length ? fail(sortDiagnostics(diagnostics)) : ok(branches);
 }
 
@@ -75,12 +79,14 @@ export function checkAllJobs(tree: Tree, options: Pick<CompileOptions, "onStage"
   const report = (d: Diagnostic) => emitted.push(d);
   // every target's checks too, platform by platform: what compile would refuse for any branch and target
   const siblings = new SiblingCoverage();
+  const machines = new MachineClashes(tree);
   const onPlatform = (branch: BranchJobs) => {
     for (const target of Object.values(tree.vocabulary.targets)) target.check({ tree, branch, report });
     siblings.add(branch);
+    machines.add(branch);
   };
   const { jobs, diagnostics } = timed(options, "expand", () => checkJobs(tree, { onPlatform }));
-  const all = [...diagnostics, ...emitted, ...siblings.diagnostics(tree)];
+  const all = [...diagnostics, ...emitted, ...machines.diagnostics(), ...siblings.diagnostics(tree)];
   const errors = all.filter((d) => d.severity === "error");
   const warnings = all.filter((d) => d.severity !== "error");
   return errors.length ? fail(sortDiagnostics(all)) : ok(jobs, sortDiagnostics(warnings));

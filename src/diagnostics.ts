@@ -52,7 +52,7 @@ export const CODES = {
   JD034: "chunks must be at least 1",
   JD035: "merged job is incomplete or invalid",
   JD040: "two jobs have the same label",
-  JD041: "two jobs have the same Treeherder symbol",
+  JD041: "two jobs have the same Treeherder symbol on one machine and build type",
   JD042: "conflicting mozharness suite definitions",
   JD043: "too many jobs",
   JD044: "conflicting mach suite definitions",

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * `jobdef report --html` as a browser shows it: the page of the embedded tree, written by the real CLI, opened in
  * Debian's Chromium (/usr/bin/chromium, driven by playwright-core; nothing downloaded), DOM assertions on the
