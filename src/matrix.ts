@@ -5,7 +5,7 @@
 import type { BranchJobs, Job } from "./expand.js";
 import { buildPlatformOf, buildTypesOn } from "./model.js";
 import { splitSymbol } from "./names.js";
-import { type SchedulerChoice, schedulerOf } from "./schedulers.js";
+import { schedulerOf } from "./schedulers.js";
 import { byCodePoint } from "./values.js";
 
 /** One suite on one platform in one build type. */
@@ -13,7 +13,7 @@ export interface MatrixEntry {
   readonly buildType: string;
   readonly chunks: number;
   readonly tier: number;
-  readonly scheduler: SchedulerChoice;
+  readonly scheduler: string;
   /** Treeherder `group(symbol)` without a chunk number. */
   readonly symbol: string;
   readonly labels: readonly string[];

@@ -78,6 +78,9 @@ test("did you mean: a branch, an explain field, a keyed-by arm", () => {
   const field = runCli(["explain", "test-linux64/opt-plain-1", "chunkz", "--root", root]);
   assert.match(field.stderr, /error JD061: test-linux64\/opt-plain-1 has no field chunkz; did you mean chunks\?/);
   const pattern = runCli(["validate", "--root", root]);
-  assert.match(pattern.stderr, /warning JD022: chunks\.by-platform\.wn32: "wn32" matches no platform; did you mean win32\?/);
+  assert.match(
+    pattern.stderr,
+    /warning JD022: chunks\.by-platform\.wn32: "wn32" matches no platform; did you mean win32\?/,
+  );
   rmSync(root, { recursive: true, force: true });
 });

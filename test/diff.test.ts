@@ -192,10 +192,7 @@ test("selector-only changes are left out unless --selectors; a Python twin is li
   );
   const shown = dirDiff(same, "--selectors");
   assert.equal(shown.report.differs, true);
-  assert.match(
-    shown.text,
-    /^ {8}run-on: added \{"platform-tags":\["desktop"\]\}$/m,
-  );
+  assert.match(shown.text, /^ {8}run-on: added \{"platform-tags":\["desktop"\]\}$/m);
   // a run-on change that does change jobs still shows them
   const fewer = dirDiff({ "configs/suites/plain.yml": `${PLAIN}run-on: {platforms: [linux64]}\n` });
   assert.deepEqual(fewer.report.branches[0].jobs.removed, ["test-win32/opt-plain-1", "test-win32/opt-plain-2"]);

@@ -15,10 +15,7 @@ test("prints the selected labels, one per line, and a summary on stderr", () => 
 });
 
 test("--json: builds, labels, platforms, rebuild, tests", () => {
-  const r = jobdefTry(
-    "Bug 1 - make it faster\n\ntry: -b do -p linux -u reftest-no-accel --rebuild 2",
-    "--json",
-  );
+  const r = jobdefTry("Bug 1 - make it faster\n\ntry: -b do -p linux -u reftest-no-accel --rebuild 2", "--json");
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout), {
     builds: ["build-linux/debug", "build-linux/opt"],
