@@ -78,6 +78,11 @@ class LayerChecker {
       if (literal !== null) this.leaf(literal, schema, [...path, op], key);
       return;
     }
+    if (op === "$inherit") {
+      if ((value as { $inherit: unknown }).$inherit !== true)
+        this.report("JD010", `${formatPath([...path, op])}: expected true ({$inherit: true})`, [...path, op]);
+      return;
+    }
     if (op) this.operator(value as Record<string, unknown>, op, schema, path, key);
     else if (
       schema.type === "object" &&

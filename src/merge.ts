@@ -189,6 +189,9 @@ class Merger {
       case "$value":
         this.literal(target, prov, key, value.$value, path);
         return;
+      case "$inherit":
+        // this layer sets nothing here (as a keyed-by arm: the other arms override, this one keeps the lower value)
+        return;
       default:
         this.fail("JD032", `unknown operator ${op}`, [...path, op], Object.hasOwn(prov, key) ? prov[key] : undefined);
     }

@@ -106,7 +106,9 @@ function layered(s: Schema, operators: VocabularyTerms["operators"]): Schema {
     alternatives.push({
       type: "object",
       title: op.title,
-      properties: { [op.name]: op.nullable ? { anyOf: [stripDoc(s), { type: "null" }] } : stripDoc(s) },
+      properties: {
+        [op.name]: op.flag ? { const: true } : op.nullable ? { anyOf: [stripDoc(s), { type: "null" }] } : stripDoc(s),
+      },
       required: [op.name],
       additionalProperties: false,
     });

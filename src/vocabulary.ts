@@ -47,6 +47,8 @@ export interface OperatorDecl {
   readonly title: string;
   /** Whether its operand may also be `null` (a literal null, for `$value`). */
   readonly nullable?: boolean;
+  /** Its operand is the flag `true`, not a value of the field (`$inherit`). */
+  readonly flag?: boolean;
 }
 
 /** An output target: its emitter, and the checks `validate` runs so a valid tree compiles for every target. */
@@ -59,7 +61,7 @@ export interface TargetDecl {
   readonly schedules?: boolean;
 }
 
-export const OPERATOR_NAMES = ["$value", "$append", "$prepend", "$remove", "$replace"] as const;
+export const OPERATOR_NAMES = ["$value", "$inherit", "$append", "$prepend", "$remove", "$replace"] as const;
 export type OperatorName = (typeof OPERATOR_NAMES)[number];
 
 /** In schema order: a literal first, then the list operators, then the mapping one. */
@@ -69,6 +71,13 @@ const OPERATORS: readonly OperatorDecl[] = [
     on: "any",
     nullable: true,
     title: "A literal value, taken as it is: null, or a mapping that would otherwise read as an operator or keyed-by",
+  },
+  {
+    name: "$inherit",
+    on: "any",
+    flag: true,
+    title:
+      "This layer sets nothing here: the value of the lower layers stands (as a keyed-by arm, `default: {$inherit: true}` overrides only the other arms)",
   },
   { name: "$append", on: "list", title: "Append items to the list of lower layers" },
   { name: "$prepend", on: "list", title: "Prepend items to the list of lower layers" },
