@@ -175,7 +175,7 @@ export function renderReport(data: ReportData, title: string): string {
 <body>
 <h1>${escapeHtml(title)}</h1>
 <p><input id="filter" type="search" placeholder="filter: suite, platform or branch" aria-label="filter"></p>
-<p class="legend">${escapeHtml(MATRIX_LEGEND)}. Click a cell or a job for the file:line of every value.</p>
+<p class="legend">${escapeHtml(MATRIX_LEGEND.replace("`.`", "`·`"))}. Click a cell or a job for the file:line of every value.</p>
 ${data.branches.map(branchSection).join("\n")}
 <div id="provenance" hidden></div>
 <script type="application/json" id="jobdef-data">${scriptJson({ jobs: data.jobs, provenance: data.provenance })}</script>
