@@ -2,6 +2,8 @@
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { test } from "node:test";
+import { condense } from "../src/cli/condense.js";
+import type { Diagnostic } from "../src/diagnostics.js";
 import { runCli, writeTree } from "./helpers/tree.js";
 
 const suite = (name: string, extra = "") =>
@@ -21,7 +23,7 @@ test("the same problem at one place is reported once, with a count; JSON keeps e
   assert.equal(text.stderr.match(/error JD042/g)?.length, 1, text.stderr);
   assert.match(
     text.stderr,
-    new RegExp(`^ {2}\\(reported once: ${n} times at this place, for other jobs or platforms\\)$`, "m"),
+    new RegExp(`^ {2}\\(reported once: ${n} times at this place, naming other jobs, platforms or lists\\)$`, "m"),
   );
   assert.match(text.stderr, new RegExp(`^${n} errors, 0 warnings$`, "m"));
   const github = runCli(["validate", "--root", root, "--format", "github"]);
@@ -83,4 +85,30 @@ test("did you mean: a branch, an explain field, a keyed-by arm", () => {
     /warning JD022: chunks\.by-platform\.wn32: "wn32" matches no platform; did you mean win32\?/,
   );
   rmSync(root, { recursive: true, force: true });
+});
+
+test("different problems at one place stay apart; the same one naming other jobs is counted", () => {
+  const at = { file: "configs/x.yml", line: 1, column: 1 };
+  const d = (message: string): Diagnostic => ({ code: "JD065", severity: "warning", message, ...at });
+  const list = [
+    d("JITTEST_CHUNKED: jittest differs from JITTEST's (blob_upload true here, unset there)"),
+    d("REFTEST_ONE_CHUNK: reftest differs from REFTEST_FOUR_CHUNKS's (totalChunks unset here, 4 there)"),
+    d("JITTEST_CHUNKED: jittest differs from JITTEST's (blob_upload true here, unset there)"),
+    ...["linux32", "linux64"].map((p) => ({
+      ...d(
+        `all_mochitest_suites["plain-chunked"] on ${p}: test-${p}/debug-mochitest-plain-1 needs ["--chunk-by-dir=4","--x"] but test-${p}/opt-mochitest-e10s-1 needs ["--chunk-by-dir=4"]; one mozharness config serves every build type and suite of a platform, so give them different mozharness.suite-name values or the same options`,
+      ),
+      code: "JD042",
+    })),
+  ] as Diagnostic[];
+  const { shown, omitted } = condense(list, 50);
+  assert.deepEqual(
+    shown.map((g) => [g.diagnostic.code, g.diagnostic.message.slice(0, 17), g.count]),
+    [
+      ["JD065", "JITTEST_CHUNKED: ", 2],
+      ["JD065", "REFTEST_ONE_CHUNK", 1],
+      ["JD042", "all_mochitest_sui", 2],
+    ],
+  );
+  assert.deepEqual(omitted, { errors: 0, warnings: 0 });
 });
