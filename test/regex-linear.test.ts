@@ -62,7 +62,11 @@ test("regex: catastrophic patterns in run-on, keyed-by arms and a branch's selec
 
 test("regex: backreferences and lookaround are JD021 (a linear engine cannot run them), other syntax errors too", () => {
   for (const p of ["(a)\\1", "(?=linux)linux64", "(?!win).*", "(?<=a)b", "(?<!a)b", "(?<n>a)\\k<n>"])
-    assert.match(patternProblem(p) ?? "", /backreferences and lookaround are not supported, so that patterns match in linear time/, p);
+    assert.match(
+      patternProblem(p) ?? "",
+      /backreferences and lookaround are not supported, so that patterns match in linear time/,
+      p,
+    );
   for (const p of ["*", "(a", "a{2,1}", "(?i)linux"]) assert.ok(patternProblem(p), p);
   for (const p of ["linux(32|64)?", "win.*", "[a-z0-9._-]+", "a{2,3}", "\\d+", "(?:mac|win)osx?64"])
     assert.equal(patternProblem(p), undefined, p);
