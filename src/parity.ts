@@ -3,8 +3,8 @@
  * alike. It reads the two emitted outputs as their consumers do: buildbot's suite tuples as the loader
  * (`integrations/buildbot/jobdef_buildbot.py`) turns them into builders (`totalChunks` → one builder per chunk,
  * `blob_upload` → `--blob-upload-branch`), and each TaskCluster task's command after `run-task`'s `--`, decoded from
- * the Windows command line where generic-worker runs one. TaskCluster's `--installer-url`/`--test-packages-url`
- * (buildbot passes the build through its properties) and the interpreter are left out of the comparison.
+ * the Windows command line where generic-worker runs one. TaskCluster's `--no-read-buildbot-config`,
+ * `--installer-url` and `--test-packages-url` (buildbot passes the build through its properties) and the interpreter are left out of the comparison.
  */
 import { buildbotConfig } from "./emit/buildbot.js";
 import { type GraphEntry, taskGraph } from "./emit/taskcluster.js";
@@ -90,7 +90,10 @@ export function buildbotJobs(config: Obj, branch: string): Map<string, Scheduled
         const chunks = (entry.totalChunks as number | undefined) ?? 1;
         const chunkArgs = (entry.chunk_args as boolean | undefined) ?? entry.totalChunks !== undefined;
         for (let chunk = 1; chunk <= chunks; chunk++) {
-          const label = jobLabel(platform, buildType, entry.suite as string, chunk, chunks);
+          // one chunk of a suite listed per chunk (Android's --test-suite mochitest-3) names its chunk itself
+          const jobChunk = (entry.this_chunk as number | undefined) ?? chunk;
+          const jobChunks = (entry.total_chunks as number | undefined) ?? chunks;
+          const label = jobLabel(platform, buildType, entry.suite as string, jobChunk, jobChunks);
           const argv = entry.use_mozharness
             ? [
                 ...configFiles,
@@ -100,7 +103,13 @@ export function buildbotJobs(config: Obj, branch: string): Map<string, Scheduled
               ]
             : [...(entry.command as string[])];
           const script = entry.use_mozharness ? (entry.script_path as string) : undefined;
-          jobs.set(label, { platform, script, argv, chunks, maxRunTime: entry.script_maxtime as number | undefined });
+          jobs.set(label, {
+            platform,
+            script,
+            argv,
+            chunks: jobChunks,
+            maxRunTime: entry.script_maxtime as number | undefined,
+          });
         }
       }
     }
@@ -140,11 +149,14 @@ function commandAfterRunTask(command: unknown): string[] {
   return dashes < 0 ? argv : argv.slice(dashes + 1);
 }
 
-const BUILD_URL_FLAGS = new Set(["--installer-url", "--test-packages-url"]);
+const BUILD_URL_FLAGS = new Set(["--installer-url", "--test-packages-url", "--test-url"]);
+/** TaskCluster names the build by URL instead of buildbot's buildprops.json, which it tells mozharness not to read. */
+const NO_BUILDPROPS = "--no-read-buildbot-config";
 
 function withoutBuildUrls(argv: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === NO_BUILDPROPS) continue;
     if (BUILD_URL_FLAGS.has(argv[i]!)) i++;
     else out.push(argv[i]!);
   }

@@ -315,6 +315,13 @@ function jobProperties(d: Defs, terms: VocabularyTerms, opts: { layer: boolean }
           "mozharness-chunked",
           bool("Chunked", "Pass `--total-chunks`/`--this-chunk` to mozharness; defaults to true when chunks > 1."),
         ),
+        "test-suite-definitions": K(
+          "mozharness-test-suite-definitions",
+          bool(
+            "Test suite definitions",
+            "The script picks its suite and chunk from the config's `test_suite_definitions` (android_emulator_unittest.py): the job passes `<suite argument> <suite-name>-<chunk>` (the bare suite name when unchunked) and the config holds that entry, `{category: <harness>, extra_args: [--total-chunks=N, --this-chunk=i, ...options]}`, instead of an `all_<harness>_suites` entry.",
+          ),
+        ),
         "blob-upload": K("mozharness-blob-upload", bool("Blob upload", "Upload extra files through blobber.")),
         "download-symbols": K("mozharness-download-symbols", {
           type: ["boolean", "string"],

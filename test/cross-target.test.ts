@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { test } from "node:test";
 import { compile, loadValidTree } from "../src/compile.js";
-import { mozharnessSuiteName } from "../src/emit/mozharness-args.js";
+import { mozharnessSuiteName, testSuiteDefinitionName } from "../src/emit/mozharness-args.js";
 import { BIN, REPO } from "./helpers/tree.js";
 
 type Key = string;
@@ -18,6 +18,7 @@ const key = (platform: string, buildType: string, suite: string, chunk: number):
 interface BuildbotEntry {
   suite: string;
   totalChunks?: number;
+  this_chunk?: number;
 }
 
 test("TaskCluster, buildbot and jobdef list agree on every branch's jobs; mozharness and mach know every suite", (t) => {
@@ -74,8 +75,11 @@ test("TaskCluster, buildbot and jobdef list agree on every branch's jobs; mozhar
     )) {
       for (const buildType of config.build_types as string[]) {
         for (const [, entry] of config[`${buildType}_unittest_suites`] as [string, BuildbotEntry][]) {
-          for (let chunk = 1; chunk <= (entry.totalChunks ?? 1); chunk++)
-            bb.push(key(platform, buildType, entry.suite, chunk));
+          // an entry per chunk (Android's --test-suite <suite>-<chunk>) names its chunk
+          if (entry.this_chunk !== undefined) bb.push(key(platform, buildType, entry.suite, entry.this_chunk));
+          else
+            for (let chunk = 1; chunk <= (entry.totalChunks ?? 1); chunk++)
+              bb.push(key(platform, buildType, entry.suite, chunk));
         }
       }
     }
@@ -87,6 +91,12 @@ test("TaskCluster, buildbot and jobdef list agree on every branch's jobs; mozhar
     for (const job of branch.jobs) {
       if (!job.harness) continue;
       const mozharness = file(`mozharness/${name}/${job.platform}.json`);
+      if (job.spec.mozharness?.["test-suite-definitions"]) {
+        const defined = mozharness.test_suite_definitions as Record<string, unknown> | undefined;
+        const defName = testSuiteDefinitionName(job);
+        assert.ok(defined && defName in defined, `${name} ${job.label}: ${defName} not in test_suite_definitions`);
+        continue;
+      }
       const suites = mozharness[`all_${job.harness}_suites`] as Record<string, unknown> | undefined;
       // a comma-separated suite-name runs several mozharness suites: each needs its entry
       const missing = mozharnessSuiteName(job)

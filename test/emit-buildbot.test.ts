@@ -151,14 +151,16 @@ test("the loader makes one builder per job, passing the arguments the TaskCluste
         assert.equal(spec.workdir, "tools/lint");
         continue;
       }
-      // TaskCluster's command after the script, without the build's URLs (buildbot gets them as properties)
+      // TaskCluster's command after the script, without the build's URLs and --no-read-buildbot-config (buildbot
+      // gets the build as properties, in buildprops.json)
       const script = tc.findIndex((a) => a.endsWith(".py"));
       const tcArgs = tc
         .slice(script + 1)
         .filter(
           (a, i, all) =>
-            !/^--(installer|test-packages)-url$/.test(a) &&
-            !/^--(installer|test-packages)-url$/.test(String(all[i - 1])),
+            a !== "--no-read-buildbot-config" &&
+            !/^--(installer|test-packages|test)-url$/.test(a) &&
+            !/^--(installer|test-packages|test)-url$/.test(String(all[i - 1])),
         );
       assert.equal(spec.command[2], tc[script], `${spec.name}: same script`);
       assert.deepEqual(spec.command.slice(3), tcArgs, `${spec.name}: the same arguments in the same order`);

@@ -37,14 +37,18 @@ test("platform settings: defaults deep-merged with the platform's, keyed-by reso
 test("harness runners per platform; suites per platform; generic jobs left out", () => {
   const linux = configOf(FIXTURE, "mozharness/central/linux64.json");
   const win = configOf(FIXTURE, "mozharness/central/win32.json");
+  // the harness options are in the in-tree config (which the tests zip carries), as 2015 mozharness reads them
+  const linuxInTree = configOf(FIXTURE, "mozharness/central/in-tree/linux64_config.json");
+  const winInTree = configOf(FIXTURE, "mozharness/central/in-tree/win32_config.json");
+  assert.ok(!("suite_definitions" in linux), "suite_definitions are in the in-tree config only");
   // marionette has no run file: mozharness runs it with a script of its own
   assert.deepEqual(Object.keys(linux.run_file_names as object), ["mochitest", "reftest"]);
   assert.deepEqual(
-    (linux.suite_definitions as Record<string, { options: string[] }>).mochitest.options.at(-1),
+    (linuxInTree.suite_definitions as Record<string, { options: string[] }>).mochitest.options.at(-1),
     "--log-raw=%(raw_log_file)s",
   );
   assert.deepEqual(
-    (win.suite_definitions as Record<string, { options: string[] }>).mochitest.options.at(-1),
+    (winInTree.suite_definitions as Record<string, { options: string[] }>).mochitest.options.at(-1),
     "--quiet",
   );
   assert.deepEqual(Object.keys(linux.all_reftest_suites as object), ["crashtest", "reftest-ipc"]);

@@ -120,7 +120,7 @@ test("harness tasks run the shared mozharness invocation (one argument order for
     "--cfg",
     "unittests/linux_unittest.py",
     "--cfg",
-    "generated/mozharness/try/linux64.json",
+    "generated/mozharness/try/linux64.py",
     "--mochitest-suite",
     "plain-chunked",
     "--e10s",
@@ -135,6 +135,7 @@ test("harness tasks run the shared mozharness invocation (one argument order for
   ]);
   assert.deepEqual(command.slice(at + 1), [
     ...argv,
+    "--no-read-buildbot-config",
     "--installer-url",
     { "task-reference": "https://queue.taskcluster.net/v1/task/<build>/artifacts/public/build/target.tar.bz2" },
     "--test-packages-url",
@@ -143,7 +144,7 @@ test("harness tasks run the shared mozharness invocation (one argument order for
         "https://queue.taskcluster.net/v1/task/<build>/artifacts/public/build/target.test_packages.json",
     },
   ]);
-  assert.equal(task.payload.env.MOZHARNESS_CONFIG, "unittests/linux_unittest.py generated/mozharness/try/linux64.json");
+  assert.equal(task.payload.env.MOZHARNESS_CONFIG, "unittests/linux_unittest.py generated/mozharness/try/linux64.py");
   assert.equal(task.payload.env.NEED_WINDOW_MANAGER, "true");
   assert.deepEqual(task.payload.onExitStatus, { retry: [4] });
   assert.deepEqual(task.payload.capabilities, { devices: { loopbackVideo: true } });

@@ -9,7 +9,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { compile } from "../src/compile.js";
-import { generatedConfigPath, isChunked, mozharnessArgv, mozharnessInvocation } from "../src/emit/mozharness-args.js";
+import {
+  generatedConfigPath,
+  inTreeConfigFile,
+  isChunked,
+  mozharnessArgv,
+  mozharnessInvocation,
+} from "../src/emit/mozharness-args.js";
 import type { OutputFile } from "../src/emit/types.js";
 import type { Job } from "../src/expand.js";
 import type { Tree } from "../src/model.js";
@@ -107,7 +113,7 @@ test("desktop_unittest.py's command for one chunk of three suites equals the job
   for (const job of jobs) {
     const inv = mozharnessInvocation(tree, job);
     const cfg = generatedConfigPath(tree, job.branch, job.platform);
-    const base = cfg.replace(/^[^/]+\//, "").replace(/\.json$/, "");
+    const base = cfg.replace(/^[^/]+\//, "").replace(/\.(json|py)$/, "");
     const twins: Record<string, string> = {};
     for (const ext of [".json", ".py"]) {
       const file = files.find((f) => f.path === `${base}${ext}`);
@@ -115,6 +121,10 @@ test("desktop_unittest.py's command for one chunk of three suites equals the job
       twins[ext] = join(dir, `${job.label.replace(/\W/g, "_")}${ext}`);
       writeFileSync(twins[ext]!, file.content);
     }
+    const inTreeFile = files.find((f) => f.path === `${inTreeConfigFile(job.branch, job.platform)}.py`);
+    assert.ok(inTreeFile, `no in-tree config for ${job.label}`);
+    const inTree = join(dir, `${job.label.replace(/\W/g, "_")}_in_tree.py`);
+    writeFileSync(inTree, inTreeFile.content);
     const want = expectedCommand(tree, job);
     const schedulers: [string, unknown[] | undefined][] = [
       ["mozharnessInvocation", mozharnessArgv(inv)],
@@ -132,6 +142,7 @@ test("desktop_unittest.py's command for one chunk of three suites equals the job
         const reply = await python.request("command", {
           argv: argv!,
           configs: { [cfg]: local },
+          in_tree: inTree,
           tests_dir: "tests",
           values: want.values,
         });

@@ -10,154 +10,1380 @@ config = {
       ],
       "debug_unittest_suites": [
         [
-          "crashtest",
+          "crashtest-1",
           {
             "blob_upload": True,
             "extra_args": [
               "--test-suite",
-              "crashtest"
+              "crashtest-1"
             ],
             "script_maxtime": 7200,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "crashtest",
-            "totalChunks": 4,
+            "this_chunk": 1,
+            "total_chunks": 2,
             "use_mozharness": True
           }
         ],
         [
-          "jsreftest",
+          "crashtest-2",
           {
             "blob_upload": True,
             "extra_args": [
               "--test-suite",
-              "jsreftest"
+              "crashtest-2"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "crashtest",
+            "this_chunk": 2,
+            "total_chunks": 2,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "jsreftest-1",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "jsreftest-1"
             ],
             "script_maxtime": 7200,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "jsreftest",
-            "totalChunks": 6,
+            "this_chunk": 1,
+            "total_chunks": 6,
             "use_mozharness": True
           }
         ],
         [
-          "mochitest",
+          "jsreftest-2",
           {
             "blob_upload": True,
             "extra_args": [
               "--test-suite",
-              "mochitest"
+              "jsreftest-2"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "jsreftest",
+            "this_chunk": 2,
+            "total_chunks": 6,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "jsreftest-3",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "jsreftest-3"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "jsreftest",
+            "this_chunk": 3,
+            "total_chunks": 6,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "jsreftest-4",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "jsreftest-4"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "jsreftest",
+            "this_chunk": 4,
+            "total_chunks": 6,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "jsreftest-5",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "jsreftest-5"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "jsreftest",
+            "this_chunk": 5,
+            "total_chunks": 6,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "jsreftest-6",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "jsreftest-6"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "jsreftest",
+            "this_chunk": 6,
+            "total_chunks": 6,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-1",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-1"
             ],
             "script_maxtime": 7200,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
-            "totalChunks": 16,
+            "this_chunk": 1,
+            "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest",
+          "mochitest-2",
           {
             "blob_upload": True,
             "extra_args": [
               "--test-suite",
-              "reftest"
+              "mochitest-2"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 2,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-3",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-3"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 3,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-4",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-4"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 4,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-5",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-5"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 5,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-6",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-6"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 6,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-7",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-7"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 7,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-8",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-8"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 8,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-9",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-9"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 9,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-10",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-10"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 10,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-11",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-11"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 11,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-12",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-12"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 12,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-13",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-13"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 13,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-14",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-14"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 14,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-15",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-15"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 15,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-16",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-16"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 16,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-1",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-1"
             ],
             "script_maxtime": 7200,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
-            "totalChunks": 16,
+            "this_chunk": 1,
+            "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "xpcshell",
+          "reftest-2",
           {
             "blob_upload": True,
             "extra_args": [
               "--test-suite",
-              "xpcshell"
+              "reftest-2"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 2,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-3",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-3"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 3,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-4",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-4"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 4,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-5",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-5"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 5,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-6",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-6"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 6,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-7",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-7"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 7,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-8",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-8"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 8,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-9",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-9"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 9,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-10",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-10"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 10,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-11",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-11"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 11,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-12",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-12"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 12,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-13",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-13"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 13,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-14",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-14"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 14,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-15",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-15"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 15,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-16",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-16"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 16,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "xpcshell-1",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "xpcshell-1"
             ],
             "script_maxtime": 7200,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "xpcshell",
-            "totalChunks": 3,
+            "this_chunk": 1,
+            "total_chunks": 3,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "xpcshell-2",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "xpcshell-2"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "xpcshell",
+            "this_chunk": 2,
+            "total_chunks": 3,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "xpcshell-3",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "xpcshell-3"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "xpcshell",
+            "this_chunk": 3,
+            "total_chunks": 3,
             "use_mozharness": True
           }
         ]
       ],
       "opt_unittest_suites": [
         [
-          "crashtest",
+          "crashtest-1",
           {
             "blob_upload": True,
             "extra_args": [
               "--test-suite",
-              "crashtest"
+              "crashtest-1"
             ],
             "script_maxtime": 7200,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "crashtest",
-            "totalChunks": 4,
+            "this_chunk": 1,
+            "total_chunks": 2,
             "use_mozharness": True
           }
         ],
         [
-          "jsreftest",
+          "crashtest-2",
           {
             "blob_upload": True,
             "extra_args": [
               "--test-suite",
-              "jsreftest"
+              "crashtest-2"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "crashtest",
+            "this_chunk": 2,
+            "total_chunks": 2,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "jsreftest-1",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "jsreftest-1"
             ],
             "script_maxtime": 7200,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "jsreftest",
-            "totalChunks": 6,
+            "this_chunk": 1,
+            "total_chunks": 6,
             "use_mozharness": True
           }
         ],
         [
-          "mochitest",
+          "jsreftest-2",
           {
             "blob_upload": True,
             "extra_args": [
               "--test-suite",
-              "mochitest"
+              "jsreftest-2"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "jsreftest",
+            "this_chunk": 2,
+            "total_chunks": 6,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "jsreftest-3",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "jsreftest-3"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "jsreftest",
+            "this_chunk": 3,
+            "total_chunks": 6,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "jsreftest-4",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "jsreftest-4"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "jsreftest",
+            "this_chunk": 4,
+            "total_chunks": 6,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "jsreftest-5",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "jsreftest-5"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "jsreftest",
+            "this_chunk": 5,
+            "total_chunks": 6,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "jsreftest-6",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "jsreftest-6"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "jsreftest",
+            "this_chunk": 6,
+            "total_chunks": 6,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-1",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-1"
             ],
             "script_maxtime": 7200,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
-            "totalChunks": 16,
+            "this_chunk": 1,
+            "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest",
+          "mochitest-2",
           {
             "blob_upload": True,
             "extra_args": [
               "--test-suite",
-              "reftest"
+              "mochitest-2"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 2,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-3",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-3"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 3,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-4",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-4"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 4,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-5",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-5"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 5,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-6",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-6"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 6,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-7",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-7"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 7,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-8",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-8"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 8,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-9",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-9"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 9,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-10",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-10"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 10,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-11",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-11"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 11,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-12",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-12"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 12,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-13",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-13"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 13,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-14",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-14"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 14,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-15",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-15"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 15,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-16",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-16"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 16,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-1",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-1"
             ],
             "script_maxtime": 7200,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
-            "totalChunks": 16,
+            "this_chunk": 1,
+            "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "xpcshell",
+          "reftest-2",
           {
             "blob_upload": True,
             "extra_args": [
               "--test-suite",
-              "xpcshell"
+              "reftest-2"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 2,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-3",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-3"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 3,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-4",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-4"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 4,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-5",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-5"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 5,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-6",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-6"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 6,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-7",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-7"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 7,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-8",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-8"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 8,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-9",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-9"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 9,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-10",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-10"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 10,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-11",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-11"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 11,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-12",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-12"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 12,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-13",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-13"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 13,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-14",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-14"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 14,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-15",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-15"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 15,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-16",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-16"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 16,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "xpcshell-1",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "xpcshell-1"
             ],
             "script_maxtime": 7200,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "xpcshell",
-            "totalChunks": 3,
+            "this_chunk": 1,
+            "total_chunks": 3,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "xpcshell-2",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "xpcshell-2"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "xpcshell",
+            "this_chunk": 2,
+            "total_chunks": 3,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "xpcshell-3",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "xpcshell-3"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "xpcshell",
+            "this_chunk": 3,
+            "total_chunks": 3,
             "use_mozharness": True
           }
         ]
@@ -165,7 +1391,7 @@ config = {
       "slave_platform": "ubuntu64_vm_armv7_large",
       "suite_config": {
         "config_files": [
-          "generated/mozharness/mozilla-central/android-4.3.json"
+          "generated/mozharness/mozilla-central/android-4.3.py"
         ]
       }
     },
@@ -1066,7 +2292,7 @@ config = {
       "slave_platform": "ubuntu32_vm",
       "suite_config": {
         "config_files": [
-          "generated/mozharness/mozilla-central/linux32.json"
+          "generated/mozharness/mozilla-central/linux32.py"
         ]
       }
     },
@@ -1950,7 +3176,7 @@ config = {
       "slave_platform": "ubuntu64_vm",
       "suite_config": {
         "config_files": [
-          "generated/mozharness/mozilla-central/linux64.json"
+          "generated/mozharness/mozilla-central/linux64.py"
         ]
       }
     },
@@ -2264,7 +3490,7 @@ config = {
       "slave_platform": "ubuntu64-asan_vm",
       "suite_config": {
         "config_files": [
-          "generated/mozharness/mozilla-central/linux64-asan.json"
+          "generated/mozharness/mozilla-central/linux64-asan.py"
         ]
       }
     },
@@ -2762,7 +3988,7 @@ config = {
       "slave_platform": "yosemite",
       "suite_config": {
         "config_files": [
-          "generated/mozharness/mozilla-central/macosx64.json"
+          "generated/mozharness/mozilla-central/macosx64.py"
         ]
       }
     },
@@ -3311,7 +4537,7 @@ config = {
       "slave_platform": "win7-ix",
       "suite_config": {
         "config_files": [
-          "generated/mozharness/mozilla-central/win32.json"
+          "generated/mozharness/mozilla-central/win32.py"
         ]
       }
     },
@@ -3860,7 +5086,7 @@ config = {
       "slave_platform": "win8_64",
       "suite_config": {
         "config_files": [
-          "generated/mozharness/mozilla-central/win64.json"
+          "generated/mozharness/mozilla-central/win64.py"
         ]
       }
     }

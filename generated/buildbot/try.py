@@ -10,174 +10,1552 @@ config = {
       ],
       "debug_unittest_suites": [
         [
-          "crashtest",
+          "crashtest-1",
           {
             "blob_upload": True,
             "extra_args": [
               "--test-suite",
-              "crashtest",
+              "crashtest-1",
               "--download-symbols",
               "true"
             ],
             "script_maxtime": 7200,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "crashtest",
-            "totalChunks": 4,
+            "this_chunk": 1,
+            "total_chunks": 2,
             "use_mozharness": True
           }
         ],
         [
-          "jsreftest",
+          "crashtest-2",
           {
             "blob_upload": True,
             "extra_args": [
               "--test-suite",
-              "jsreftest",
+              "crashtest-2",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "crashtest",
+            "this_chunk": 2,
+            "total_chunks": 2,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "jsreftest-1",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "jsreftest-1",
               "--download-symbols",
               "true"
             ],
             "script_maxtime": 7200,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "jsreftest",
-            "totalChunks": 6,
+            "this_chunk": 1,
+            "total_chunks": 6,
             "use_mozharness": True
           }
         ],
         [
-          "mochitest",
+          "jsreftest-2",
           {
             "blob_upload": True,
             "extra_args": [
               "--test-suite",
-              "mochitest",
+              "jsreftest-2",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "jsreftest",
+            "this_chunk": 2,
+            "total_chunks": 6,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "jsreftest-3",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "jsreftest-3",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "jsreftest",
+            "this_chunk": 3,
+            "total_chunks": 6,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "jsreftest-4",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "jsreftest-4",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "jsreftest",
+            "this_chunk": 4,
+            "total_chunks": 6,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "jsreftest-5",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "jsreftest-5",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "jsreftest",
+            "this_chunk": 5,
+            "total_chunks": 6,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "jsreftest-6",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "jsreftest-6",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "jsreftest",
+            "this_chunk": 6,
+            "total_chunks": 6,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-1",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-1",
               "--download-symbols",
               "true"
             ],
             "script_maxtime": 7200,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
-            "totalChunks": 16,
+            "this_chunk": 1,
+            "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest",
+          "mochitest-2",
           {
             "blob_upload": True,
             "extra_args": [
               "--test-suite",
-              "reftest",
+              "mochitest-2",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 2,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-3",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-3",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 3,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-4",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-4",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 4,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-5",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-5",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 5,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-6",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-6",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 6,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-7",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-7",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 7,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-8",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-8",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 8,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-9",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-9",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 9,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-10",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-10",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 10,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-11",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-11",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 11,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-12",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-12",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 12,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-13",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-13",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 13,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-14",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-14",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 14,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-15",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-15",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 15,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-16",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-16",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 16,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-1",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-1",
               "--download-symbols",
               "true"
             ],
             "script_maxtime": 7200,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
-            "totalChunks": 16,
+            "this_chunk": 1,
+            "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "xpcshell",
+          "reftest-2",
           {
             "blob_upload": True,
             "extra_args": [
               "--test-suite",
-              "xpcshell",
+              "reftest-2",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 2,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-3",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-3",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 3,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-4",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-4",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 4,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-5",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-5",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 5,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-6",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-6",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 6,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-7",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-7",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 7,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-8",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-8",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 8,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-9",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-9",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 9,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-10",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-10",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 10,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-11",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-11",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 11,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-12",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-12",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 12,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-13",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-13",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 13,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-14",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-14",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 14,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-15",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-15",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 15,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-16",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-16",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 16,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "xpcshell-1",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "xpcshell-1",
               "--download-symbols",
               "true"
             ],
             "script_maxtime": 7200,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "xpcshell",
-            "totalChunks": 3,
+            "this_chunk": 1,
+            "total_chunks": 3,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "xpcshell-2",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "xpcshell-2",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "xpcshell",
+            "this_chunk": 2,
+            "total_chunks": 3,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "xpcshell-3",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "xpcshell-3",
+              "--download-symbols",
+              "true"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "xpcshell",
+            "this_chunk": 3,
+            "total_chunks": 3,
             "use_mozharness": True
           }
         ]
       ],
       "opt_unittest_suites": [
         [
-          "crashtest",
+          "crashtest-1",
           {
             "blob_upload": True,
             "extra_args": [
               "--test-suite",
-              "crashtest",
+              "crashtest-1",
               "--download-symbols",
               "ondemand"
             ],
             "script_maxtime": 7200,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "crashtest",
-            "totalChunks": 4,
+            "this_chunk": 1,
+            "total_chunks": 2,
             "use_mozharness": True
           }
         ],
         [
-          "jsreftest",
+          "crashtest-2",
           {
             "blob_upload": True,
             "extra_args": [
               "--test-suite",
-              "jsreftest",
+              "crashtest-2",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "crashtest",
+            "this_chunk": 2,
+            "total_chunks": 2,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "jsreftest-1",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "jsreftest-1",
               "--download-symbols",
               "ondemand"
             ],
             "script_maxtime": 7200,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "jsreftest",
-            "totalChunks": 6,
+            "this_chunk": 1,
+            "total_chunks": 6,
             "use_mozharness": True
           }
         ],
         [
-          "mochitest",
+          "jsreftest-2",
           {
             "blob_upload": True,
             "extra_args": [
               "--test-suite",
-              "mochitest",
+              "jsreftest-2",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "jsreftest",
+            "this_chunk": 2,
+            "total_chunks": 6,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "jsreftest-3",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "jsreftest-3",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "jsreftest",
+            "this_chunk": 3,
+            "total_chunks": 6,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "jsreftest-4",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "jsreftest-4",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "jsreftest",
+            "this_chunk": 4,
+            "total_chunks": 6,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "jsreftest-5",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "jsreftest-5",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "jsreftest",
+            "this_chunk": 5,
+            "total_chunks": 6,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "jsreftest-6",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "jsreftest-6",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "jsreftest",
+            "this_chunk": 6,
+            "total_chunks": 6,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-1",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-1",
               "--download-symbols",
               "ondemand"
             ],
             "script_maxtime": 7200,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
-            "totalChunks": 16,
+            "this_chunk": 1,
+            "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest",
+          "mochitest-2",
           {
             "blob_upload": True,
             "extra_args": [
               "--test-suite",
-              "reftest",
+              "mochitest-2",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 2,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-3",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-3",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 3,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-4",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-4",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 4,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-5",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-5",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 5,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-6",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-6",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 6,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-7",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-7",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 7,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-8",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-8",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 8,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-9",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-9",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 9,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-10",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-10",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 10,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-11",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-11",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 11,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-12",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-12",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 12,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-13",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-13",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 13,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-14",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-14",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 14,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-15",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-15",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 15,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-16",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-16",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-plain",
+            "this_chunk": 16,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-1",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-1",
               "--download-symbols",
               "ondemand"
             ],
             "script_maxtime": 7200,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
-            "totalChunks": 16,
+            "this_chunk": 1,
+            "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "xpcshell",
+          "reftest-2",
           {
             "blob_upload": True,
             "extra_args": [
               "--test-suite",
-              "xpcshell",
+              "reftest-2",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 2,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-3",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-3",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 3,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-4",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-4",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 4,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-5",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-5",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 5,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-6",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-6",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 6,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-7",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-7",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 7,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-8",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-8",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 8,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-9",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-9",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 9,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-10",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-10",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 10,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-11",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-11",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 11,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-12",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-12",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 12,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-13",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-13",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 13,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-14",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-14",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 14,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-15",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-15",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 15,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "reftest-16",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "reftest-16",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "reftest",
+            "this_chunk": 16,
+            "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "xpcshell-1",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "xpcshell-1",
               "--download-symbols",
               "ondemand"
             ],
             "script_maxtime": 7200,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "xpcshell",
-            "totalChunks": 3,
+            "this_chunk": 1,
+            "total_chunks": 3,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "xpcshell-2",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "xpcshell-2",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "xpcshell",
+            "this_chunk": 2,
+            "total_chunks": 3,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "xpcshell-3",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "xpcshell-3",
+              "--download-symbols",
+              "ondemand"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "xpcshell",
+            "this_chunk": 3,
+            "total_chunks": 3,
             "use_mozharness": True
           }
         ]
@@ -185,7 +1563,7 @@ config = {
       "slave_platform": "ubuntu64_vm_armv7_large",
       "suite_config": {
         "config_files": [
-          "generated/mozharness/try/android-4.3.json"
+          "generated/mozharness/try/android-4.3.py"
         ]
       }
     },
@@ -1225,7 +2603,7 @@ config = {
       "slave_platform": "ubuntu32_vm",
       "suite_config": {
         "config_files": [
-          "generated/mozharness/try/linux32.json"
+          "generated/mozharness/try/linux32.py"
         ]
       }
     },
@@ -2247,7 +3625,7 @@ config = {
       "slave_platform": "ubuntu64_vm",
       "suite_config": {
         "config_files": [
-          "generated/mozharness/try/linux64.json"
+          "generated/mozharness/try/linux64.py"
         ]
       }
     },
@@ -2613,7 +3991,7 @@ config = {
       "slave_platform": "ubuntu64-asan_vm",
       "suite_config": {
         "config_files": [
-          "generated/mozharness/try/linux64-asan.json"
+          "generated/mozharness/try/linux64-asan.py"
         ]
       }
     },
@@ -3210,7 +4588,7 @@ config = {
       "slave_platform": "yosemite",
       "suite_config": {
         "config_files": [
-          "generated/mozharness/try/macosx64.json"
+          "generated/mozharness/try/macosx64.py"
         ]
       }
     },
@@ -3867,7 +5245,7 @@ config = {
       "slave_platform": "win7-ix",
       "suite_config": {
         "config_files": [
-          "generated/mozharness/try/win32.json"
+          "generated/mozharness/try/win32.py"
         ]
       }
     },
@@ -4524,7 +5902,7 @@ config = {
       "slave_platform": "win8_64",
       "suite_config": {
         "config_files": [
-          "generated/mozharness/try/win64.json"
+          "generated/mozharness/try/win64.py"
         ]
       }
     }

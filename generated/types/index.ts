@@ -593,6 +593,11 @@ export type MergedJob_ExtraArguments = readonly string[]
 export type MergedJob_Chunked = boolean
 
 /**
+ * The script picks its suite and chunk from the config's `test_suite_definitions` (android_emulator_unittest.py): the job passes `<suite argument> <suite-name>-<chunk>` (the bare suite name when unchunked) and the config holds that entry, `{category: <harness>, extra_args: [--total-chunks=N, --this-chunk=i, ...options]}`, instead of an `all_<harness>_suites` entry.
+ */
+export type MergedJob_TestSuiteDefinitions = boolean
+
+/**
  * Upload extra files through blobber.
  */
 export type MergedJob_BlobUpload = boolean
@@ -727,6 +732,7 @@ export interface MergedJob_Mozharness {
   readonly "also-suites"?: MergedJob_AlsoSuites
   readonly "extra-args"?: MergedJob_ExtraArguments
   readonly chunked?: MergedJob_Chunked
+  readonly "test-suite-definitions"?: MergedJob_TestSuiteDefinitions
   readonly "blob-upload"?: MergedJob_BlobUpload
   readonly "download-symbols"?: MergedJob_DownloadSymbols
 }

@@ -101,15 +101,17 @@ def _entry_specs(branch, platform, build_type, pconfig, name, entry):
             if chunks > 1:
                 env.update({"THIS_CHUNK": str(chunk), "TOTAL_CHUNKS": str(chunks)})
         suffix = f"-{chunk}" if chunks > 1 else ""
+        # one chunk of a suite listed per chunk (Android's --test-suite mochitest-3): the entry says which
+        job_chunk, job_chunks = entry.get("this_chunk", chunk), entry.get("total_chunks", chunks)
         yield {
             "name": f"{platform} {branch} {build_type} test {name}{suffix}",
-            "label": job_label(platform, build_type, entry["suite"], chunk, chunks),
+            "label": job_label(platform, build_type, entry["suite"], job_chunk, job_chunks),
             "branch": branch,
             "platform": platform,
             "build_type": build_type,
             "suite": entry["suite"],
-            "chunk": chunk,
-            "chunks": chunks,
+            "chunk": job_chunk,
+            "chunks": job_chunks,
             "worker": pconfig["slave_platform"],
             "use_mozharness": entry["use_mozharness"],
             "command": command,

@@ -12,7 +12,7 @@ import { chunkedNameKey } from "../job-clashes.js";
 import type { Platform, Tree } from "../model.js";
 import { runsOn } from "../schedulers.js";
 import { definedEntries } from "../values.js";
-import { isChunked, mozharnessConfigFiles, mozharnessInvocation } from "./mozharness-args.js";
+import { isChunked, mozharnessConfigFiles, mozharnessInvocation, usesTestSuiteDefinitions } from "./mozharness-args.js";
 import { jsonWithPythonTwin } from "./python.js";
 import type { EmitInput, OutputFile } from "./types.js";
 
@@ -40,7 +40,6 @@ export function buildbotConfig(tree: Tree, branchJobs: BranchJobs): Record<strin
 
 function platformConfig(tree: Tree, branchJobs: BranchJobs, platform: Platform): Record<string, unknown> {
   const onPlatform = jobsOn(branchJobs, platform.name).filter((j) => runsOn(j, "buildbot"));
-  const jobs = onPlatform.filter((j) => j.chunk === 1);
   const buildTypes = [...new Set(onPlatform.map((j) => j.buildType))];
   const config: Record<string, unknown> = {
     slave_platform: platform.spec.buildbot?.["slave-platform"] ?? platform.name,
@@ -50,13 +49,25 @@ function platformConfig(tree: Tree, branchJobs: BranchJobs, platform: Platform):
     },
   };
   for (const bt of buildTypes)
-    config[`${bt}_unittest_suites`] = jobs.filter((j) => j.buildType === bt).map((j) => suiteEntry(tree, j));
+    config[`${bt}_unittest_suites`] = onPlatform
+      .filter((j) => j.buildType === bt && (j.chunk === 1 || chunkInSuiteName(j)))
+      .map((j) => suiteEntry(tree, j));
   return config;
+}
+
+/**
+ * A job whose chunk is in its mozharness suite name (`--test-suite mochitest-3`) is one builder of its own, as
+ * buildbot-configs listed Android's chunks: `<name>-<chunk>` with `this_chunk`/`total_chunks` (which name the job's
+ * label) instead of `totalChunks` (which would make the loader add chunk arguments).
+ */
+function chunkInSuiteName(job: Job): boolean {
+  return job.chunks > 1 && !job.spec.generic && usesTestSuiteDefinitions(job);
 }
 
 function suiteEntry(tree: Tree, job: Job): SuiteEntry {
   const entry: Record<string, unknown> = { suite: job.suite, script_maxtime: job.spec["max-run-time"] };
-  if (job.chunks > 1) entry.totalChunks = job.chunks;
+  if (chunkInSuiteName(job)) Object.assign(entry, { this_chunk: job.chunk, total_chunks: job.chunks });
+  else if (job.chunks > 1) entry.totalChunks = job.chunks;
   if (job.spec.buildbot?.timeout !== undefined) entry.timeout = job.spec.buildbot.timeout;
   const generic = job.spec.generic;
   if (generic) {
@@ -74,11 +85,11 @@ function suiteEntry(tree: Tree, job: Job): SuiteEntry {
     if (job.spec.mozharness?.["blob-upload"]) entry.blob_upload = true;
     if (job.spec.mozharness?.["download-symbols"] === false) entry.download_symbols = false;
     // buildbot-configs chunks whenever totalChunks is set; say so when mozharness disagrees
-    if (isChunked(job) !== job.chunks > 1) entry.chunk_args = isChunked(job);
+    if (!chunkInSuiteName(job) && isChunked(job) !== job.chunks > 1) entry.chunk_args = isChunked(job);
     const env = definedEntries(job.spec.env);
     if (Object.keys(env).length) entry.env = env;
   }
-  return [builderSuiteName(job), entry];
+  return [chunkInSuiteName(job) ? `${builderSuiteName(job)}-${job.chunk}` : builderSuiteName(job), entry];
 }
 
 /** The name of a job's suite in buildbot's lists; its builders are `<name>` or `<name>-<chunk>`. */

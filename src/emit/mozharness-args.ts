@@ -27,9 +27,18 @@ export function mozharnessConfigFile(branch: string, platform: string): string {
   return `mozharness/${branch}/${platform}`;
 }
 
-/** Path, relative to the tree root, of the generated mozharness config a job's command loads (the JSON twin). */
+/** The in-tree config of a branch's platform (what a build ships in its tests zip), relative to the generated directory. */
+export function inTreeConfigFile(branch: string, platform: string): string {
+  return `mozharness/${branch}/in-tree/${platform}_config`;
+}
+
+/**
+ * Path, relative to the tree root, of the generated mozharness config a job's command loads: the Python twin, as
+ * 2015's configs were Python (mozharness reads a JSON config into unicode strings, which Python 2 mozharness
+ * refuses in places, e.g. `query_exe`).
+ */
 export function generatedConfigPath(tree: Tree, branch: string, platform: string): string {
-  return `${tree.settings.generatedDir}/${mozharnessConfigFile(branch, platform)}.json`;
+  return `${tree.settings.generatedDir}/${mozharnessConfigFile(branch, platform)}.py`;
 }
 
 /** `--cfg` files of a branch's platform, in load order: the platform's own, then the generated config. */
@@ -50,6 +59,16 @@ export function isChunked(job: Job): boolean {
   return job.spec.mozharness?.chunked ?? job.chunks > 1;
 }
 
+/** Whether the script reads the job's suite and chunk from `test_suite_definitions` (android_emulator_unittest.py). */
+export function usesTestSuiteDefinitions(job: Job): boolean {
+  return job.spec.mozharness?.["test-suite-definitions"] === true;
+}
+
+/** The job's `test_suite_definitions` key: `<suite-name>-<chunk>` when chunked, else the suite name. */
+export function testSuiteDefinitionName(job: Job): string {
+  return isChunked(job) ? `${mozharnessSuiteName(job)}-${job.chunk}` : mozharnessSuiteName(job);
+}
+
 /** The invocation of a harness job (generic jobs run their own command instead). */
 export function mozharnessInvocation(tree: Tree, job: Job): MozharnessInvocation {
   if (!job.harness) throw new Error(`job ${job.label} is generic: it has no mozharness invocation`);
@@ -58,7 +77,9 @@ export function mozharnessInvocation(tree: Tree, job: Job): MozharnessInvocation
   return {
     script: mozharnessScript(job),
     configFiles: mozharnessConfigFiles(tree, job.branch, job.platform),
-    suiteArgs: suiteArg ? [suiteArg, mozharnessSuiteName(job)] : [],
+    suiteArgs: !suiteArg
+      ? []
+      : [suiteArg, usesTestSuiteDefinitions(job) ? testSuiteDefinitionName(job) : mozharnessSuiteName(job)],
     extraArgs: job.spec.mozharness?.["extra-args"] ?? [],
     symbolsArgs: symbols === undefined || symbols === false ? [] : ["--download-symbols", String(symbols)],
     blobUploadArgs: job.spec.mozharness?.["blob-upload"] ? ["--blob-upload-branch", job.branch] : [],
@@ -66,8 +87,12 @@ export function mozharnessInvocation(tree: Tree, job: Job): MozharnessInvocation
   };
 }
 
-/** `[--total-chunks, N, --this-chunk, i]` when mozharness gets chunk arguments, else empty. */
+/**
+ * `[--total-chunks, N, --this-chunk, i]` when mozharness gets chunk arguments, else empty; empty too when the chunk
+ * is in the suite name (`test_suite_definitions` hold its chunk arguments).
+ */
 export function mozharnessChunkArgs(job: Job): string[] {
+  if (usesTestSuiteDefinitions(job)) return [];
   return isChunked(job) ? ["--total-chunks", String(job.chunks), "--this-chunk", String(job.chunk)] : [];
 }
 

@@ -9,7 +9,14 @@ import { deepEqual } from "../merge.js";
 import type { Platform, Tree } from "../model.js";
 import type { PlatformSettings } from "../platform-settings.js";
 import { byCodePoint, setOwn } from "../values.js";
-import { mozharnessConfigFile, mozharnessSuiteName } from "./mozharness-args.js";
+import {
+  inTreeConfigFile,
+  isChunked,
+  mozharnessConfigFile,
+  mozharnessSuiteName,
+  testSuiteDefinitionName,
+  usesTestSuiteDefinitions,
+} from "./mozharness-args.js";
 import { jsonWithPythonTwin } from "./python.js";
 import type { EmitInput, Emitter } from "./types.js";
 
@@ -17,36 +24,67 @@ type Config = Record<string, unknown>;
 /** An `all_<harness>_suites` entry: the options, or `{options, env}` when the suite sets a harness environment. */
 type SuiteEntry = string[] | { options: string[]; env: Record<string, string> };
 
-/** Emits `mozharness/<branch>/<platform>.json` and `.py` for every platform the branch runs. */
+/**
+ * Emits, for every platform the branch runs, `mozharness/<branch>/<platform>.json` and `.py` (the config `--cfg`
+ * names) and `mozharness/<branch>/in-tree/<platform>_config.json` and `.py`: the in-tree config a build ships in its
+ * tests zip at the main config's `in_tree_config` (`config/mozharness/linux_config.py`), where 2015 mozharness reads
+ * the harnesses' options (`suite_definitions`) after unpacking the tests.
+ */
 export const emitMozharness: Emitter = ({ tree, branch, report }) =>
   branch.platforms.flatMap((platform) => {
-    const config = mozharnessConfig(tree, branch, platform, report);
-    const base = mozharnessConfigFile(branch.branch.name, platform.name);
-    return jsonWithPythonTwin(base, config);
+    const { main, inTree } = mozharnessConfigs(tree, branch, platform, report);
+    return [
+      ...jsonWithPythonTwin(mozharnessConfigFile(branch.branch.name, platform.name), main),
+      ...jsonWithPythonTwin(inTreeConfigFile(branch.branch.name, platform.name), inTree),
+    ];
   });
 
 /** What the mozharness target refuses (JD042), without rendering. */
 export function checkMozharness({ tree, branch, report }: EmitInput): void {
-  for (const platform of branch.platforms) mozharnessConfig(tree, branch, platform, report);
+  for (const platform of branch.platforms) mozharnessConfigs(tree, branch, platform, report);
 }
 
-/** The config of one platform of a branch: platform settings, then the harness runners, then the suites. */
-export function mozharnessConfig(
+/**
+ * The configs of one platform of a branch. The main one: platform settings, the harness runners, then the suites
+ * (`all_<harness>_suites`, and `test_suite_definitions` for scripts that read them). The in-tree one: the harness
+ * options (`suite_definitions`).
+ */
+export function mozharnessConfigs(
   tree: Tree,
   branch: BranchJobs,
   platform: Platform,
   report: (d: Diagnostic) => void,
-): Config {
+): { main: Config; inTree: Config } {
   const settings = branch.settings.get(platform.name)!;
   const jobs = jobsOn(branch, platform.name).filter((j) => j.harness !== undefined);
   // 1. settings: defaults deep-merged with the platform's (platform wins, lists replace)
-  const config: Config = { ...settings.mozharness };
+  const main: Config = { ...settings.mozharness };
   // 2. every harness with a runner on this platform
-  config.minimum_tests_zip_dirs = [...(tree.defaults.spec.mozharness?.["minimum-tests-zip-dirs"] ?? [])];
-  Object.assign(config, harnessRunners(tree, settings));
+  main.minimum_tests_zip_dirs = [...(tree.defaults.spec.mozharness?.["minimum-tests-zip-dirs"] ?? [])];
+  const { suite_definitions, ...runners } = harnessRunners(tree, settings);
+  Object.assign(main, runners);
   // 3. one entry per mozharness suite name of the platform's jobs
-  Object.assign(config, suiteLists(tree, platform.name, jobs, report));
-  return config;
+  const listed = jobs.filter((j) => !usesTestSuiteDefinitions(j));
+  Object.assign(main, suiteLists(tree, platform.name, listed, report));
+  const defined = jobs.filter(usesTestSuiteDefinitions);
+  if (defined.length) main.test_suite_definitions = testSuiteDefinitions(defined);
+  return { main, inTree: { suite_definitions } };
+}
+
+/**
+ * `test_suite_definitions` of the jobs that read them: per job (so per chunk), its category (the harness, a key of
+ * the in-tree `suite_definitions`) and extra arguments: the chunk arguments then the suite's options.
+ */
+function testSuiteDefinitions(jobs: readonly Job[]): Config {
+  const definitions: Record<string, unknown> = {};
+  for (const job of jobs) {
+    const chunk = isChunked(job) ? [`--total-chunks=${job.chunks}`, `--this-chunk=${job.chunk}`] : [];
+    setOwn(definitions, testSuiteDefinitionName(job), {
+      category: job.harness,
+      extra_args: [...chunk, ...(job.spec.mozharness?.options ?? [])],
+    });
+  }
+  return definitions;
 }
 
 function harnessRunners(tree: Tree, settings: PlatformSettings): Config {

@@ -31,24 +31,40 @@ export function buildArtifact(name: string): TaskReference {
 export interface MozharnessCommandParts {
   readonly beforeChunk: readonly Arg[];
   readonly afterChunk: readonly Arg[];
+  /** Where in `beforeChunk` the suite name carries the chunk (`--test-suite mochitest-3`), if it does. */
+  readonly chunkedSuiteNameAt?: number;
 }
 
 /** The mozharness command of a harness job on an OS, around its chunk arguments (all a suite's chunks differ in). */
-export function mozharnessCommandParts(inv: MozharnessInvocation, os: string): MozharnessCommandParts {
+export function mozharnessCommandParts(
+  inv: MozharnessInvocation,
+  os: string,
+  chunkInSuiteName = false,
+): MozharnessCommandParts {
+  const head = ["python2.7", "-u", `${MOZHARNESS_DIR}/${inv.script}`]; // python2.7 from the image's PATH, on every OS
+  const args = mozharnessArgv({ ...inv, chunkArgs: [] });
+  const suiteNameAt = head.length + inv.configFiles.length * 2 + 1;
   return {
-    beforeChunk: [
-      "python2.7", // from the image's PATH, on every OS
-      "-u",
-      `${MOZHARNESS_DIR}/${inv.script}`,
-      ...mozharnessArgv({ ...inv, chunkArgs: [] }),
-    ],
+    beforeChunk: [...head, ...args],
+    ...(chunkInSuiteName && inv.suiteArgs.length ? { chunkedSuiteNameAt: suiteNameAt } : {}),
+    // as 2015's TaskCluster jobs: no buildprops.json (buildbot wrote it); the build by URL instead
     afterChunk: [
+      "--no-read-buildbot-config",
       "--installer-url",
       buildArtifact(INSTALLER[os] ?? "target.tar.bz2"),
-      "--test-packages-url",
-      buildArtifact("target.test_packages.json"),
+      ...testsUrl(os),
     ],
   };
+}
+
+/**
+ * Where the tests are: the test packages manifest, or on Android the tests zip itself (2015's
+ * android_emulator_unittest.py downloads only `--test-url`; it never reads `--test-packages-url`).
+ */
+function testsUrl(os: string): Arg[] {
+  return os === "android"
+    ? ["--test-url", buildArtifact("target.tests.zip")]
+    : ["--test-packages-url", buildArtifact("target.test_packages.json")];
 }
 
 /** A chunked generic job learns its chunk from `THIS_CHUNK` and `TOTAL_CHUNKS` (buildbot sets the same). */

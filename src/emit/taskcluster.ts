@@ -8,7 +8,13 @@ import { asChunk, type BranchJobs, type Job, sameSuite } from "../expand.js";
 import { type Branch, buildLabelOf, buildPlatformOf, type Platform, type Tree } from "../model.js";
 import { runsOn } from "../schedulers.js";
 import { definedEntries, setOwn } from "../values.js";
-import { type MozharnessInvocation, mozharnessChunkArgs, mozharnessInvocation } from "./mozharness-args.js";
+import {
+  type MozharnessInvocation,
+  mozharnessChunkArgs,
+  mozharnessInvocation,
+  testSuiteDefinitionName,
+  usesTestSuiteDefinitions,
+} from "./mozharness-args.js";
 import { type ByteWriter, streamedFile } from "./output-file.js";
 import { canonical, type EntryParts, entryParts, writeJsonEntries, writeParts } from "./serialize.js";
 import {
@@ -207,7 +213,8 @@ function suiteTask({ tree, branch: branchJobs, lines }: GraphContext, job: Job):
         ? "generic-worker-windows"
         : "generic-worker-posix";
   const invocation = job.harness ? mozharnessInvocation(tree, job) : undefined;
-  const command = invocation && mozharnessCommandParts(invocation, platform.spec.os);
+  const command =
+    invocation && mozharnessCommandParts(invocation, platform.spec.os, usesTestSuiteDefinitions(job) && job.chunks > 1);
   const taskQueueId = `${worker.provisioner}/${workerType}`;
   const input = payloadInput(tree, job, { branch, platform, level, invocation, command, taskQueueId, lines });
   const suiteFile = tree.suites.get(job.suite)!.file.path;
@@ -238,7 +245,9 @@ function chunkPayload(suite: SuiteTask, job: Job): Record<string, unknown> {
 
 /** A harness chunk's command: the suite's, with the chunk's arguments in their place. */
 function harnessCommand(command: MozharnessCommandParts, job: Job): Arg[] {
-  return [...command.beforeChunk, ...mozharnessChunkArgs(job), ...command.afterChunk];
+  const before = [...command.beforeChunk];
+  if (command.chunkedSuiteNameAt !== undefined) before[command.chunkedSuiteNameAt] = testSuiteDefinitionName(job);
+  return [...before, ...mozharnessChunkArgs(job), ...command.afterChunk];
 }
 
 function graphEntry(tree: Tree, suite: SuiteTask, job: Job): GraphEntry {

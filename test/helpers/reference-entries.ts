@@ -29,10 +29,17 @@ export function compiledTree(root: string): Map<string, Obj> {
   return new Map(r.value.files.filter((f) => f.path.endsWith(".json")).map((f) => [f.path, JSON.parse(f.content)]));
 }
 
-/** The value at `keys` of the platform's mozharness config on each branch. */
+/**
+ * The value at `keys` of the platform's mozharness config on each branch: `suite_definitions` from its in-tree
+ * config (where mozharness reads them), anything else from the config `--cfg` names.
+ */
 function mozharnessValues(out: Map<string, Obj>, platform: string, keys: string[]): unknown[] {
+  const file = keys[0] === "suite_definitions" ? `/in-tree/${platform}_config.json` : `/${platform}.json`;
   return [...out]
-    .filter(([path]) => path.startsWith("mozharness/") && path.endsWith(`/${platform}.json`))
+    .filter(
+      ([path]) =>
+        path.startsWith("mozharness/") && path.endsWith(file) && !path.slice(0, -file.length).includes("/in-tree"),
+    )
     .map(([, config]) => keys.reduce<unknown>((v, k) => (v as Obj | undefined)?.[k], config));
 }
 

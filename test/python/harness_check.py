@@ -4,7 +4,8 @@ ops:
   twin     {name, py, json}: the Python twin is literal-only (one `config = <literal>` assignment) and its config
            equals the JSON twin's value, types included.
   regex    {patterns: {key: regex}, labels: [..]}: for each key, the labels `re.fullmatch` accepts.
-  command  {configs: {cfg path: local file}, argv, tests_dir, values}: the command desktop_unittest.py would run.
+  command  {configs: {cfg path: local file}, in_tree: local file, argv, tests_dir, values}: the command
+           desktop_unittest.py would run (harness options from the in-tree config, as 2015 mozharness read them).
 """
 import ast
 import json
@@ -60,6 +61,7 @@ def load_config(path):
 
 # desktop_unittest.py options with a value that configure mozharness (downloads, uploads), not the harness
 MOZHARNESS_VALUE_OPTIONS = ("--installer-url", "--test-packages-url", "--test-url", "--blob-upload-branch", "--download-symbols")
+MOZHARNESS_FLAGS = ("--no-read-buildbot-config",)
 
 
 def parse_argv(argv):
@@ -74,6 +76,9 @@ def parse_argv(argv):
         elif re.fullmatch(r"--[a-z0-9-]+-suite", arg) and i + 1 < len(argv):
             opts["suites"][arg[2:-len("-suite")]] = argv[i + 1]
             i += 2
+        elif arg in MOZHARNESS_FLAGS:
+            opts["mozharness"][arg] = True  # read by mozharness itself (which actions run)
+            i += 1
         elif arg in MOZHARNESS_VALUE_OPTIONS:
             opts["mozharness"][arg] = argv[i + 1]  # read by mozharness itself, not passed to the harness
             i += 2
@@ -100,7 +105,7 @@ def assemble_command(req):
         return {"ok": False, "error": "expected one --<harness>-suite option", "argv": req["argv"]}
     (category, suite), = opts["suites"].items()
     values = req["values"]
-    definition = config["suite_definitions"][category]
+    definition = load_config(req["in_tree"])["suite_definitions"][category]
     run_file = os.path.join(req["tests_dir"], definition["testsdir"], config["run_file_names"][category])
     cmd = ["python", "-u", run_file]
     if opts["total_chunks"] and opts["this_chunk"]:
