@@ -22,6 +22,8 @@ export interface ResolvedHarness {
 export interface PlatformSettings {
   /** Defaults' `mozharness.settings` under the platform's. */
   readonly mozharness: Readonly<Record<string, unknown>>;
+  /** Defaults' `mozharness.in-tree` under the platform's: settings of the in-tree config. */
+  readonly inTree: Readonly<Record<string, unknown>>;
   /** Every harness resolved here; one whose keyed-by values have no arm for this platform is left out. */
   readonly runners: ReadonlyMap<string, ResolvedHarness>;
 }
@@ -45,11 +47,12 @@ export function resolvePlatformSettings(tree: Tree, branch: Branch, platform: Pl
     if (diagnostics.length) harnessDiagnostics.set(name, diagnostics);
     else runners.set(name, harness);
   }
-  const mozharness = mozharnessSettings(tree, branch, platform);
+  const mozharness = mozharnessSettings(tree, branch, platform, "settings");
+  const inTree = mozharnessSettings(tree, branch, platform, "in-tree");
   return {
-    settings: { mozharness: mozharness.value, runners },
+    settings: { mozharness: mozharness.value, inTree: inTree.value, runners },
     harnessDiagnostics,
-    diagnostics: mozharness.diagnostics,
+    diagnostics: [...mozharness.diagnostics, ...inTree.diagnostics],
   };
 }
 
@@ -81,22 +84,23 @@ function resolveHarness(
 }
 
 /**
- * Defaults' `mozharness.settings` under the platform's, merged as two layers by the job layer engine: keyed-by
+ * Defaults' `mozharness.settings` (or `in-tree`) under the platform's, merged as two layers by the job layer engine: keyed-by
  * values resolved for the platform, mappings merged deeply, lists replaced, the `$` operators and `null` as in jobs.
  */
 function mozharnessSettings(
   tree: Tree,
   branch: Branch,
   platform: Platform,
+  key: "settings" | "in-tree",
 ): { value: Record<string, unknown>; diagnostics: Diagnostic[] } {
   const layer = (kind: LayerKind, file: SourceFile, settings: unknown): Layer[] =>
-    settings === undefined ? [] : [{ kind, file, path: ["mozharness"], value: { settings } }];
+    settings === undefined ? [] : [{ kind, file, path: ["mozharness"], value: { [key]: settings } }];
   const { merged, diagnostics } = mergeLayers(
     [
-      ...layer("defaults", tree.defaults.file, tree.defaults.spec.mozharness?.settings),
-      ...layer("platform", platform.file, platform.spec.mozharness?.settings),
+      ...layer("defaults", tree.defaults.file, tree.defaults.spec.mozharness?.[key]),
+      ...layer("platform", platform.file, platform.spec.mozharness?.[key]),
     ],
     tree.vocabulary.contextOf({ branch, platform }),
   );
-  return { value: (merged.value.settings ?? {}) as Record<string, unknown>, diagnostics };
+  return { value: (merged.value[key] ?? {}) as Record<string, unknown>, diagnostics };
 }

@@ -443,6 +443,13 @@ const mozharnessSettings = {
     "Platform settings copied into the mozharness config as they are: `exes`, `binary_path`, `installer_path`, `xpcshell_name`, `exe_suffix`, ...",
 };
 
+const mozharnessInTree = {
+  type: "object",
+  title: "mozharness in-tree settings",
+  description:
+    "Settings of the in-tree config a build ships in its tests zip (the config's `in_tree_config`), beside the harnesses' `suite_definitions`: what scripts with a runner of their own read there, e.g. web_platform_tests.py's `options`, marionette.py's `suite_definitions.marionette_desktop`. Merged like `settings`.",
+};
+
 export function buildSchemas(terms: VocabularyTerms): Record<string, Schema> {
   const out: Record<string, Schema> = {};
   const defs = () => new Defs(terms.attributes);
@@ -567,6 +574,7 @@ export function buildSchemas(terms: VocabularyTerms): Record<string, Schema> {
           type: "string",
         }),
         settings: { ...mozharnessSettings },
+        "in-tree": { ...mozharnessInTree },
       }),
       job: jobLayer("Platform job defaults", "Job values for every job on this platform."),
     },
@@ -661,6 +669,7 @@ export function buildSchemas(terms: VocabularyTerms): Record<string, Schema> {
           { type: "string" },
         ),
         settings: { ...mozharnessSettings },
+        "in-tree": { ...mozharnessInTree },
       }),
       job: jobLayer("Job defaults", "Values every job starts from."),
     },

@@ -1509,10 +1509,15 @@ config = {
           "marionette",
           {
             "blob_upload": True,
-            "download_symbols": False,
             "env": {
               "DISPLAY": ":0"
             },
+            "extra_args": [
+              "--add-action",
+              "read-buildbot-config",
+              "--download-symbols",
+              "ondemand"
+            ],
             "script_maxtime": 7200,
             "script_path": "scripts/marionette.py",
             "suite": "marionette",
@@ -1928,10 +1933,15 @@ config = {
           "marionette",
           {
             "blob_upload": True,
-            "download_symbols": False,
             "env": {
               "DISPLAY": ":0"
             },
+            "extra_args": [
+              "--add-action",
+              "read-buildbot-config",
+              "--download-symbols",
+              "ondemand"
+            ],
             "script_maxtime": 7200,
             "script_path": "scripts/marionette.py",
             "suite": "marionette",
@@ -1942,12 +1952,15 @@ config = {
           "marionette-e10s",
           {
             "blob_upload": True,
-            "download_symbols": False,
             "env": {
               "DISPLAY": ":0"
             },
             "extra_args": [
-              "--e10s"
+              "--add-action",
+              "read-buildbot-config",
+              "--e10s",
+              "--download-symbols",
+              "ondemand"
             ],
             "script_maxtime": 7200,
             "script_path": "scripts/marionette.py",
@@ -2410,10 +2423,15 @@ config = {
           "marionette",
           {
             "blob_upload": True,
-            "download_symbols": False,
             "env": {
               "DISPLAY": ":0"
             },
+            "extra_args": [
+              "--add-action",
+              "read-buildbot-config",
+              "--download-symbols",
+              "ondemand"
+            ],
             "script_maxtime": 7200,
             "script_path": "scripts/marionette.py",
             "suite": "marionette",
@@ -2829,10 +2847,15 @@ config = {
           "marionette",
           {
             "blob_upload": True,
-            "download_symbols": False,
             "env": {
               "DISPLAY": ":0"
             },
+            "extra_args": [
+              "--add-action",
+              "read-buildbot-config",
+              "--download-symbols",
+              "ondemand"
+            ],
             "script_maxtime": 7200,
             "script_path": "scripts/marionette.py",
             "suite": "marionette",
@@ -3546,7 +3569,12 @@ config = {
           "marionette",
           {
             "blob_upload": True,
-            "download_symbols": False,
+            "extra_args": [
+              "--add-action",
+              "read-buildbot-config",
+              "--download-symbols",
+              "ondemand"
+            ],
             "script_maxtime": 7200,
             "script_path": "scripts/marionette.py",
             "suite": "marionette",
@@ -4057,7 +4085,12 @@ config = {
           "marionette",
           {
             "blob_upload": True,
-            "download_symbols": False,
+            "extra_args": [
+              "--add-action",
+              "read-buildbot-config",
+              "--download-symbols",
+              "ondemand"
+            ],
             "script_maxtime": 7200,
             "script_path": "scripts/marionette.py",
             "suite": "marionette",
@@ -4311,7 +4344,12 @@ config = {
           "marionette",
           {
             "blob_upload": True,
-            "download_symbols": False,
+            "extra_args": [
+              "--add-action",
+              "read-buildbot-config",
+              "--download-symbols",
+              "ondemand"
+            ],
             "script_maxtime": 7200,
             "script_path": "scripts/marionette.py",
             "suite": "marionette",
@@ -4606,7 +4644,12 @@ config = {
           "marionette",
           {
             "blob_upload": True,
-            "download_symbols": False,
+            "extra_args": [
+              "--add-action",
+              "read-buildbot-config",
+              "--download-symbols",
+              "ondemand"
+            ],
             "script_maxtime": 7200,
             "script_path": "scripts/marionette.py",
             "suite": "marionette",
@@ -4860,7 +4903,12 @@ config = {
           "marionette",
           {
             "blob_upload": True,
-            "download_symbols": False,
+            "extra_args": [
+              "--add-action",
+              "read-buildbot-config",
+              "--download-symbols",
+              "ondemand"
+            ],
             "script_maxtime": 7200,
             "script_path": "scripts/marionette.py",
             "suite": "marionette",

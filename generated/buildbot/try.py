@@ -1697,6 +1697,8 @@ config = {
               "DISPLAY": ":0"
             },
             "extra_args": [
+              "--add-action",
+              "read-buildbot-config",
               "--download-symbols",
               "true"
             ],
@@ -2183,6 +2185,8 @@ config = {
               "DISPLAY": ":0"
             },
             "extra_args": [
+              "--add-action",
+              "read-buildbot-config",
               "--download-symbols",
               "ondemand"
             ],
@@ -2200,6 +2204,8 @@ config = {
               "DISPLAY": ":0"
             },
             "extra_args": [
+              "--add-action",
+              "read-buildbot-config",
               "--e10s",
               "--download-symbols",
               "ondemand"
@@ -2737,6 +2743,8 @@ config = {
               "DISPLAY": ":0"
             },
             "extra_args": [
+              "--add-action",
+              "read-buildbot-config",
               "--download-symbols",
               "true"
             ],
@@ -3223,6 +3231,8 @@ config = {
               "DISPLAY": ":0"
             },
             "extra_args": [
+              "--add-action",
+              "read-buildbot-config",
               "--download-symbols",
               "ondemand"
             ],
@@ -4054,6 +4064,8 @@ config = {
           {
             "blob_upload": True,
             "extra_args": [
+              "--add-action",
+              "read-buildbot-config",
               "--download-symbols",
               "true"
             ],
@@ -4666,6 +4678,8 @@ config = {
           {
             "blob_upload": True,
             "extra_args": [
+              "--add-action",
+              "read-buildbot-config",
               "--download-symbols",
               "true"
             ],
@@ -4972,6 +4986,8 @@ config = {
           {
             "blob_upload": True,
             "extra_args": [
+              "--add-action",
+              "read-buildbot-config",
               "--download-symbols",
               "ondemand"
             ],
@@ -5323,6 +5339,8 @@ config = {
           {
             "blob_upload": True,
             "extra_args": [
+              "--add-action",
+              "read-buildbot-config",
               "--download-symbols",
               "true"
             ],
@@ -5629,6 +5647,8 @@ config = {
           {
             "blob_upload": True,
             "extra_args": [
+              "--add-action",
+              "read-buildbot-config",
               "--download-symbols",
               "ondemand"
             ],

@@ -251,6 +251,7 @@ export interface PlatformFile_Buildbot {
 export interface PlatformFile_Mozharness {
   readonly "config-files"?: PlatformFile_ConfigFiles
   readonly settings?: PlatformFile_MozharnessSettings
+  readonly "in-tree"?: PlatformFile_MozharnessInTreeSettings
 }
 
 
@@ -258,6 +259,14 @@ export interface PlatformFile_Mozharness {
  * Platform settings copied into the mozharness config as they are: `exes`, `binary_path`, `installer_path`, `xpcshell_name`, `exe_suffix`, ...
  */
 export interface PlatformFile_MozharnessSettings {
+
+}
+
+
+/**
+ * Settings of the in-tree config a build ships in its tests zip (the config's `in_tree_config`), beside the harnesses' `suite_definitions`: what scripts with a runner of their own read there, e.g. web_platform_tests.py's `options`, marionette.py's `suite_definitions.marionette_desktop`. Merged like `settings`.
+ */
+export interface PlatformFile_MozharnessInTreeSettings {
 
 }
 /**
@@ -427,6 +436,7 @@ export interface DefaultsFile_TreeherderGroupNames {
 export interface DefaultsFile_Mozharness {
   readonly "minimum-tests-zip-dirs"?: DefaultsFile_MinimumTestsZipDirs
   readonly settings?: DefaultsFile_MozharnessSettings
+  readonly "in-tree"?: DefaultsFile_MozharnessInTreeSettings
 }
 
 
@@ -434,6 +444,14 @@ export interface DefaultsFile_Mozharness {
  * Platform settings copied into the mozharness config as they are: `exes`, `binary_path`, `installer_path`, `xpcshell_name`, `exe_suffix`, ...
  */
 export interface DefaultsFile_MozharnessSettings {
+
+}
+
+
+/**
+ * Settings of the in-tree config a build ships in its tests zip (the config's `in_tree_config`), beside the harnesses' `suite_definitions`: what scripts with a runner of their own read there, e.g. web_platform_tests.py's `options`, marionette.py's `suite_definitions.marionette_desktop`. Merged like `settings`.
+ */
+export interface DefaultsFile_MozharnessInTreeSettings {
 
 }
 /**

@@ -68,7 +68,9 @@ export function mozharnessConfigs(
   Object.assign(main, suiteLists(tree, platform.name, listed, report));
   const defined = jobs.filter(usesTestSuiteDefinitions);
   if (defined.length) main.test_suite_definitions = testSuiteDefinitions(defined);
-  return { main, inTree: { suite_definitions } };
+  const inTree: Config = { ...settings.inTree };
+  inTree.suite_definitions = { ...(inTree.suite_definitions as Config | undefined), ...(suite_definitions as Config) };
+  return { main, inTree };
 }
 
 /**

@@ -52,19 +52,20 @@ export function mozharnessCommandParts(
       "--no-read-buildbot-config",
       "--installer-url",
       buildArtifact(INSTALLER[os] ?? "target.tar.bz2"),
-      ...testsUrl(os),
+      ...testsUrl(inv.script),
     ],
   };
 }
 
-/**
- * Where the tests are: the test packages manifest, or on Android the tests zip itself (2015's
- * android_emulator_unittest.py downloads only `--test-url`; it never reads `--test-packages-url`).
- */
-function testsUrl(os: string): Arg[] {
-  return os === "android"
-    ? ["--test-url", buildArtifact("target.tests.zip")]
-    : ["--test-packages-url", buildArtifact("target.test_packages.json")];
+/** The 2015 scripts that read `--test-packages-url`; the others (android_emulator_unittest.py,
+ * web_platform_tests.py) download only what `--test-url` names. */
+const READS_TEST_PACKAGES = new Set(["scripts/desktop_unittest.py", "scripts/marionette.py"]);
+
+/** Where the tests are, as the script reads it: the test packages manifest, or the tests zip itself. */
+function testsUrl(script: string): Arg[] {
+  return READS_TEST_PACKAGES.has(script)
+    ? ["--test-packages-url", buildArtifact("target.test_packages.json")]
+    : ["--test-url", buildArtifact("target.tests.zip")];
 }
 
 /** A chunked generic job learns its chunk from `THIS_CHUNK` and `TOTAL_CHUNKS` (buildbot sets the same). */

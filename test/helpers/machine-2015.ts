@@ -3,16 +3,19 @@
  * ../shared/consumers/mozharness-2015/ (Python 2.7) to the harness command, and records that command.
  *
  * What is fake is the machine only (test/python/machine_2015.py): /tools/buildbot/bin/python and virtualenv.py,
- * /tools/tooltool.py, adb and an emulator console on localhost:5554, a Windows slave's c:/mozilla-build, a build
- * (installer, tests zip with the in-tree config, test_packages.json, symbols), buildbot's buildprops.json, and a
- * virtualenv whose `python` records the harness argv and prints a green summary. The machine lives in private mount,
+ * /tools/tooltool.py, adb and an emulator console on localhost:5554, a Windows slave's c:/mozilla-build (its c:
+ * drive in each new mozharness work dir), a build (installer, tests zip with the in-tree config, requirements and
+ * try_arguments.py, test_packages.json, symbols), buildbot's buildprops.json, and a virtualenv whose `python`
+ * records the harness argv and prints a green summary (a structured log with --log-raw=-, which its mozlog reads).
+ * The machine's tools are shell programs where the configs run them directly (they start in a millisecond); the
+ * jobs' files live on a tmpfs. The machine lives in private mount,
  * network and PID namespaces (`unshare`), so its absolute paths never touch the real machine.
  *
  * Layouts, as 2015 laid out a job's work dir (the script's cwd; mozharness's abs_work_dir is its `build/`):
  * - `buildbot`: /builds/slave/test, holding buildprops.json (when `buildprops` is given) and the job's `files`;
  * - `taskcluster`: /home/worker/checkouts/gecko, the checkout run-task made, holding the job's `files`.
  * mozharness is at `mozharnessDir` inside it (default `testing/mozharness`, as in gecko); the argv may use
- * `{installer_url}` and `{test_packages_url}`, which become the fake build's URLs.
+ * `{installer_url}`, `{test_url}` and `{test_packages_url}`, which become the fake build's URLs.
  *
  * Usage:
  *   const results = await runOnMachine([{ id: "a", layout: "taskcluster", os: "linux",
@@ -72,6 +75,8 @@ export interface MachineResult {
   readonly error?: string;
   /** The end of the job's console output, when it failed. */
   readonly log_tail?: string;
+  /** CPU time of the job, its tools included. */
+  readonly cpu_seconds?: number;
 }
 
 /** A mozharness config file (`config = {...}`) of a JSON value, as 2015's .py configs were: str values in Python 2. */
@@ -97,7 +102,7 @@ function unshareFlags(): string[] {
 }
 
 export interface MachineOptions {
-  /** Jobs running at once (they mostly wait on their tools); default 4. */
+  /** Jobs running at once; default 4. */
   readonly parallel?: number;
   /** Keep every job's work dir and console log (for debugging). */
   readonly keep?: boolean;

@@ -47,19 +47,41 @@ PY = "#!%s\n" % sys.executable
 
 # The virtualenv python: records every run whose script is a test harness, answers anything else quietly.
 VENV_PYTHON = PY + r'''import json, os, sys
+if sys.argv[1:2] and sys.argv[1].endswith("mozinstall-script.py"):  # Windows runs mozinstall through python
+    sys.argv = sys.argv[1:]
+    execfile(sys.argv[0])
+    sys.exit(0)
 here = os.path.dirname(os.path.abspath(__file__))
 work = os.path.dirname(os.path.dirname(os.path.dirname(here)))
 with open(os.path.join(work, "%s"), "a") as f:
     f.write(json.dumps({"argv": [os.path.abspath(__file__)] + sys.argv[1:], "cwd": os.getcwd(),
                         "env": dict((k, v) for k, v in os.environ.items() if k.startswith(("MOZ", "MINIDUMP", "DISPLAY")))}) + "\n")
+if "--log-raw=-" in sys.argv:  # a structured log on stdout (wptrunner): only its JSON lines, a green run
+    for message in ({"action": "suite_start", "tests": ["/a.html"]}, {"action": "test_start", "test": "/a.html"},
+                    {"action": "test_end", "test": "/a.html", "status": "OK"}, {"action": "suite_end"}):
+        print(json.dumps(dict(message, time=0, thread="main", pid=1, source="harness")))
+    sys.exit(0)
 # a green run, in the summary form of every 2015 harness (mozharness's output parsers look for these)
 print("1 INFO Passed:  1\n2 INFO Failed:  0\n3 INFO Todo:  0")
 print("REFTEST INFO | Successful: 1 (1 pass)\nREFTEST INFO | Unexpected: 0 (0 fail)\nREFTEST INFO | Known problems: 0 (0 skip)")
 print("INFO | Passed: 1\nINFO | Failed: 0\ncppunittests INFO | Passed: 1\ncppunittests INFO | Failed: 0\nOK")
+print("Passed: 1\nFailed: 0")  # jit_test.py's, at the start of a line
+print("passed: 1\nfailed: 0\ntodo: 0")  # marionette's
 ''' % HARNESS_RECORD
 
 # pip: installs nothing; `pip freeze` lists what desktop_unittest checks for.
 VENV_PIP = SH + 'if [ "$1" = freeze ]; then echo mozInstall==1.12; echo mozprocess==0.22; fi\nexit 0\n'
+
+# mozinstall, as the Linux and Mac virtualenvs run it (a shell program: the machine's tools cost little to start)
+MOZINSTALL_SH = SH + r'''for a; do [ "$a" = -h ] && { echo "usage: mozinstall [--source] installer --destination DIR"; exit 0; }; done
+dest=; src=
+while [ $# -gt 0 ]; do
+  case "$1" in --destination) dest=$2; shift ;; --app) shift ;; -*) ;; *) src=$1 ;; esac
+  shift
+done
+case "$src" in *.zip) name=firefox.exe ;; *.dmg) name=Firefox.app/Contents/MacOS/firefox ;; *) name=firefox-bin ;; esac
+mkdir -p "$dest/firefox/$(dirname "$name")" && : > "$dest/firefox/$name" && printf %s "$dest/firefox/$name"
+'''
 
 # mozinstall: "installs" the build by naming the binary a 2015 install would have produced.
 MOZINSTALL = PY + r'''import os, sys
@@ -84,17 +106,68 @@ for sub in ("bin", "scripts"):
     d = os.path.join(venv, sub)
     if not os.path.isdir(d):
         os.makedirs(d)
-    for name, src in (("python", "venv-python"), ("pip", "venv-pip"), ("mozinstall", "mozinstall"),
+    for name, src in (("python", "venv-python"), ("pip", "venv-pip"), ("mozinstall", "mozinstall-sh"),
                       ("mozinstall-script.py", "mozinstall")):
         shutil.copy(os.path.join(tools, src), os.path.join(d, name))
-    # what `activate_this.py` of a real virtualenv does for the script that executes it: nothing we need
-    open(os.path.join(d, "activate_this.py"), "w").close()
+    # what `activate_this.py` of a real virtualenv does for the script that executes it: its packages importable
+    with open(os.path.join(d, "activate_this.py"), "w") as f:
+        f.write("import os, sys\nsys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname("
+                "os.path.abspath(__file__))), 'site-packages'))\n")
+packages = os.path.join(venv, "site-packages")
+if not os.path.isdir(packages):
+    shutil.copytree(os.path.join(tools, "site-packages"), packages)
 '''
 
-# tooltool.py fetch -m MANIFEST: "fetches" every file the manifest names into the current directory
-TOOLTOOL = SH + r'''while [ $# -gt 0 ]; do [ "$1" = -m ] && manifest=$2; shift; done
-[ -f "$manifest" ] && grep -o '"filename": *"[^"]*"' "$manifest" | sed 's/.*"\([^"]*\)"$/\1/' | while read -r f; do
-  : > "$f"; done
+# The virtualenv's mozlog, as far as mozharness's StructuredOutputParser imports it into mozharness's own process
+# (web_platform_tests.py): the statuses of the log messages a harness writes with --log-raw=-.
+MOZLOG = {
+    "mozlog/__init__.py": "",
+    "mozlog/structured/__init__.py": "from . import formatters, handlers, structuredlog\n",
+    "mozlog/structured/structuredlog.py": (
+        "def log_actions():\n"
+        "    return set(['suite_start', 'suite_end', 'test_start', 'test_status', 'test_end', 'process_output',\n"
+        "                'log', 'crash'])\n"),
+    "mozlog/structured/formatters.py": (
+        "class TbplFormatter(object):\n"
+        "    def __call__(self, data):\n"
+        "        return '%s | %s | %s' % (data['action'].upper(), data.get('test', ''), data.get('status', ''))\n"),
+    "mozlog/structured/handlers.py": (
+        "import collections\n"
+        "Summary = collections.namedtuple('Summary', ['unexpected_statuses', 'expected_statuses',\n"
+        "                                             'log_level_counts', 'action_counts'])\n"
+        "class StatusHandler(object):\n"
+        "    def __init__(self):\n"
+        "        self.summary = Summary({}, {}, {}, {})\n"
+        "    def __call__(self, data):\n"
+        "        count = lambda d, k: d.__setitem__(k, d.get(k, 0) + 1)\n"
+        "        count(self.summary.action_counts, data['action'])\n"
+        "        if data['action'] == 'log':\n"
+        "            count(self.summary.log_level_counts, data['level'])\n"
+        "        if 'status' in data:\n"
+        "            expected = 'expected' not in data\n"
+        "            count(self.summary.expected_statuses if expected else self.summary.unexpected_statuses,\n"
+        "                  data['status'])\n"
+        "    def summarize(self):\n"
+        "        return self.summary\n"),
+}
+
+# tooltool.py fetch -m MANIFEST: "fetches" every file the manifest names into the current directory (a Python
+# program: the Windows configs run it with python.exe)
+TOOLTOOL = PY + r'''import json, sys
+args = sys.argv[1:]
+if "-m" in args:
+    with open(args[args.index("-m") + 1]) as f:
+        for entry in json.load(f):
+            open(entry["filename"], "w").close()
+'''
+
+# the same, as the Linux and Mac configs run it (directly: a shell program)
+TOOLTOOL_SH = SH + r'''while [ $# -gt 0 ]; do [ "$1" = -m ] && manifest=$2; shift; done
+[ -f "$manifest" ] && sed -n 's/.*"filename": *"\([^"]*\)".*/\1/p' "$manifest" | while read -r f || [ -n "$f" ]; do
+  : > "$f"
+  # the Android SDK unpacks with its adb
+  case "$f" in android-sdk18*) mkdir -p android-sdk18/platform-tools && cp /tools/android-sdk18/platform-tools/adb android-sdk18/platform-tools/ ;; esac
+done
 exit 0
 '''
 
@@ -144,9 +217,16 @@ def build_root(base):
     os.makedirs(os.path.join(tools, "buildbot", "bin"))
     os.symlink(sys.executable, os.path.join(tools, "buildbot", "bin", "python"))
     write_exe(os.path.join(tools, "misc-python", "virtualenv.py"), VIRTUALENV)
-    for name, text in (("venv-python", VENV_PYTHON), ("venv-pip", VENV_PIP), ("mozinstall", MOZINSTALL)):
+    for name, text in (("venv-python", VENV_PYTHON), ("venv-pip", VENV_PIP), ("mozinstall", MOZINSTALL),
+                       ("mozinstall-sh", MOZINSTALL_SH)):
         write_exe(os.path.join(tools, "misc-python", name), text)
-    write_exe(os.path.join(tools, "tooltool.py"), TOOLTOOL)
+    write_exe(os.path.join(tools, "tooltool.py"), TOOLTOOL_SH)
+    for rel, text in MOZLOG.items():
+        path = os.path.join(tools, "misc-python", "site-packages", rel)
+        if not os.path.isdir(os.path.dirname(path)):
+            os.makedirs(os.path.dirname(path))
+        with open(path, "w") as f:
+            f.write(text)
     write_exe(os.path.join(tools, "android-sdk18", "platform-tools", "adb"), ADB)
     for name, text in FAKE_BIN.items():
         write_exe(os.path.join(tools, "bin", name), text)
@@ -174,6 +254,43 @@ def windows_tools(work):
     write_exe(os.path.join(mb, "tooltool.py"), TOOLTOOL)
     os.symlink("mozilla-build", os.path.join(work, "c:", "mozilla-build-upper"))
     os.symlink("c:", os.path.join(work, "C:"))
+
+
+class DriveC(threading.Thread):
+    """Windows' c: drive for a Windows job's commands. The Windows configs name c:/mozilla-build/..., which on this
+    Linux machine resolve against each command's working directory: the work dir (where windows_tools put the drive)
+    or mozharness's abs_work_dir `build/`. `build/` is deleted by the clobber action and made again by mozharness, so
+    this watches the work dir (inotify) and gives each new `build/` the drive as soon as it appears."""
+
+    IN_CREATE = 0x100
+
+    def __init__(self, work):
+        threading.Thread.__init__(self)
+        self.daemon = True
+        self.work = work
+        self.stopped = False
+        self.fd = LIBC.inotify_init()
+        if self.fd < 0 or LIBC.inotify_add_watch(self.fd, work, self.IN_CREATE) < 0:
+            raise OSError(ctypes.get_errno(), "inotify on %s" % work)
+        self.link()
+
+    def link(self):
+        build = os.path.join(self.work, "build")
+        if os.path.isdir(build):
+            for name in ("c:", "C:"):
+                if not os.path.lexists(os.path.join(build, name)):
+                    os.symlink(os.path.join("..", name), os.path.join(build, name))
+
+    def run(self):
+        import select
+        while not self.stopped:
+            if select.select([self.fd], [], [], 0.2)[0]:
+                os.read(self.fd, 4096)
+                self.link()
+        os.close(self.fd)
+
+    def stop(self):
+        self.stopped = True
 
 
 class EmulatorConsole(threading.Thread):
@@ -245,6 +362,14 @@ ZIP_DIRS = ["bin", "certs", "modules", "mozbase", "config", "mochitest", "reftes
             "cppunittest", "jit-test", "mozmill", "marionette", "web-platform", "jetpack"]
 
 
+MOZBASE = ["manifestparser", "mozfile", "mozlog", "mozinfo", "moznetwork", "mozhttpd", "mozcrash", "mozinstall",
+           "mozdevice", "mozprofile", "mozprocess", "mozrunner"]
+
+TRY_ARGUMENTS = """config = {
+    '--tag': {'action': 'append', 'dest': 'test_tags', 'default': None},
+}
+"""
+
 MINIDUMP_STACKWALK = {"linux32": "linux32-minidump_stackwalk", "linux64": "linux64-minidump_stackwalk",
                       "macosx64": "macosx64-minidump_stackwalk", "win32": "win32-minidump_stackwalk.exe"}
 
@@ -265,6 +390,14 @@ def make_build(directory, job):
         with open(os.path.join(directory, installer), "w") as f:
             f.write("installer")
     tests = dict(("%s/README" % d, "") for d in ZIP_DIRS)
+    # what the harness set-ups copy or name from the tests' bin/ (xpcshell, the js shell of jittest)
+    for name in ("xpcshell", "xpcshell.exe", "js", "js.exe", "components/README", "plugins/README"):
+        tests["bin/%s" % name] = ""
+    # the requirements files of 2015's tests zips: the scripts install mozbase (and marionette) from them in one go
+    tests["config/mozbase_requirements.txt"] = "".join("../mozbase/%s\n" % m for m in MOZBASE)
+    tests["config/marionette_requirements.txt"] = "-r mozbase_requirements.txt\n../marionette/transport\n../marionette\n"
+    # gecko's testing/config/mozharness/try_arguments.py: the try-syntax arguments mozharness understands
+    tests["config/mozharness/try_arguments.py"] = TRY_ARGUMENTS
     # the build's tooltool manifests: where mozharness finds minidump_stackwalk for each platform
     for platform, name in MINIDUMP_STACKWALK.items():
         tests["config/tooltool-manifests/%s/releng.manifest" % platform] = json.dumps([{"filename": name}])
@@ -298,12 +431,15 @@ def prepare(job, scratch):
         windows_tools(work)
     urls = {
         "installer_url": "file://%s/%s" % (build, installer),
+        "test_url": "file://%s/target.tests.zip" % build,
         "test_packages_url": "file://%s/target.test_packages.json" % build,
     }
     if job.get("buildprops") is not None:
         props = dict(job["buildprops"])
         props.setdefault("properties", {})
+        # the build's sendchange of late 2015: installer, tests zip, test packages
         props["sourcestamp"] = {"changes": [{"files": [{"name": urls["installer_url"]},
+                                                       {"name": urls["test_url"]},
                                                        {"name": urls["test_packages_url"]}],
                                              "comments": props["properties"].get("try_syntax", "")}]}
         with open(os.path.join(work, "buildprops.json"), "w") as f:
@@ -312,7 +448,8 @@ def prepare(job, scratch):
 
 
 def substitute(argv, urls):
-    """`{installer_url}` and `{test_packages_url}` in argv: the build's URLs, as the scheduler filled them in."""
+    """`{installer_url}`, `{test_url}` and `{test_packages_url}` in argv: the build's URLs, as the scheduler filled
+    them in."""
     return [a.format(**urls) if "{" in a else a for a in argv]
 
 
@@ -359,15 +496,20 @@ def tail(path, lines=25):
 
 
 def start_job(job, scratch):
-    """Lays out the job's work dir and build, then forks the child that runs it; returns the child's pid."""
+    """Lays out the job's work dir and build, then forks the child that runs it; returns the child's pid and the
+    job's c: drive watcher (Windows jobs)."""
     work, urls = prepare(job, scratch)
+    drive = None
+    if job["os"] == "windows":
+        drive = DriveC(work)
+        drive.start()
     pid = os.fork()
     if pid == 0:
         try:
             child(job, work, urls)
         finally:
             os._exit(71)
-    return pid
+    return pid, drive
 
 
 def reply_for(job, scratch, status, timed_out):
@@ -396,21 +538,23 @@ def reply_for(job, scratch, status, timed_out):
 def run_jobs(jobs, base, parallel, keep):
     """Runs the jobs, `parallel` at a time (they mostly wait on their tools), and writes each reply when it ends."""
     pending = list(enumerate(jobs))
-    running = {}  # pid -> (job, scratch, deadline)
+    running = {}  # pid -> (job, scratch, deadline, c: drive watcher or None)
+    cpu = {}
     while pending or running:
         while pending and len(running) < parallel:
             i, job = pending.pop(0)
             scratch = os.path.join(base, "job-%d" % i)
             os.makedirs(scratch)
-            pid = start_job(job, scratch)
-            running[pid] = (job, scratch, time.time() + job.get("deadline", DEADLINE_SECONDS))
-        pid, status = os.waitpid(-1, os.WNOHANG)
+            pid, drive = start_job(job, scratch)
+            running[pid] = (job, scratch, time.time() + job.get("deadline", DEADLINE_SECONDS), drive)
+        pid, status, usage = os.wait4(-1, os.WNOHANG)
         finished = []
         if pid:
             finished.append((pid, status, False))
+            cpu[pid] = usage.ru_utime + usage.ru_stime
         else:
             now = time.time()
-            for p, (job, scratch, deadline) in running.items():
+            for p, (job, scratch, deadline, _) in running.items():
                 if now > deadline:
                     os.kill(p, signal.SIGKILL)
                     os.waitpid(p, 0)
@@ -420,8 +564,12 @@ def run_jobs(jobs, base, parallel, keep):
         for p, status, timed_out in finished:
             if p not in running:
                 continue  # a grandchild reparented to us (we are PID 1 of the namespace)
-            job, scratch, _ = running.pop(p)
-            sys.stdout.write(json.dumps(reply_for(job, scratch, status, timed_out)) + "\n")
+            job, scratch, _, drive = running.pop(p)
+            if drive:
+                drive.stop()
+            reply = reply_for(job, scratch, status, timed_out)
+            reply["cpu_seconds"] = round(cpu.pop(p, 0.0), 3)  # the job's, its tools' included
+            sys.stdout.write(json.dumps(reply) + "\n")
             sys.stdout.flush()
             if not keep:
                 shutil.rmtree(scratch, ignore_errors=True)
@@ -434,6 +582,8 @@ def main():
     base = tempfile.mkdtemp(prefix="machine-2015-")
     try:
         mount("none", "/", None, MS_REC | MS_PRIVATE)
+        if not request["machine"].get("keep"):
+            mount("none", base, "tmpfs", 0)  # the jobs' files in memory: they are many and short-lived
         bring_loopback_up()
         serve = os.path.join(base, "serve")
         os.makedirs(serve)

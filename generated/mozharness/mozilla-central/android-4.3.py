@@ -51,6 +51,7 @@ config = {
   "host_utils_url": "http://talos-remote.pvt.build.mozilla.org/tegra/tegra-host-utils.Linux.1109310.2.zip",
   "hostutils_manifest_path": "testing/config/tooltool-manifests/linux64/hostutils.manifest",
   "in_tree_config": "config/mozharness/android_arm_4_3_config.py",
+  "marionette_address": "localhost:2828",
   "minidump_save_path": "%(abs_work_dir)s/../minidumps",
   "minidump_stackwalk_path": "linux64-minidump_stackwalk",
   "minidump_tooltool_manifest_path": "config/tooltool-manifests/linux64/releng.manifest",

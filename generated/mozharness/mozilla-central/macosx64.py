@@ -123,6 +123,7 @@ config = {
     "http://pypi.pub.build.mozilla.org/pub"
   ],
   "in_tree_config": "config/mozharness/mac_config.py",
+  "marionette_address": "localhost:2828",
   "minidump_save_path": "%(abs_work_dir)s/../minidumps",
   "minidump_stackwalk_path": "macosx64-minidump_stackwalk",
   "minidump_tooltool_manifest_path": "config/tooltool-manifests/macosx64/releng.manifest",

@@ -139,6 +139,7 @@ config = {
     "http://pypi.pub.build.mozilla.org/pub"
   ],
   "in_tree_config": "config/mozharness/windows_config.py",
+  "marionette_address": "localhost:2828",
   "minidump_save_path": "%(abs_work_dir)s/../minidumps",
   "minidump_stackwalk_path": "win32-minidump_stackwalk.exe",
   "minidump_tooltool_manifest_path": "config/tooltool-manifests/win32/releng.manifest",

@@ -144,7 +144,6 @@ config = {
       "%(abs_app_dir)s/xpcshell"
     ]
   },
-  "binary_path": "/builds/slave/test/build/firefox/firefox-bin",
   "blob_uploader_auth_file": "/builds/slave/test/oauth.txt",
   "buildbot_json_path": "buildprops.json",
   "buildbot_max_log_size": 52428800,
@@ -166,7 +165,7 @@ config = {
     "http://pypi.pub.build.mozilla.org/pub"
   ],
   "in_tree_config": "config/mozharness/linux_config.py",
-  "installer_path": "/builds/slave/test/build/installer.tar.bz2",
+  "marionette_address": "localhost:2828",
   "minidump_save_path": "%(abs_work_dir)s/../minidumps",
   "minidump_stackwalk_path": "linux64-minidump_stackwalk",
   "minidump_tooltool_manifest_path": "config/tooltool-manifests/linux64/releng.manifest",
@@ -247,96 +246,6 @@ config = {
     "xpcshell": [
       "xpcshell/*"
     ]
-  },
-  "suite_definitions": {
-    "cppunittest": {
-      "options": [
-        "--symbols-path=%(symbols_path)s",
-        "--xre-path=%(abs_app_dir)s"
-      ],
-      "run_filename": "runcppunittests.py",
-      "testsdir": "cppunittest"
-    },
-    "jittest": {
-      "options": [
-        "tests/bin/js",
-        "--no-slow",
-        "--no-progress",
-        "--format=automation",
-        "--jitflags=all"
-      ],
-      "run_filename": "jit_test.py",
-      "testsdir": "jit-test/jit-test"
-    },
-    "mochitest": {
-      "options": [
-        "--appname=%(binary_path)s",
-        "--utility-path=tests/bin",
-        "--extra-profile-file=tests/bin/plugins",
-        "--symbols-path=%(symbols_path)s",
-        "--certificate-path=tests/certs",
-        "--autorun",
-        "--close-when-done",
-        "--console-level=INFO",
-        "--setpref=webgl.force-enabled=true",
-        "--quiet",
-        "--log-raw=%(raw_log_file)s",
-        "--use-test-media-devices"
-      ],
-      "run_filename": "runtests.py",
-      "testsdir": "mochitest"
-    },
-    "mozbase": {
-      "options": [
-        "-b",
-        "%(binary_path)s"
-      ],
-      "run_filename": "test.py",
-      "testsdir": "mozbase"
-    },
-    "mozmill": {
-      "options": [
-        "--binary=%(binary_path)s",
-        "--symbols-path=%(symbols_path)s"
-      ],
-      "run_filename": "runtestlist.py",
-      "testsdir": "mozmill"
-    },
-    "reftest": {
-      "options": [
-        "--appname=%(binary_path)s",
-        "--utility-path=tests/bin",
-        "--extra-profile-file=tests/bin/plugins",
-        "--symbols-path=%(symbols_path)s"
-      ],
-      "run_filename": "runreftest.py",
-      "testsdir": "reftest"
-    },
-    "webapprt": {
-      "options": [
-        "--app=%(app_path)s",
-        "--utility-path=tests/bin",
-        "--extra-profile-file=tests/bin/plugins",
-        "--symbols-path=%(symbols_path)s",
-        "--certificate-path=tests/certs",
-        "--autorun",
-        "--close-when-done",
-        "--console-level=INFO",
-        "--testing-modules-dir=tests/modules",
-        "--quiet"
-      ],
-      "run_filename": "runtests.py",
-      "testsdir": "mochitest"
-    },
-    "xpcshell": {
-      "options": [
-        "--symbols-path=%(symbols_path)s",
-        "--test-plugin-path=%(test_plugin_path)s",
-        "--log-raw=%(raw_log_file)s"
-      ],
-      "run_filename": "runxpcshelltests.py",
-      "testsdir": "xpcshell"
-    }
   },
   "tooltool_cache": "/builds/tooltool_cache",
   "vcs_output_timeout": 1000,
