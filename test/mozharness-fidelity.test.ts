@@ -69,7 +69,8 @@ for (const pair of PAIRS) {
     for (const key of HARNESS_KEYS.slice(0, 3)) assert.deepEqual(ours[key], reference[key], key);
     const inTree = compiled().get(`mozharness/mozilla-central/in-tree/${pair.platform}_config.json`);
     // (beside them, marionette.py's marionette_desktop, from gecko's in-tree marionette.py, not in the reference)
-    const { marionette_desktop, ...definitions } = inTree?.suite_definitions as Config;
+    assert.ok(inTree, "the in-tree config");
+    const { marionette_desktop, ...definitions } = inTree.suite_definitions as Config;
     assert.ok(marionette_desktop, "marionette.py's options");
     assert.deepEqual(definitions, IN_TREE.suite_definitions, "suite_definitions (in-tree)");
     assert.ok(
