@@ -247,7 +247,9 @@ def windows_tools(work):
     """A Windows slave's c:/mozilla-build, where the Windows configs' relative-looking paths find it on Linux."""
     mb = os.path.join(work, "c:", "mozilla-build")
     os.makedirs(os.path.join(mb, "python27"))
-    os.symlink(sys.executable, os.path.join(mb, "python27", "python.exe"))
+    # Windows finds c:/mozilla-build/python27/python as python.exe (PATHEXT); marionette's windows_config names it so
+    for name in ("python.exe", "python"):
+        os.symlink(sys.executable, os.path.join(mb, "python27", name))
     open(os.path.join(mb, "python27", "python27.dll"), "w").close()
     write_exe(os.path.join(mb, "buildbotve", "virtualenv.py"), VIRTUALENV.replace(
         "tools = os.path.dirname(os.path.abspath(__file__))", "tools = '/tools/misc-python'"))
