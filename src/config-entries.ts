@@ -4,7 +4,7 @@
  * read); a file that looks like a kept-aside config (`x.yml~`, `x.yml.orig`) is a warning; other files (README.md)
  * and hidden entries (`.gitkeep`) are ignored, as the README says.
  */
-import { statSync } from "node:fs";
+import { opendirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { CONFIG_DIRS, DEFAULTS_FILE } from "./config-dirs.js";
 import { type Diagnostic, error } from "./diagnostics.js";
@@ -80,4 +80,19 @@ function isDirectory(abs: string): boolean {
 
 function kindOf(dir: string): string {
   return CONFIG_DIRS.find(([, d]) => d === dir)?.[0] ?? dir;
+}
+
+/** The names in `dir`, sorted; undefined past `max` (then not all are read: a directory may hold millions). */
+export function boundedEntries(dir: string, max: number): string[] | undefined {
+  const handle = opendirSync(dir);
+  try {
+    const names: string[] = [];
+    for (let e = handle.readSync(); e; e = handle.readSync()) {
+      if (names.length === max) return undefined;
+      names.push(e.name);
+    }
+    return names.sort();
+  } finally {
+    handle.closeSync();
+  }
 }

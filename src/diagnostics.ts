@@ -66,6 +66,10 @@ export const CODES = {
   JD063: "cannot write the output directory",
   JD064: "cannot import",
   JD065: "imported with a loss: review the draft",
+  JD066: "too many config files",
+  JD067: "too many entries in one mapping or list",
+  JD068: "output larger than the limit",
+  JD069: "config files together larger than the limit",
 } as const;
 
 export type Code = keyof typeof CODES;

@@ -4,10 +4,11 @@
  * without compiling, that nothing it would read has changed.
  */
 import { createHash } from "node:crypto";
-import { lstatSync, readdirSync, readFileSync } from "node:fs";
+import { lstatSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CONFIG_DIRS, DEFAULTS_FILE } from "./config-dirs.js";
-import { unreadConfigEntry, unreadTopEntries } from "./config-entries.js";
+import { boundedEntries, unreadConfigEntry, unreadTopEntries } from "./config-entries.js";
+import { LIMITS } from "./limits.js";
 
 /**
  * Root-relative path (`configs/suites/x.yml`) → sha256 hex, in path order; undefined for a tree whose reading is
@@ -16,20 +17,30 @@ import { unreadConfigEntry, unreadTopEntries } from "./config-entries.js";
  */
 export function hashInputs(root: string): Record<string, string> | undefined {
   const hashes: Record<string, string> = {};
+  // over a limit of load's (JD066, JD004, JD069), nothing more is read: compiling reports it
+  const budget = { files: LIMITS.configFiles, bytes: LIMITS.configBytes };
   try {
     if (!plainDirectory(join(root, "configs"))) return undefined;
+    const top = boundedEntries(join(root, "configs"), budget.files);
     // an entry load reports (configs/platform/, x.yaml) is reported by compiling, never proven away
-    if (unreadTopEntries(join(root, "configs"), readdirSync(join(root, "configs"))).length) return undefined;
-    if (lstatSync(join(root, DEFAULTS_FILE), { throwIfNoEntry: false }) && !hashFile(root, DEFAULTS_FILE, hashes))
+    if (!top || unreadTopEntries(join(root, "configs"), top).length) return undefined;
+    budget.files -= top.length;
+    if (
+      lstatSync(join(root, DEFAULTS_FILE), { throwIfNoEntry: false }) &&
+      !hashFile(root, DEFAULTS_FILE, hashes, budget)
+    )
       return undefined;
     for (const [, dir] of CONFIG_DIRS) {
       const abs = join(root, "configs", dir);
       const stat = lstatSync(abs, { throwIfNoEntry: false });
       if (!stat) continue;
       if (!stat.isDirectory()) return undefined;
-      for (const entry of readdirSync(abs).sort()) {
+      const entries = boundedEntries(abs, budget.files);
+      if (!entries) return undefined;
+      budget.files -= entries.length;
+      for (const entry of entries) {
         if (entry.endsWith(".yml")) {
-          if (!hashFile(root, `configs/${dir}/${entry}`, hashes)) return undefined;
+          if (!hashFile(root, `configs/${dir}/${entry}`, hashes, budget)) return undefined;
         } else if (unreadConfigEntry(join(abs, entry), `configs/${dir}/${entry}`, dir, entry)) return undefined;
       }
     }
@@ -43,10 +54,12 @@ function plainDirectory(path: string): boolean {
   return lstatSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
 }
 
-/** Adds the hash of a regular file; false for anything else (a link, a directory named *.yml). */
-function hashFile(root: string, path: string, into: Record<string, string>): boolean {
+/** Adds the hash of a regular file within the limits; false for anything else (a link, a directory named *.yml). */
+function hashFile(root: string, path: string, into: Record<string, string>, budget: { bytes: number }): boolean {
   const abs = join(root, path);
-  if (!lstatSync(abs).isFile()) return false;
+  const stat = lstatSync(abs);
+  if (!stat.isFile() || stat.size > LIMITS.fileBytes || stat.size > budget.bytes) return false;
+  budget.bytes -= stat.size;
   into[path] = createHash("sha256").update(readFileSync(abs)).digest("hex");
   return true;
 }

@@ -1,9 +1,9 @@
 /** Stage 1, load: read the configs tree and parse every file once, keeping source positions. */
-import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, join, relative, sep } from "node:path";
 import { CONFIG_DIRS as DIRS } from "./config-dirs.js";
-import { unreadConfigEntry, unreadTopEntries } from "./config-entries.js";
-import { type Diagnostic, error, fail, ok, type Result } from "./diagnostics.js";
+import { boundedEntries, unreadConfigEntry, unreadTopEntries } from "./config-entries.js";
+import { type Diagnostic, error, fail, ok, type Position, type Result } from "./diagnostics.js";
 import { LIMITS } from "./limits.js";
 import { NAME_RE } from "./names.js";
 import { parseSource } from "./parse-yaml.js";
@@ -31,10 +31,13 @@ export function loadTree(root: string): Result<LoadedTree> {
   } catch {
     return fail([error("JD009", `no configs/ directory under ${root}`, { file: "configs", line: 1, column: 1 })]);
   }
+  const listing = listConfigs(configs);
+  if (!listing.ok) return listing;
+  const budget = { bytes: 0, refused: false };
   const read = (abs: string, kind: FileKind, name: string, realDir: string | undefined) =>
-    readSource(abs, relPath(root, abs), kind, name, realRoot, realDir, diagnostics);
+    readSource(abs, relPath(root, abs), kind, name, { realRoot, realDir, budget }, diagnostics);
 
-  diagnostics.push(...unreadTopEntries(configs, readdirSync(configs)));
+  diagnostics.push(...unreadTopEntries(configs, listing.value.top));
   const defaultsPath = join(configs, "defaults.yml");
   const hasDefaults = existsSync(defaultsPath);
   const defaults = hasDefaults ? read(defaultsPath, "defaults", "defaults", undefined) : undefined;
@@ -50,10 +53,10 @@ export function loadTree(root: string): Result<LoadedTree> {
   for (const [kind, dir] of DIRS) {
     const files = new Map<string, SourceFile>();
     maps[kind] = files;
-    let entries: string[];
+    const entries = listing.value.dirs.get(dir);
     let realDir: string;
     try {
-      entries = readdirSync(join(configs, dir)).sort();
+      if (!entries) throw new Error("missing");
       realDir = realpathSync(join(configs, dir));
     } catch {
       if (kind === "suite" || kind === "platform" || kind === "branch")
@@ -98,8 +101,55 @@ export function loadTree(root: string): Result<LoadedTree> {
   );
 }
 
+interface Listing {
+  /** The entries of configs/ itself. */
+  readonly top: readonly string[];
+  /** The sorted entries of each configs directory that could be read. */
+  readonly dirs: ReadonlyMap<string, readonly string[]>;
+}
+
+/**
+ * The entries of configs/ and of its directories, before any file is read: more than the limit of files is JD066,
+ * and a directory is never listed past it (a million entries would cost memory and seconds before any check).
+ */
+function listConfigs(configs: string): Result<Listing> {
+  let room = LIMITS.configFiles;
+  const tooMany = (where: string): Result<Listing> =>
+    fail([
+      error(
+        "JD066",
+        `configs/ holds more than ${LIMITS.configFiles} entries (counting ${where}); the limit is ${LIMITS.configFiles} files in configs/ and its directories together`,
+        { file: where.replace(/\/$/, ""), line: 1, column: 1 },
+      ),
+    ]);
+  const top = boundedEntries(configs, room);
+  if (!top) return tooMany("configs/");
+  room -= top.length;
+  const dirs = new Map<string, readonly string[]>();
+  for (const [, dir] of DIRS) {
+    let entries: string[] | undefined;
+    try {
+      entries = boundedEntries(join(configs, dir), room);
+    } catch {
+      continue; // missing or unreadable: reported as missing where it is used
+    }
+    if (!entries) return tooMany(`configs/${dir}/`);
+    room -= entries.length;
+    dirs.set(dir, entries);
+  }
+  return ok({ top, dirs });
+}
+
 function relPath(root: string, abs: string): string {
   return relative(root, abs).split(sep).join("/");
+}
+
+/** Where a file may be read from, and what the tree has read so far against JD069's limit. */
+interface ReadPlace {
+  readonly realRoot: string;
+  /** The real path of the file's directory, when known: then only a file that is a link needs resolving. */
+  readonly realDir: string | undefined;
+  readonly budget: { bytes: number; refused: boolean };
 }
 
 function readSource(
@@ -107,9 +157,7 @@ function readSource(
   path: string,
   kind: FileKind,
   name: string,
-  realRoot: string,
-  /** The real path of `abs`'s directory, when known: then only a file that is a link needs resolving. */
-  realDir: string | undefined,
+  { realRoot, realDir, budget }: ReadPlace,
   out: Diagnostic[],
 ): SourceFile | undefined {
   const at = { file: path, line: 1, column: 1 };
@@ -132,6 +180,7 @@ function readSource(
       out.push(error("JD004", `${path} is ${real.size} bytes; the limit is ${LIMITS.fileBytes}`, at));
       return undefined;
     }
+    if (!withinBudget(budget, real.size, at, out)) return undefined;
     bytes = readFileSync(abs);
   } catch (e) {
     out.push(error("JD008", `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? "error"}`, at));
@@ -155,6 +204,20 @@ function readSource(
     return undefined;
   }
   return parseSource(path, kind, name, text, out);
+}
+
+/**
+ * Counts a file's bytes against the limit on all config files together (JD069), before it is read: the file that
+ * would pass the limit is reported, and no file is read after it.
+ */
+function withinBudget(budget: ReadPlace["budget"], size: number, at: Position, out: Diagnostic[]): boolean {
+  if (budget.refused) return false;
+  budget.bytes += size;
+  if (budget.bytes <= LIMITS.configBytes) return true;
+  budget.refused = true;
+  const message = `the config files read up to ${at.file} hold ${budget.bytes} bytes together; the limit is ${LIMITS.configBytes} for all of a tree's config files (no file after it is read)`;
+  out.push(error("JD069", message, at));
+  return false;
 }
 
 /** Offset of the first byte that does not start a valid UTF-8 sequence (the file failed to decode). */

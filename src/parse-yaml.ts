@@ -3,7 +3,7 @@
  * its positions. What `yaml` accepts but a config must not hold is refused here, each at its own position: tags
  * beyond the core ones, keys that are one key once read (`1` and `'1'`), keys that are lists or mappings, integers a
  * double cannot hold exactly, numbers that are not finite, nesting past the limit, aliases to nowhere or to their
- * own anchor, and alias bombs.
+ * own anchor, alias bombs, and mappings or lists of more entries than the limit.
  */
 import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from "yaml";
 import { type Diagnostic, error, type Related } from "./diagnostics.js";
@@ -135,6 +135,12 @@ function nodeErrors(doc: Document, file: SourceFile): Diagnostic[] {
     } else if (isMap(node) || isSeq(node)) {
       if (depth >= LIMITS.depth) {
         out.push(error("JD006", `nesting deeper than ${LIMITS.depth} levels`, file.at(node.range?.[0] ?? 0)));
+        continue;
+      }
+      if (node.items.length > LIMITS.entries) {
+        const what = isMap(node) ? "mapping has" : "list has";
+        const message = `this ${what} ${node.items.length} entries; the limit is ${LIMITS.entries} in one mapping or list`;
+        out.push(error("JD067", message, file.at(node.range?.[0] ?? 0)));
         continue;
       }
       if (isMap(node)) out.push(...keyErrors(doc, node.items, file));

@@ -31,6 +31,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { OutputFile } from "./emit/output-file.js";
+import { LIMITS } from "./limits.js";
 import {
   EMPTY_MANIFEST,
   isSafePath,
@@ -44,7 +45,7 @@ import {
 } from "./manifest.js";
 import { applyJournal, commitJournal, createStage, finishStage, removeStages } from "./write/journal.js";
 import { acquireLock, removeLockLeftovers } from "./write/lock.js";
-import { OutputDirError } from "./write/output-error.js";
+import { OutputDirError, OutputTooLargeError } from "./write/output-error.js";
 import { hashRegularFile, inspectOutputPaths } from "./write/output-tree.js";
 import type { StagedOutput } from "./write/stage-output.js";
 import { stagingThread } from "./write/staging-thread.js";
@@ -82,6 +83,7 @@ export async function writeOutput(options: WriteOptions): Promise<WriteResult> {
   const { dir, files } = options;
   const bad = files.find((f) => !isSafePath(f.path));
   if (bad) throw new Error(`an emitter produced the path ${JSON.stringify(bad.path)}, which is not a generated file's`);
+  const budget = new OutputBudget(files);
   makeOutputDir(dir);
   const release = acquireLock(dir, options.lockTimeoutMs);
   try {
@@ -98,7 +100,8 @@ export async function writeOutput(options: WriteOptions): Promise<WriteResult> {
       const pending: Promise<StagedOutput>[] = [];
       for (const f of files) {
         const request = { stage, path: f.path, current: join(dir, f.path), known: old.files[f.path] };
-        pending.push(thread.stage(request, f));
+        pending.push(thread.stage(request, budget.counted(f)));
+        if (budget.exceeded) break;
       }
       const results = await settleAll(pending);
       const hashes = new Map<string, string>();
@@ -169,6 +172,44 @@ function makeOutputDir(dir: string): void {
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== "EEXIST") throw new OutputDirError(`cannot create ${d} (${code ?? e})`);
     }
+  }
+}
+
+/**
+ * The limit on the bytes of one compile's output (JD068). The files held as text are counted before anything is
+ * written; a streamed one (a task graph) is counted as it is produced, and one piece past the limit stops the
+ * compile before its commit, so the output directory stays as it was and the stage never holds more than the limit.
+ */
+class OutputBudget {
+  private bytes = 0;
+  exceeded = false;
+
+  constructor(files: readonly OutputFile[]) {
+    for (const f of files) if (!f.streamed) this.add(Buffer.byteLength(f.content, "utf8"));
+  }
+
+  /** `file`, producing its bytes through this count. */
+  counted(file: OutputFile): OutputFile {
+    if (!file.streamed) return file;
+    return {
+      path: file.path,
+      streamed: true,
+      get content() {
+        return file.content;
+      },
+      writeTo: (sink) =>
+        file.writeTo((piece) => {
+          this.add(piece.length);
+          sink(piece);
+        }),
+    };
+  }
+
+  private add(n: number): void {
+    this.bytes += n;
+    if (this.bytes <= LIMITS.outputBytes) return;
+    this.exceeded = true;
+    throw new OutputTooLargeError(this.bytes, LIMITS.outputBytes);
   }
 }
 

@@ -3,7 +3,7 @@ import { isAbsolute, relative, resolve } from "node:path";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { cacheDirOf } from "../cache/store.js";
 import { type Diagnostic, error, type Result } from "../diagnostics.js";
-import { isOutputDirProblem } from "../write/output-error.js";
+import { isOutputDirProblem, OutputTooLargeError } from "../write/output-error.js";
 import { condense, DEFAULT_MAX_DIAGNOSTICS, omittedLine, repeatedLine } from "./condense.js";
 import { EXIT, ExitError } from "./errors.js";
 import { escapeText } from "./escape.js";
@@ -98,6 +98,10 @@ export async function inOutputDir<T>(dir: string, o: CommonOptions, use: () => T
   try {
     return await use();
   } catch (e) {
+    if (e instanceof OutputTooLargeError) {
+      report([error("JD068", e.message)], o);
+      throw new ExitError(EXIT.diagnostics);
+    }
     if (!isOutputDirProblem(e)) throw e;
     report([error("JD063", `cannot use ${dir}: ${(e as Error).message}`)], o);
     throw new ExitError(EXIT.diagnostics);

@@ -22,6 +22,7 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { LIMITS } from "../../src/limits.js";
 
 export const CORPUS = dirname(fileURLToPath(import.meta.url));
 export const BASE = join(CORPUS, "_base");
@@ -103,6 +104,24 @@ export const SETUPS = {
     cpSync(join(root, "configs/platforms"), outside, { recursive: true });
     rmSync(join(root, "configs/platforms"), { recursive: true });
     symlinkSync(outside, join(root, "configs/platforms"));
+  },
+  /** One file more than the limit of config files, all in configs/suites/ (JD066). */
+  "many-files": (root: string) => {
+    for (let i = 0; i < LIMITS.configFiles; i++) writeFileSync(join(root, `configs/suites/n${i}.yml`), "");
+  },
+  /** Suites of 4,000,000 bytes each until they pass the limit of all config files together (JD069). */
+  "many-bytes": (root: string) => {
+    const text = `description: big\nharness: mochitest\ntreeherder: {symbol: BIG}\n# ${"x".repeat(4_000_000)}\n`;
+    for (let i = 0; i <= LIMITS.configBytes / 4_000_000; i++)
+      writeFileSync(join(root, `configs/suites/z${i}.yml`), text);
+  },
+  /** A suite whose `env` has one entry more than the limit (JD067); flow style, the quickest to parse. */
+  "many-entries": (root: string) => {
+    const keys = Array.from({ length: LIMITS.entries + 1 }, (_, i) => `k${i}`).join(", ");
+    writeFileSync(
+      join(root, "configs/suites/busy.yml"),
+      `description: busy\nharness: mochitest\ntreeherder: {symbol: B}\nenv: {${keys}}\n`,
+    );
   },
 } as const;
 
