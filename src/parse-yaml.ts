@@ -5,7 +5,7 @@
  * double cannot hold exactly, numbers that are not finite, nesting past the limit, aliases to nowhere or to their
  * own anchor, alias bombs, and mappings or lists of more entries than the limit.
  */
-import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from "yaml";
+import { type Document, isAlias, isMap, isScalar, isSeq, type Node, parseDocument, visit } from "yaml";
 import { type Diagnostic, error, type Related } from "./diagnostics.js";
 import { LIMITS } from "./limits.js";
 import { type FileKind, jsKey, SourceFile, YAML_OPTIONS } from "./source.js";
@@ -23,9 +23,8 @@ export function parseSource(
   // YAML 1.2 reads a CR alone as a line break, as `yaml` reads CR LF; one for one, so offsets do not move.
   const source = lineBreaksAsLf(text);
   rememberSource(path, source); // what a diagnostic may quote: never read again from disk
-  const lines = new LineCounter();
-  const doc = parseDocument(source, { ...YAML_OPTIONS, lineCounter: lines });
-  const positions = new SourceFile(path, kind, name, source, undefined, doc, lines);
+  const doc = parseDocument(source, YAML_OPTIONS);
+  const positions = new SourceFile(path, kind, name, source, undefined, doc);
   const errors = syntaxErrors(doc, positions);
   // an alias is written `*name`: a file without "*" has none to check
   if (!errors.length && source.includes("*")) errors.push(...aliasErrors(doc, positions));
@@ -47,7 +46,8 @@ export function parseSource(
     out.push(notAMapping(value, positions));
     return undefined;
   }
-  return new SourceFile(path, kind, name, source, value, doc, lines);
+  // the document is not kept (SourceFile): parsed again only if a position inside a value is wanted
+  return new SourceFile(path, kind, name, source, value);
 }
 
 function lineBreaksAsLf(text: string): string {

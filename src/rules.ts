@@ -2,7 +2,7 @@
 import { type Diagnostic, error } from "./diagnostics.js";
 import { keyedByAttribute } from "./keyed-by.js";
 import { buildTypesIn, type Layer, type Tree } from "./model.js";
-import { didYouMean, type FullMatch, fullMatch, nearest } from "./names.js";
+import { didYouMean, type FullMatch, nearest, type Patterns } from "./names.js";
 import { formatPath, type PathSegment, type SourceFile } from "./source.js";
 
 type Rule = (tree: Tree) => Diagnostic[];
@@ -45,6 +45,7 @@ function valuesOf(layer: Layer, field: readonly string[]): { value: unknown; pat
 }
 
 function regexProblems(
+  patterns: Patterns,
   file: SourceFile,
   path: PathSegment[],
   pattern: string,
@@ -54,7 +55,7 @@ function regexProblems(
 ): Diagnostic[] {
   let re: FullMatch;
   try {
-    re = fullMatch(pattern);
+    re = patterns.fullMatch(pattern); // compiled once per pattern: 20,000 suites may name one platform
   } catch (e) {
     return [
       error(
@@ -90,7 +91,9 @@ const suiteHarnessesExist: Rule = (tree) =>
 const branchPlatformPatternsMatchPlatforms: Rule = (tree) => {
   const names = [...tree.platforms.keys()];
   return [...tree.branches.values()].flatMap((b) =>
-    (b.spec.platforms ?? []).flatMap((p, i) => regexProblems(b.file, ["platforms", i], p, names, "platform", "error")),
+    (b.spec.platforms ?? []).flatMap((p, i) =>
+      regexProblems(tree.patterns, b.file, ["platforms", i], p, names, "platform", "error"),
+    ),
   );
 };
 
@@ -98,7 +101,7 @@ const branchExcludePatternsAreValid: Rule = (tree) => {
   const names = [...tree.suites.keys()];
   return [...tree.branches.values()].flatMap((b) =>
     (b.spec["exclude-suites"] ?? []).flatMap((p, i) =>
-      regexProblems(b.file, ["exclude-suites", i], p, names, "suite", "warning"),
+      regexProblems(tree.patterns, b.file, ["exclude-suites", i], p, names, "suite", "warning"),
     ),
   );
 };
@@ -122,7 +125,7 @@ const runOnRulesSelectSomething: Rule = (tree) => {
         if (!Array.isArray(value)) continue;
         value.forEach((item, i) => {
           const p = [...path, i];
-          if (isRegex) out.push(...regexProblems(file, p, String(item), universe, what, "error"));
+          if (isRegex) out.push(...regexProblems(tree.patterns, file, p, String(item), universe, what, "error"));
           else if (!universe.includes(String(item))) {
             const hint = nearest(String(item), universe, 1);
             out.push(
@@ -169,7 +172,9 @@ const keyedByArmsMatchSomething: Rule = (tree) => {
       for (const k of Object.keys(arms)) {
         const p = [...path, `by-${attr}`, k];
         if (k !== "default")
-          out.push(...regexProblems(file, p, k, universe, attr, "warning").filter((d) => d.code === "JD022"));
+          out.push(
+            ...regexProblems(tree.patterns, file, p, k, universe, attr, "warning").filter((d) => d.code === "JD022"),
+          );
         walk(file, arms[k], p);
       }
       return;

@@ -7,9 +7,9 @@ import {
   isPair,
   isScalar,
   isSeq,
-  type LineCounter,
   type Node,
   type ParseOptions,
+  parseDocument,
   type SchemaOptions,
 } from "yaml";
 import type { Position } from "./diagnostics.js";
@@ -39,8 +39,16 @@ interface NodeSpan {
   readonly value: readonly [number, number];
 }
 
+/**
+ * A parsed file keeps its text and value, not `yaml`'s document: that is tens of times the text, and a tree of
+ * 20,000 files kept them all alive for positions almost never asked for. The document is parsed again from the same
+ * text the first time a position inside a value is wanted (a diagnostic), with the same options, so its ranges are
+ * the ones the first parse had.
+ */
 export class SourceFile {
   private index?: Map<string, NodeSpan>;
+  /** Offsets where each line starts, computed when a position is first wanted. */
+  private starts?: number[];
 
   constructor(
     /** Path relative to the root, with forward slashes: what diagnostics print. */
@@ -50,9 +58,8 @@ export class SourceFile {
     readonly name: string,
     readonly text: string,
     readonly value: unknown,
-    /** The parsed document, for positions. */
-    private readonly doc: Document,
-    private readonly lines: LineCounter,
+    /** The parsed document while it is at hand (the loader's checks); parsed again from `text` when it is not. */
+    private doc?: Document,
   ) {}
 
   /** Position of the value at `path` (or of its key, when `onKey`); the nearest existing ancestor when absent. */
@@ -75,29 +82,28 @@ export class SourceFile {
     return text && text.length <= 80 && !/[\n\r]/.test(text) ? text : undefined;
   }
 
+  /** Line and column (1-based) of an offset in the text, as `yaml`'s LineCounter gives them. */
   at(offset: number): Position {
-    const lp = this.lines.linePos(offset);
-    return { file: this.path, line: lp.line, column: lp.col };
-  }
-
-  /** The source line (without its end) for a caret display. */
-  lineText(line: number): string {
-    let start = 0;
-    for (let i = 1; i < line; i++) {
-      const next = this.text.indexOf("\n", start);
-      if (next < 0) return "";
-      start = next + 1;
+    if (!this.starts) {
+      this.starts = [0];
+      for (let i = this.text.indexOf("\n"); i >= 0; i = this.text.indexOf("\n", i + 1)) this.starts.push(i + 1);
     }
-    const end = this.text.indexOf("\n", start);
-    return this.text.slice(start, end < 0 ? undefined : end).replace(/\r$/, "");
+    let [low, high] = [0, this.starts.length];
+    while (low + 1 < high) {
+      const mid = (low + high) >> 1;
+      if (this.starts[mid] <= offset) low = mid;
+      else high = mid;
+    }
+    return { file: this.path, line: low + 1, column: offset - this.starts[low] + 1 };
   }
 
   private buildIndex(): Map<string, NodeSpan> {
     if (this.index) return this.index;
     const index = new Map<string, NodeSpan>();
+    const doc = this.doc ?? parseDocument(this.text, YAML_OPTIONS);
     const visit = (node: unknown, path: PathSegment[], key?: readonly [number, number]) => {
       if (!node || typeof node !== "object") return;
-      const target = isAlias(node) ? (node.resolve(this.doc!) ?? node) : node;
+      const target = isAlias(node) ? (node.resolve(doc) ?? node) : node;
       const range = (node as Node).range;
       if (range) index.set(pathKey(path), { key, value: [range[0], range[1]] });
       if (isAlias(node)) return; // positions inside an alias point at the anchor's values: not indexed twice
@@ -113,7 +119,7 @@ export class SourceFile {
         for (let i = 0; i < target.items.length; i++) visit(target.items[i], [...path, i]);
       }
     };
-    visit(this.doc.contents, []);
+    visit(doc.contents, []);
     this.index = index;
     return index;
   }
