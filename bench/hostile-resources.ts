@@ -3,7 +3,10 @@
  * real CLI under /usr/bin/time (wall, CPU = user + sys, peak RSS), the output size measured after. A measurement
  * script, not a test: the figures go to docs/performance.md.
  *
- *   node --import tsx bench/hostile-resources.ts [runs]
+ *   node --import tsx bench/hostile-resources.ts [runs] [other bin/jobdef ...]
+ *
+ * With other builds' `bin/jobdef` (a checkout of an older commit, built), each run alternates between them and this
+ * one, so that the ratios come from one run of a shared, noisy machine.
  */
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -11,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BASE } from "../test/corpus/make-tree.js";
 
-const BIN = join(import.meta.dirname, "..", "bin", "jobdef");
+const BINS = [join(import.meta.dirname, "..", "bin", "jobdef"), ...process.argv.slice(3)];
 const RUNS = Number(process.argv[2] ?? 3);
 
 const CASES: Record<string, (root: string) => void> = {
@@ -38,8 +41,8 @@ interface Figures {
   code: number | null;
 }
 
-function timed(args: string[]): Figures {
-  const r = spawnSync("/usr/bin/time", ["-f", "%e %U %S %M", process.execPath, BIN, ...args], {
+function timed(bin: string, args: string[]): Figures {
+  const r = spawnSync("/usr/bin/time", ["-f", "%e %U %S %M", process.execPath, bin, ...args], {
     encoding: "utf8",
     maxBuffer: 256 * 1024 * 1024,
   });
@@ -65,16 +68,21 @@ for (const [name, make] of Object.entries(CASES)) {
     cpSync(join(BASE, "configs"), join(tmp, "configs"), { recursive: true });
     make(tmp);
     for (const command of ["validate", "compile"]) {
-      const runs: Figures[] = [];
-      for (let i = 0; i < RUNS; i++) {
-        rmSync(join(tmp, "generated"), { recursive: true, force: true });
-        runs.push(timed([command, "--root", tmp, "--no-cache", ...(command === "compile" ? ["-q"] : [])]));
-      }
-      const out =
-        command === "compile" ? `, output ${(bytesUnder(join(tmp, "generated")) / 2 ** 20).toFixed(1)} MiB` : "";
-      process.stdout.write(
-        `${name} | ${command} | wall ${median(runs.map((r) => r.wall)).toFixed(2)} s | CPU ${median(runs.map((r) => r.cpu)).toFixed(2)} s | peak RSS ${median(runs.map((r) => r.rssMb)).toFixed(0)} MB | exit ${runs[0].code}${out}\n`,
-      );
+      const runs = BINS.map(() => [] as Figures[]);
+      const output = BINS.map(() => "");
+      for (let i = 0; i < RUNS; i++)
+        BINS.forEach((bin, b) => {
+          rmSync(join(tmp, "generated"), { recursive: true, force: true });
+          runs[b].push(timed(bin, [command, "--root", tmp, "--no-cache", ...(command === "compile" ? ["-q"] : [])]));
+          if (command === "compile")
+            output[b] = `, output ${(bytesUnder(join(tmp, "generated")) / 2 ** 20).toFixed(1)} MiB`;
+        });
+      BINS.forEach((bin, b) => {
+        const r = runs[b];
+        process.stdout.write(
+          `${name} | ${command} | ${bin} | wall ${median(r.map((x) => x.wall)).toFixed(2)} s | CPU ${median(r.map((x) => x.cpu)).toFixed(2)} s | peak RSS ${median(r.map((x) => x.rssMb)).toFixed(0)} MB | exit ${r[0].code}${output[b]}\n`,
+        );
+      });
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true });

@@ -234,9 +234,24 @@ class BranchExpansion {
 
   /** The number of jobs, or undefined once past the job limit. */
   expand(platforms: readonly Platform[]): number | undefined {
+    if (!this.withinCombinations(platforms)) return undefined;
     for (const platform of platforms) if (!this.platform(platform)) return undefined;
     this.run.diagnostics.push(...this.clashes.diagnostics());
     return this.jobs;
+  }
+
+  /**
+   * Whether the branch's suite, platform and build type combinations are within the limit (JD043), checked before
+   * any is merged: each costs a merge to find out whether it runs, so a tree of many suites and platforms that never
+   * meet would otherwise take hours while making no job.
+   */
+  private withinCombinations(platforms: readonly Platform[]): boolean {
+    let combinations = 0;
+    for (const platform of platforms) combinations += buildTypesOn(platform, this.branch).length * this.suites.length;
+    if (combinations <= LIMITS.combinationsPerBranch) return true;
+    const message = `branch ${this.branch.name} has ${combinations} combinations of suite, platform and build type to consider; the limit is ${LIMITS.combinationsPerBranch}`;
+    this.run.diagnostics.push(error("JD043", message, this.branch.file.positionOf([])));
+    return false;
   }
 
   /** The platform's jobs and settings; false past the job limit. */

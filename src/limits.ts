@@ -18,6 +18,11 @@ export const LIMITS = {
   aliases: 100,
   /** Jobs in one branch (JD043). */
   jobsPerBranch: 1_000_000,
+  /**
+   * Suite × platform × build type combinations one branch considers, jobs or not (JD043): the embedded tree has 429,
+   * the 50,000-job bench tree 14,985, the audit's 20,000 suite files 60,006.
+   */
+  combinationsPerBranch: 2_000_000,
   /** Bytes of all files one compile writes (JD068): the 50,000-job bench tree's three branches are 0.8 GiB. */
   outputBytes: 2 * 1024 * 1024 * 1024,
 } as const;

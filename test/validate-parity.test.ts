@@ -68,6 +68,26 @@ test("JD043 (too many jobs in a branch) from both, with the limit lowered in thi
   }
 });
 
+test("JD043 for too many suite, platform and build type combinations, before any is merged, from both", () => {
+  const c = cases.find((x) => x.name === "keyed-by-no-match")!;
+  const limits = LIMITS as { combinationsPerBranch: number };
+  const saved = limits.combinationsPerBranch;
+  limits.combinationsPerBranch = 3;
+  try {
+    withTree(c, (root) => {
+      const compiled = compile({ root, branches: "all", targets: TARGETS });
+      assert.ok(!compiled.ok);
+      const d = compiled.diagnostics.find((x) => x.code === "JD043");
+      assert.match(d?.message ?? "", /combinations of suite, platform and build type to consider; the limit is 3$/);
+      // refused before merging: the keyed-by value without an arm (JD030, found by the merge) is never reached
+      assert.ok(!codesOf(compiled).has("JD030"));
+      assert.ok(validateCodes(root).has("JD043"));
+    });
+  } finally {
+    limits.combinationsPerBranch = saved;
+  }
+});
+
 test("the corpus has a tree for every code a tree can make compile fail with", () => {
   // JD043 is the test above; JD047 is a warning of validate (test/siblings.test.ts); JD068 is the size of what compile
   // writes, which validate does not render (test/resource-limits.test.ts); the others are about the command line, not
