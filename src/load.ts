@@ -1,5 +1,5 @@
 /** Stage 1, load: read the configs tree and parse every file once, keeping source positions. */
-import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { closeSync, constants, existsSync, lstatSync, openSync, readSync, realpathSync, statSync } from "node:fs";
 import { basename, join, relative, sep } from "node:path";
 import { CONFIG_DIRS as DIRS } from "./config-dirs.js";
 import { boundedEntries, unreadConfigEntry, unreadTopEntries } from "./config-entries.js";
@@ -181,7 +181,7 @@ function readSource(
       return undefined;
     }
     if (!withinBudget(budget, real.size, at, out)) return undefined;
-    bytes = readFileSync(abs);
+    bytes = readAtMost(abs, real.size);
   } catch (e) {
     out.push(error("JD008", `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? "error"}`, at));
     return undefined;
@@ -204,6 +204,23 @@ function readSource(
     return undefined;
   }
   return parseSource(path, kind, name, text, out);
+}
+
+/**
+ * The first `size` bytes of a regular file (its size when checked against the limits), so that a file growing after
+ * the check is never read past them; without blocking, should a FIFO have taken its place. One `open`, `read` and
+ * `close`: no `fstat`, whose answer is known (a tree of 20,000 files spends much of its load in system calls).
+ */
+function readAtMost(abs: string, size: number): Buffer {
+  const fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const bytes = Buffer.allocUnsafe(size);
+    let read = 0;
+    for (let n = -1; n !== 0 && read < size; read += n) n = readSync(fd, bytes, read, size - read, read);
+    return read === size ? bytes : bytes.subarray(0, read);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
