@@ -108,6 +108,28 @@ const UNTRACKED: Origin = Object.freeze({
 /** What `resolve` returns when no arm fits (a diagnostic says why). */
 const UNRESOLVED: unique symbol = Symbol("unresolved");
 
+/** One key of the mapping being merged, with its provenance: what the lower layers left there, and setting it. */
+class Slot {
+  constructor(
+    private readonly target: Record<string, unknown>,
+    private readonly prov: Record<string, ProvenanceNode>,
+    readonly key: string,
+  ) {}
+
+  valueBelow(): unknown {
+    return Object.hasOwn(this.target, this.key) ? this.target[this.key] : undefined;
+  }
+
+  originBelow(): ProvenanceNode | undefined {
+    return Object.hasOwn(this.prov, this.key) ? this.prov[this.key] : undefined;
+  }
+
+  set(value: unknown, origin: ProvenanceNode): void {
+    setOwn(this.target, this.key, value);
+    setOwn(this.prov, this.key, origin);
+  }
+}
+
 /** Merges layers into one value and its provenance; `merge` takes one layer at a time, lowest first. */
 class Merger {
   readonly diagnostics: Diagnostic[] = [];
@@ -162,66 +184,51 @@ class Merger {
       delete prov[key];
       return;
     }
+    const slot = new Slot(target, prov, key);
     const op = operatorOf(value);
-    if (op !== undefined) this.operator(target, prov, key, value as Record<string, unknown>, op, path);
-    else if (isMapping(value)) this.subMapping(target, prov, key, value, path);
-    else this.leaf(target, prov, key, value, path);
+    if (op !== undefined) this.operator(slot, value as Record<string, unknown>, op, path);
+    else if (isMapping(value)) this.subMapping(slot, value, path);
+    else this.leaf(slot, value, path);
   }
 
   /** `{$op: operand}`: each operator of the vocabulary (src/vocabulary.ts) has its meaning here. */
-  private operator(
-    target: Record<string, unknown>,
-    prov: Record<string, ProvenanceNode>,
-    key: string,
-    value: Record<string, unknown>,
-    op: string,
-    path: readonly PathSegment[],
-  ): void {
+  private operator(slot: Slot, value: Record<string, unknown>, op: string, path: readonly PathSegment[]): void {
     switch (op as OperatorName) {
       case "$append":
       case "$prepend":
       case "$remove":
-        this.listOperator(target, prov, key, value, op, path);
+        this.listOperator(slot, value[op] as unknown[], op, path);
         return;
       case "$replace":
-        this.replace(target, prov, key, value.$replace as Record<string, unknown>, path);
+        this.replace(slot, value.$replace as Record<string, unknown>, path);
         return;
       case "$value":
-        this.literal(target, prov, key, value.$value, path);
+        this.literal(slot, value.$value, path);
         return;
       case "$inherit":
         // this layer sets nothing here (as a keyed-by arm: the other arms override, this one keeps the lower value)
         return;
       default:
-        this.fail("JD032", `unknown operator ${op}`, [...path, op], Object.hasOwn(prov, key) ? prov[key] : undefined);
+        this.fail("JD032", `unknown operator ${op}`, [...path, op], slot.originBelow());
     }
   }
 
   /** `$append`, `$prepend`, `$remove`: a new list from the lower layers' and the operand, with each item's origin. */
-  private listOperator(
-    target: Record<string, unknown>,
-    prov: Record<string, ProvenanceNode>,
-    key: string,
-    value: Record<string, unknown>,
-    op: string,
-    path: readonly PathSegment[],
-  ): void {
-    const existing = Object.hasOwn(target, key) ? target[key] : undefined;
-    const before = Object.hasOwn(prov, key) ? prov[key] : undefined;
+  private listOperator(slot: Slot, operand: unknown[], op: string, path: readonly PathSegment[]): void {
+    const existing = slot.valueBelow();
+    const before = slot.originBelow();
     if (existing !== undefined && !Array.isArray(existing)) {
       const what = typeof existing === "object" ? "mapping" : typeof existing;
-      const message = `${op} needs a list below it, but lower layers made ${formatPath([key])} a ${what}`;
+      const message = `${op} needs a list below it, but lower layers made ${formatPath([slot.key])} a ${what}`;
       this.fail("JD032", message, [...path, op], before);
       return;
     }
     const list = existing === undefined ? [] : (existing as unknown[]).slice();
     const items = this.track ? this.itemsBelow(before, list.length, path) : [];
-    const operand = value[op] as unknown[];
     if (op === "$remove") this.removeItems(list, items, operand, [...path, op], before);
     else this.addItems(list, items, operand, op === "$append", this.paths.child(path, op));
-    setOwn(target, key, list);
     const overrode = isOrigin(before) ? before : undefined;
-    prov[key] = this.origin(this.paths.child(path, op), overrode, items, existing);
+    slot.set(list, this.origin(this.paths.child(path, op), overrode, items, existing));
   }
 
   /** The origins of the items of the list below, one per item. */
@@ -271,49 +278,30 @@ class Merger {
   }
 
   /** `$replace`: the layer's mapping instead of a merge into the lower layers'. */
-  private replace(
-    target: Record<string, unknown>,
-    prov: Record<string, ProvenanceNode>,
-    key: string,
-    mapping: Record<string, unknown>,
-    path: readonly PathSegment[],
-  ): void {
+  private replace(slot: Slot, mapping: Record<string, unknown>, path: readonly PathSegment[]): void {
     const fresh: Record<string, unknown> = {};
     const freshProv: Record<string, ProvenanceNode> = {};
     this.owned?.add(fresh);
     this.mapping(fresh, freshProv, mapping, [...path, "$replace"]);
-    setOwn(target, key, fresh);
-    setOwn(prov, key, freshProv as ProvenanceNode);
+    slot.set(fresh, freshProv as ProvenanceNode);
   }
 
   /** `$value`: a literal (null, or a mapping that would otherwise read as an operator or keyed-by), as it is. */
-  private literal(
-    target: Record<string, unknown>,
-    prov: Record<string, ProvenanceNode>,
-    key: string,
-    value: unknown,
-    path: readonly PathSegment[],
-  ): void {
-    const existing = Object.hasOwn(target, key) ? target[key] : undefined;
-    const before = Object.hasOwn(prov, key) ? prov[key] : undefined;
-    setOwn(target, key, value);
-    setOwn(
-      prov,
-      key,
-      this.origin(this.paths.child(path, "$value"), isOrigin(before) ? before : undefined, undefined, existing),
+  private literal(slot: Slot, value: unknown, path: readonly PathSegment[]): void {
+    const before = slot.originBelow();
+    const origin = this.origin(
+      this.paths.child(path, "$value"),
+      isOrigin(before) ? before : undefined,
+      undefined,
+      slot.valueBelow(),
     );
+    slot.set(value, origin);
   }
 
   /** A mapping merges into the lower layers' mapping (copied first when it belongs to a continued merge's base). */
-  private subMapping(
-    target: Record<string, unknown>,
-    prov: Record<string, ProvenanceNode>,
-    key: string,
-    value: Record<string, unknown>,
-    path: readonly PathSegment[],
-  ): void {
-    const existing = Object.hasOwn(target, key) ? target[key] : undefined;
-    const before = Object.hasOwn(prov, key) ? prov[key] : undefined;
+  private subMapping(slot: Slot, value: Record<string, unknown>, path: readonly PathSegment[]): void {
+    const existing = slot.valueBelow();
+    const before = slot.originBelow();
     let sub: Record<string, unknown>;
     let subProv: Record<string, ProvenanceNode>;
     if (!isMapping(existing) || before === undefined || isOrigin(before)) {
@@ -328,31 +316,22 @@ class Merger {
     }
     if (sub !== existing) {
       this.owned?.add(sub);
-      setOwn(target, key, sub);
-      setOwn(prov, key, subProv);
+      slot.set(sub, subProv);
     }
     this.mapping(sub, subProv, value, path);
   }
 
   /** A scalar or a list replaces what the lower layers set. */
-  private leaf(
-    target: Record<string, unknown>,
-    prov: Record<string, ProvenanceNode>,
-    key: string,
-    value: unknown,
-    path: readonly PathSegment[],
-  ): void {
-    const existing = Object.hasOwn(target, key) ? target[key] : undefined;
-    const before = Object.hasOwn(prov, key) ? prov[key] : undefined;
+  private leaf(slot: Slot, value: unknown, path: readonly PathSegment[]): void {
+    const before = slot.originBelow();
     const overrode = isOrigin(before) ? before : undefined;
     if (Array.isArray(value)) {
       // shared, not copied: every list the merge makes is new, and a frozen one cannot be changed by a consumer
-      setOwn(target, key, Object.isFrozen(value) ? value : Object.freeze(value));
-      setOwn(prov, key, this.listOrigin(path, value.length, overrode, existing));
+      const list = Object.isFrozen(value) ? value : Object.freeze(value);
+      slot.set(list, this.listOrigin(path, value.length, overrode, slot.valueBelow()));
       return;
     }
-    setOwn(target, key, value);
-    setOwn(prov, key, overrode ? this.origin(path, overrode, undefined, existing) : this.origin(path));
+    slot.set(value, overrode ? this.origin(path, overrode, undefined, slot.valueBelow()) : this.origin(path));
   }
 
   /** Where a value of the layer at `at` came from (one shared stand-in when provenance is off). */
