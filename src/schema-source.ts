@@ -322,6 +322,13 @@ function jobProperties(d: Defs, terms: VocabularyTerms, opts: { layer: boolean }
             "The script picks its suite and chunk from the config's `test_suite_definitions` (android_emulator_unittest.py): the job passes `<suite argument> <suite-name>-<chunk>` (the bare suite name when unchunked) and the config holds that entry, `{category: <harness>, extra_args: [--total-chunks=N, --this-chunk=i, ...options]}`, instead of an `all_<harness>_suites` entry.",
           ),
         ),
+        category: K(
+          "mozharness-category",
+          name(
+            "Category",
+            "With `test-suite-definitions`: the in-tree category the suite runs as, other than its harness (2015's Android `crashtest`, `robocop`, `mochitest-gl`). The in-tree config gets `suite_definitions.<category>`: the harness's runner and options, `--total-chunks=N`, then the suite's options; the `test_suite_definitions` entries hold `{category, extra_args: [--this-chunk=i]}`.",
+          ),
+        ),
         "blob-upload": K("mozharness-blob-upload", bool("Blob upload", "Upload extra files through blobber.")),
         "download-symbols": K("mozharness-download-symbols", {
           type: ["boolean", "string"],

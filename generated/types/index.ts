@@ -616,6 +616,11 @@ export type MergedJob_Chunked = boolean
 export type MergedJob_TestSuiteDefinitions = boolean
 
 /**
+ * With `test-suite-definitions`: the in-tree category the suite runs as, other than its harness (2015's Android `crashtest`, `robocop`, `mochitest-gl`). The in-tree config gets `suite_definitions.<category>`: the harness's runner and options, `--total-chunks=N`, then the suite's options; the `test_suite_definitions` entries hold `{category, extra_args: [--this-chunk=i]}`.
+ */
+export type MergedJob_Category = string
+
+/**
  * Upload extra files through blobber.
  */
 export type MergedJob_BlobUpload = boolean
@@ -751,6 +756,7 @@ export interface MergedJob_Mozharness {
   readonly "extra-args"?: MergedJob_ExtraArguments
   readonly chunked?: MergedJob_Chunked
   readonly "test-suite-definitions"?: MergedJob_TestSuiteDefinitions
+  readonly category?: MergedJob_Category
   readonly "blob-upload"?: MergedJob_BlobUpload
   readonly "download-symbols"?: MergedJob_DownloadSymbols
 }

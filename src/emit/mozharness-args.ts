@@ -64,6 +64,14 @@ export function usesTestSuiteDefinitions(job: Job): boolean {
   return job.spec.mozharness?.["test-suite-definitions"] === true;
 }
 
+/**
+ * The in-tree category of a job that reads `test_suite_definitions`, when it is not the harness
+ * (`mozharness.category`): that in-tree entry holds the chunk count and the suite's options.
+ */
+export function ownCategory(job: Job): string | undefined {
+  return usesTestSuiteDefinitions(job) ? job.spec.mozharness?.category : undefined;
+}
+
 /** The job's `test_suite_definitions` key: `<suite-name>-<chunk>` when chunked, else the suite name. */
 export function testSuiteDefinitionName(job: Job): string {
   return isChunked(job) ? `${mozharnessSuiteName(job)}-${job.chunk}` : mozharnessSuiteName(job);

@@ -14,6 +14,7 @@ import {
   isChunked,
   mozharnessConfigFile,
   mozharnessSuiteName,
+  ownCategory,
   testSuiteDefinitionName,
   usesTestSuiteDefinitions,
 } from "./mozharness-args.js";
@@ -69,22 +70,88 @@ export function mozharnessConfigs(
   const defined = jobs.filter(usesTestSuiteDefinitions);
   if (defined.length) main.test_suite_definitions = testSuiteDefinitions(defined);
   const inTree: Config = { ...settings.inTree };
-  inTree.suite_definitions = { ...(inTree.suite_definitions as Config | undefined), ...(suite_definitions as Config) };
+  const definitions = suite_definitions as Record<string, Definition>;
+  const categories = categoryDefinitions(tree, platform.name, defined, definitions, report);
+  inTree.suite_definitions = {
+    ...(inTree.suite_definitions as Config | undefined),
+    ...definitions,
+    ...categories,
+  };
   return { main, inTree };
 }
 
+/** An in-tree `suite_definitions` entry: how mozharness runs one category. */
+type Definition = { options: string[]; run_filename: string; testsdir: string };
+
 /**
- * `test_suite_definitions` of the jobs that read them: per job (so per chunk), its category (the harness, a key of
- * the in-tree `suite_definitions`) and extra arguments: the chunk arguments then the suite's options.
+ * The in-tree entries of the categories jobs run as (`mozharness.category`): the harness's entry, then the chunk
+ * count and the suite's options, constant over its chunks, as 2015's Android in-tree config held them.
+ */
+function categoryDefinitions(
+  tree: Tree,
+  platform: string,
+  jobs: readonly Job[],
+  harnesses: Readonly<Record<string, Definition>>,
+  report: (d: Diagnostic) => void,
+): Record<string, Definition> {
+  const categories: Record<string, Definition> = {};
+  const firstJob = new Map<string, Job>();
+  for (const job of jobs) {
+    const category = ownCategory(job);
+    const harness = job.harness === undefined ? undefined : harnesses[job.harness];
+    if (category === undefined || harness === undefined) continue;
+    const chunks = isChunked(job) ? [`--total-chunks=${job.chunks}`] : [];
+    const entry = { ...harness, options: [...harness.options, ...chunks, ...(job.spec.mozharness?.options ?? [])] };
+    const other = firstJob.get(category);
+    if (!other && !Object.hasOwn(harnesses, category)) {
+      firstJob.set(category, job);
+      setOwn(categories, category, entry);
+    } else if (!other || !deepEqual(categories[category], entry)) {
+      report(categoryConflict(tree, platform, category, job, other));
+    }
+  }
+  return categories;
+}
+
+function categoryConflict(
+  tree: Tree,
+  platform: string,
+  category: string,
+  job: Job,
+  other: Job | undefined,
+): Diagnostic {
+  const at = (j: Job) => jobPosition(tree, j, ["mozharness", "category"], ["mozharness", "options"]);
+  const why = other
+    ? `${other.label} defines it with other options or chunks`
+    : "a harness of that name has its own entry";
+  return error(
+    "JD042",
+    `suite_definitions["${category}"] on ${platform}: ${job.label} runs as category "${category}", but ${why}; ` +
+      "one in-tree config serves every build type and suite of a platform, so give them different mozharness.category values or the same options and chunks",
+    at(job),
+    other ? [{ ...at(other), message: `${other.label} defines it here` }] : [],
+  );
+}
+
+/**
+ * `test_suite_definitions` of the jobs that read them: per job (so per chunk), its category (the harness or its own
+ * category, a key of the in-tree `suite_definitions`) and extra arguments: the chunk arguments then the suite's
+ * options; with an own category, the chunk number alone.
  */
 function testSuiteDefinitions(jobs: readonly Job[]): Config {
   const definitions: Record<string, unknown> = {};
   for (const job of jobs) {
-    const chunk = isChunked(job) ? [`--total-chunks=${job.chunks}`, `--this-chunk=${job.chunk}`] : [];
-    setOwn(definitions, testSuiteDefinitionName(job), {
-      category: job.harness,
-      extra_args: [...chunk, ...(job.spec.mozharness?.options ?? [])],
-    });
+    const category = ownCategory(job);
+    const thisChunk = isChunked(job) ? [`--this-chunk=${job.chunk}`] : [];
+    // an own category's in-tree entry holds the chunk count and the options
+    const extra = category
+      ? thisChunk
+      : [
+          ...(isChunked(job) ? [`--total-chunks=${job.chunks}`] : []),
+          ...thisChunk,
+          ...(job.spec.mozharness?.options ?? []),
+        ];
+    setOwn(definitions, testSuiteDefinitionName(job), { category: category ?? job.harness, extra_args: extra });
   }
   return definitions;
 }

@@ -103,73 +103,51 @@ config = {
   },
   "test_suite_definitions": {
     "crashtest-1": {
-      "category": "reftest",
+      "category": "crashtest",
       "extra_args": [
-        "--total-chunks=2",
-        "--this-chunk=1",
-        "tests/testing/crashtest/crashtests.list"
+        "--this-chunk=1"
       ]
     },
     "crashtest-2": {
-      "category": "reftest",
+      "category": "crashtest",
       "extra_args": [
-        "--total-chunks=2",
-        "--this-chunk=2",
-        "tests/testing/crashtest/crashtests.list"
+        "--this-chunk=2"
       ]
     },
     "jsreftest-1": {
-      "category": "reftest",
+      "category": "jsreftest",
       "extra_args": [
-        "--total-chunks=6",
-        "--this-chunk=1",
-        "--extra-profile-file=jsreftest/tests/user.js",
-        "jsreftest/tests/jstests.list"
+        "--this-chunk=1"
       ]
     },
     "jsreftest-2": {
-      "category": "reftest",
+      "category": "jsreftest",
       "extra_args": [
-        "--total-chunks=6",
-        "--this-chunk=2",
-        "--extra-profile-file=jsreftest/tests/user.js",
-        "jsreftest/tests/jstests.list"
+        "--this-chunk=2"
       ]
     },
     "jsreftest-3": {
-      "category": "reftest",
+      "category": "jsreftest",
       "extra_args": [
-        "--total-chunks=6",
-        "--this-chunk=3",
-        "--extra-profile-file=jsreftest/tests/user.js",
-        "jsreftest/tests/jstests.list"
+        "--this-chunk=3"
       ]
     },
     "jsreftest-4": {
-      "category": "reftest",
+      "category": "jsreftest",
       "extra_args": [
-        "--total-chunks=6",
-        "--this-chunk=4",
-        "--extra-profile-file=jsreftest/tests/user.js",
-        "jsreftest/tests/jstests.list"
+        "--this-chunk=4"
       ]
     },
     "jsreftest-5": {
-      "category": "reftest",
+      "category": "jsreftest",
       "extra_args": [
-        "--total-chunks=6",
-        "--this-chunk=5",
-        "--extra-profile-file=jsreftest/tests/user.js",
-        "jsreftest/tests/jstests.list"
+        "--this-chunk=5"
       ]
     },
     "jsreftest-6": {
-      "category": "reftest",
+      "category": "jsreftest",
       "extra_args": [
-        "--total-chunks=6",
-        "--this-chunk=6",
-        "--extra-profile-file=jsreftest/tests/user.js",
-        "jsreftest/tests/jstests.list"
+        "--this-chunk=6"
       ]
     },
     "mochitest-1": {

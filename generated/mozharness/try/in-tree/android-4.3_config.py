@@ -19,6 +19,26 @@ config = {
       "run_filename": "runcppunittests.py",
       "testsdir": "cppunittest"
     },
+    "crashtest": {
+      "options": [
+        "--app=%(app)s",
+        "--ignore-window-size",
+        "--dm_trans=adb",
+        "--bootstrap",
+        "--remote-webserver=%(remote_webserver)s",
+        "--xre-path=%(xre_path)s",
+        "--utility-path=%(utility_path)s",
+        "--http-port=%(http_port)s",
+        "--ssl-port=%(ssl_port)s",
+        "--httpd-path",
+        "%(modules_dir)s",
+        "--symbols-path=%(symbols_path)s",
+        "--total-chunks=2",
+        "tests/testing/crashtest/crashtests.list"
+      ],
+      "run_filename": "remotereftest.py",
+      "testsdir": "reftest"
+    },
     "jittest": {
       "options": [
         "tests/bin/js",
@@ -29,6 +49,27 @@ config = {
       ],
       "run_filename": "jit_test.py",
       "testsdir": "jit-test/jit-test"
+    },
+    "jsreftest": {
+      "options": [
+        "--app=%(app)s",
+        "--ignore-window-size",
+        "--dm_trans=adb",
+        "--bootstrap",
+        "--remote-webserver=%(remote_webserver)s",
+        "--xre-path=%(xre_path)s",
+        "--utility-path=%(utility_path)s",
+        "--http-port=%(http_port)s",
+        "--ssl-port=%(ssl_port)s",
+        "--httpd-path",
+        "%(modules_dir)s",
+        "--symbols-path=%(symbols_path)s",
+        "--total-chunks=6",
+        "../jsreftest/tests/jstests.list",
+        "--extra-profile-file=jsreftest/tests/user.js"
+      ],
+      "run_filename": "remotereftest.py",
+      "testsdir": "reftest"
     },
     "marionette_desktop": {
       "options": [
