@@ -326,7 +326,7 @@ function jobProperties(d: Defs, terms: VocabularyTerms, opts: { layer: boolean }
           "mozharness-category",
           name(
             "Category",
-            "With `test-suite-definitions`: the in-tree category the suite runs as, other than its harness (2015's Android `crashtest`, `robocop`, `mochitest-gl`). The in-tree config gets `suite_definitions.<category>`: the harness's runner and options, `--total-chunks=N`, then the suite's options; the `test_suite_definitions` entries hold `{category, extra_args: [--this-chunk=i]}`.",
+            "With `test-suite-definitions`: the in-tree category the suite runs as (2015's Android `crashtest`, `robocop`, `mochitest-gl`); its harness's name, the default, is the harness's own entry. Another name: the in-tree config gets `suite_definitions.<category>`: the harness's runner and options, `--total-chunks=N`, then the suite's options; the `test_suite_definitions` entries hold `{category, extra_args: [--this-chunk=i]}`.",
           ),
         ),
         "blob-upload": K("mozharness-blob-upload", bool("Blob upload", "Upload extra files through blobber.")),

@@ -10,6 +10,20 @@ config = {
       ],
       "debug_unittest_suites": [
         [
+          "cppunit",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "cppunittest"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "cppunittest",
+            "use_mozharness": True
+          }
+        ],
+        [
           "crashtest-1",
           {
             "blob_upload": True,
@@ -134,6 +148,84 @@ config = {
             "suite": "jsreftest",
             "this_chunk": 6,
             "total_chunks": 6,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-chrome",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-chrome"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-chrome",
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-gl-1",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-gl-1"
+            ],
+            "script_maxtime": 12000,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-gl",
+            "this_chunk": 1,
+            "total_chunks": 4,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-gl-2",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-gl-2"
+            ],
+            "script_maxtime": 12000,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-gl",
+            "this_chunk": 2,
+            "total_chunks": 4,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-gl-3",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-gl-3"
+            ],
+            "script_maxtime": 12000,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-gl",
+            "this_chunk": 3,
+            "total_chunks": 4,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-gl-4",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-gl-4"
+            ],
+            "script_maxtime": 12000,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-gl",
+            "this_chunk": 4,
+            "total_chunks": 4,
             "use_mozharness": True
           }
         ],
@@ -700,6 +792,20 @@ config = {
       ],
       "opt_unittest_suites": [
         [
+          "cppunit",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "cppunittest"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "cppunittest",
+            "use_mozharness": True
+          }
+        ],
+        [
           "crashtest-1",
           {
             "blob_upload": True,
@@ -824,6 +930,84 @@ config = {
             "suite": "jsreftest",
             "this_chunk": 6,
             "total_chunks": 6,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-chrome",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-chrome"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-chrome",
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-gl-1",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-gl-1"
+            ],
+            "script_maxtime": 12000,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-gl",
+            "this_chunk": 1,
+            "total_chunks": 4,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-gl-2",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-gl-2"
+            ],
+            "script_maxtime": 12000,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-gl",
+            "this_chunk": 2,
+            "total_chunks": 4,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-gl-3",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-gl-3"
+            ],
+            "script_maxtime": 12000,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-gl",
+            "this_chunk": 3,
+            "total_chunks": 4,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "mochitest-gl-4",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "mochitest-gl-4"
+            ],
+            "script_maxtime": 12000,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "mochitest-gl",
+            "this_chunk": 4,
+            "total_chunks": 4,
             "use_mozharness": True
           }
         ],
@@ -1336,6 +1520,70 @@ config = {
             "suite": "reftest",
             "this_chunk": 16,
             "total_chunks": 16,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "robocop-1",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "robocop-1"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "robocop",
+            "this_chunk": 1,
+            "total_chunks": 4,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "robocop-2",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "robocop-2"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "robocop",
+            "this_chunk": 2,
+            "total_chunks": 4,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "robocop-3",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "robocop-3"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "robocop",
+            "this_chunk": 3,
+            "total_chunks": 4,
+            "use_mozharness": True
+          }
+        ],
+        [
+          "robocop-4",
+          {
+            "blob_upload": True,
+            "extra_args": [
+              "--test-suite",
+              "robocop-4"
+            ],
+            "script_maxtime": 7200,
+            "script_path": "scripts/android_emulator_unittest.py",
+            "suite": "robocop",
+            "this_chunk": 4,
+            "total_chunks": 4,
             "use_mozharness": True
           }
         ],

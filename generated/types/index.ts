@@ -616,7 +616,7 @@ export type MergedJob_Chunked = boolean
 export type MergedJob_TestSuiteDefinitions = boolean
 
 /**
- * With `test-suite-definitions`: the in-tree category the suite runs as, other than its harness (2015's Android `crashtest`, `robocop`, `mochitest-gl`). The in-tree config gets `suite_definitions.<category>`: the harness's runner and options, `--total-chunks=N`, then the suite's options; the `test_suite_definitions` entries hold `{category, extra_args: [--this-chunk=i]}`.
+ * With `test-suite-definitions`: the in-tree category the suite runs as (2015's Android `crashtest`, `robocop`, `mochitest-gl`); its harness's name, the default, is the harness's own entry. Another name: the in-tree config gets `suite_definitions.<category>`: the harness's runner and options, `--total-chunks=N`, then the suite's options; the `test_suite_definitions` entries hold `{category, extra_args: [--this-chunk=i]}`.
  */
 export type MergedJob_Category = string
 

@@ -69,7 +69,8 @@ export function usesTestSuiteDefinitions(job: Job): boolean {
  * (`mozharness.category`): that in-tree entry holds the chunk count and the suite's options.
  */
 export function ownCategory(job: Job): string | undefined {
-  return usesTestSuiteDefinitions(job) ? job.spec.mozharness?.category : undefined;
+  const category = job.spec.mozharness?.category;
+  return usesTestSuiteDefinitions(job) && category !== job.harness ? category : undefined;
 }
 
 /** The job's `test_suite_definitions` key: `<suite-name>-<chunk>` when chunked, else the suite name. */

@@ -360,8 +360,9 @@ def bring_loopback_up():
 
 INSTALLERS = {"linux": "target.tar.bz2", "macosx": "target.dmg", "windows": "target.zip", "android": "target.apk"}
 # every directory a tests zip of 2015 had at its top, so each unzip filter finds what it asks for
+# (cppunittests: an Android build's, where its in-tree config finds remotecppunittests.py)
 ZIP_DIRS = ["bin", "certs", "modules", "mozbase", "config", "mochitest", "reftest", "jsreftest", "xpcshell",
-            "cppunittest", "jit-test", "mozmill", "marionette", "web-platform", "jetpack"]
+            "cppunittest", "cppunittests", "jit-test", "mozmill", "marionette", "web-platform", "jetpack"]
 
 
 MOZBASE = ["manifestparser", "mozfile", "mozlog", "mozinfo", "moznetwork", "mozhttpd", "mozcrash", "mozinstall",
@@ -388,6 +389,8 @@ def make_build(directory, job):
     installer = INSTALLERS[job["os"]]
     if job["os"] == "android":
         write_zip(os.path.join(directory, installer), {"package-name.txt": "org.mozilla.fennec\n"})
+        # Android builds uploaded the robocop APK beside the installer, where robocop jobs fetch it
+        write_zip(os.path.join(directory, "robocop.apk"), {"AndroidManifest.xml": ""})
     else:
         with open(os.path.join(directory, installer), "w") as f:
             f.write("installer")

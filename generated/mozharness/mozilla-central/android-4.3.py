@@ -65,7 +65,7 @@ config = {
   "pip_index": False,
   "run_cmd_checks_enabled": True,
   "run_file_names": {
-    "cppunittest": "runcppunittests.py",
+    "cppunittest": "remotecppunittests.py",
     "jittest": "jit_test.py",
     "mochitest": "runtestsremote.py",
     "mozbase": "test.py",
@@ -102,6 +102,10 @@ config = {
     ]
   },
   "test_suite_definitions": {
+    "cppunittest": {
+      "category": "cppunittest",
+      "extra_args": []
+    },
     "crashtest-1": {
       "category": "crashtest",
       "extra_args": [
@@ -262,6 +266,36 @@ config = {
         "--this-chunk=9"
       ]
     },
+    "mochitest-chrome": {
+      "category": "mochitest",
+      "extra_args": [
+        "--chrome"
+      ]
+    },
+    "mochitest-gl-1": {
+      "category": "mochitest-gl",
+      "extra_args": [
+        "--this-chunk=1"
+      ]
+    },
+    "mochitest-gl-2": {
+      "category": "mochitest-gl",
+      "extra_args": [
+        "--this-chunk=2"
+      ]
+    },
+    "mochitest-gl-3": {
+      "category": "mochitest-gl",
+      "extra_args": [
+        "--this-chunk=3"
+      ]
+    },
+    "mochitest-gl-4": {
+      "category": "mochitest-gl",
+      "extra_args": [
+        "--this-chunk=4"
+      ]
+    },
     "reftest-1": {
       "category": "reftest",
       "extra_args": [
@@ -388,6 +422,30 @@ config = {
         "--total-chunks=16",
         "--this-chunk=9",
         "tests/layout/reftests/reftest.list"
+      ]
+    },
+    "robocop-1": {
+      "category": "robocop",
+      "extra_args": [
+        "--this-chunk=1"
+      ]
+    },
+    "robocop-2": {
+      "category": "robocop",
+      "extra_args": [
+        "--this-chunk=2"
+      ]
+    },
+    "robocop-3": {
+      "category": "robocop",
+      "extra_args": [
+        "--this-chunk=3"
+      ]
+    },
+    "robocop-4": {
+      "category": "robocop",
+      "extra_args": [
+        "--this-chunk=4"
       ]
     },
     "xpcshell-1": {

@@ -14,10 +14,14 @@ config = {
     "cppunittest": {
       "options": [
         "--symbols-path=%(symbols_path)s",
-        "--xre-path=%(abs_app_dir)s"
+        "--xre-path=%(xre_path)s",
+        "--dm_trans=adb",
+        "--localBinDir=../bin",
+        "--apk=%(installer_path)s",
+        "."
       ],
-      "run_filename": "runcppunittests.py",
-      "testsdir": "cppunittest"
+      "run_filename": "remotecppunittests.py",
+      "testsdir": "cppunittests"
     },
     "crashtest": {
       "options": [
@@ -100,6 +104,25 @@ config = {
       "run_filename": "runtestsremote.py",
       "testsdir": "mochitest"
     },
+    "mochitest-gl": {
+      "options": [
+        "--dm_trans=adb",
+        "--app=%(app)s",
+        "--remote-webserver=%(remote_webserver)s",
+        "--xre-path=%(xre_path)s",
+        "--utility-path=%(utility_path)s",
+        "--http-port=%(http_port)s",
+        "--ssl-port=%(ssl_port)s",
+        "--certificate-path=%(certs_path)s",
+        "--symbols-path=%(symbols_path)s",
+        "--quiet",
+        "--log-raw=%(raw_log_file)s",
+        "--total-chunks=4",
+        "--subsuite=webgl"
+      ],
+      "run_filename": "runtestsremote.py",
+      "testsdir": "mochitest"
+    },
     "mozbase": {
       "options": [
         "-b",
@@ -133,6 +156,27 @@ config = {
       ],
       "run_filename": "remotereftest.py",
       "testsdir": "reftest"
+    },
+    "robocop": {
+      "options": [
+        "--dm_trans=adb",
+        "--app=%(app)s",
+        "--remote-webserver=%(remote_webserver)s",
+        "--xre-path=%(xre_path)s",
+        "--utility-path=%(utility_path)s",
+        "--http-port=%(http_port)s",
+        "--ssl-port=%(ssl_port)s",
+        "--certificate-path=%(certs_path)s",
+        "--symbols-path=%(symbols_path)s",
+        "--quiet",
+        "--log-raw=%(raw_log_file)s",
+        "--total-chunks=4",
+        "--robocop-apk=../../robocop.apk",
+        "--robocop-ids=fennec_ids.txt",
+        "--robocop-ini=robocop.ini"
+      ],
+      "run_filename": "runtestsremote.py",
+      "testsdir": "mochitest"
     },
     "webapprt": {
       "options": [
