@@ -17,137 +17,10 @@ config = {
               "--test-suite",
               "cppunittest"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "cppunittest",
-            "use_mozharness": True
-          }
-        ],
-        [
-          "crashtest-1",
-          {
-            "blob_upload": True,
-            "extra_args": [
-              "--test-suite",
-              "crashtest-1"
-            ],
-            "script_maxtime": 7200,
-            "script_path": "scripts/android_emulator_unittest.py",
-            "suite": "crashtest",
-            "this_chunk": 1,
-            "total_chunks": 2,
-            "use_mozharness": True
-          }
-        ],
-        [
-          "crashtest-2",
-          {
-            "blob_upload": True,
-            "extra_args": [
-              "--test-suite",
-              "crashtest-2"
-            ],
-            "script_maxtime": 7200,
-            "script_path": "scripts/android_emulator_unittest.py",
-            "suite": "crashtest",
-            "this_chunk": 2,
-            "total_chunks": 2,
-            "use_mozharness": True
-          }
-        ],
-        [
-          "jsreftest-1",
-          {
-            "blob_upload": True,
-            "extra_args": [
-              "--test-suite",
-              "jsreftest-1"
-            ],
-            "script_maxtime": 7200,
-            "script_path": "scripts/android_emulator_unittest.py",
-            "suite": "jsreftest",
-            "this_chunk": 1,
-            "total_chunks": 6,
-            "use_mozharness": True
-          }
-        ],
-        [
-          "jsreftest-2",
-          {
-            "blob_upload": True,
-            "extra_args": [
-              "--test-suite",
-              "jsreftest-2"
-            ],
-            "script_maxtime": 7200,
-            "script_path": "scripts/android_emulator_unittest.py",
-            "suite": "jsreftest",
-            "this_chunk": 2,
-            "total_chunks": 6,
-            "use_mozharness": True
-          }
-        ],
-        [
-          "jsreftest-3",
-          {
-            "blob_upload": True,
-            "extra_args": [
-              "--test-suite",
-              "jsreftest-3"
-            ],
-            "script_maxtime": 7200,
-            "script_path": "scripts/android_emulator_unittest.py",
-            "suite": "jsreftest",
-            "this_chunk": 3,
-            "total_chunks": 6,
-            "use_mozharness": True
-          }
-        ],
-        [
-          "jsreftest-4",
-          {
-            "blob_upload": True,
-            "extra_args": [
-              "--test-suite",
-              "jsreftest-4"
-            ],
-            "script_maxtime": 7200,
-            "script_path": "scripts/android_emulator_unittest.py",
-            "suite": "jsreftest",
-            "this_chunk": 4,
-            "total_chunks": 6,
-            "use_mozharness": True
-          }
-        ],
-        [
-          "jsreftest-5",
-          {
-            "blob_upload": True,
-            "extra_args": [
-              "--test-suite",
-              "jsreftest-5"
-            ],
-            "script_maxtime": 7200,
-            "script_path": "scripts/android_emulator_unittest.py",
-            "suite": "jsreftest",
-            "this_chunk": 5,
-            "total_chunks": 6,
-            "use_mozharness": True
-          }
-        ],
-        [
-          "jsreftest-6",
-          {
-            "blob_upload": True,
-            "extra_args": [
-              "--test-suite",
-              "jsreftest-6"
-            ],
-            "script_maxtime": 7200,
-            "script_path": "scripts/android_emulator_unittest.py",
-            "suite": "jsreftest",
-            "this_chunk": 6,
-            "total_chunks": 6,
+            "timeout": 2400,
             "use_mozharness": True
           }
         ],
@@ -159,9 +32,10 @@ config = {
               "--test-suite",
               "mochitest-chrome"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-chrome",
+            "timeout": 2400,
             "use_mozharness": True
           }
         ],
@@ -173,10 +47,11 @@ config = {
               "--test-suite",
               "mochitest-gl-1"
             ],
-            "script_maxtime": 12000,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-gl",
             "this_chunk": 1,
+            "timeout": 2400,
             "total_chunks": 4,
             "use_mozharness": True
           }
@@ -189,10 +64,11 @@ config = {
               "--test-suite",
               "mochitest-gl-2"
             ],
-            "script_maxtime": 12000,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-gl",
             "this_chunk": 2,
+            "timeout": 2400,
             "total_chunks": 4,
             "use_mozharness": True
           }
@@ -205,10 +81,11 @@ config = {
               "--test-suite",
               "mochitest-gl-3"
             ],
-            "script_maxtime": 12000,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-gl",
             "this_chunk": 3,
+            "timeout": 2400,
             "total_chunks": 4,
             "use_mozharness": True
           }
@@ -221,10 +98,11 @@ config = {
               "--test-suite",
               "mochitest-gl-4"
             ],
-            "script_maxtime": 12000,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-gl",
             "this_chunk": 4,
+            "timeout": 2400,
             "total_chunks": 4,
             "use_mozharness": True
           }
@@ -237,10 +115,11 @@ config = {
               "--test-suite",
               "mochitest-1"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 1,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -253,10 +132,11 @@ config = {
               "--test-suite",
               "mochitest-2"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 2,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -269,10 +149,11 @@ config = {
               "--test-suite",
               "mochitest-3"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 3,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -285,10 +166,11 @@ config = {
               "--test-suite",
               "mochitest-4"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 4,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -301,10 +183,11 @@ config = {
               "--test-suite",
               "mochitest-5"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 5,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -317,10 +200,11 @@ config = {
               "--test-suite",
               "mochitest-6"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 6,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -333,10 +217,11 @@ config = {
               "--test-suite",
               "mochitest-7"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 7,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -349,10 +234,11 @@ config = {
               "--test-suite",
               "mochitest-8"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 8,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -365,10 +251,11 @@ config = {
               "--test-suite",
               "mochitest-9"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 9,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -381,10 +268,11 @@ config = {
               "--test-suite",
               "mochitest-10"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 10,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -397,10 +285,11 @@ config = {
               "--test-suite",
               "mochitest-11"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 11,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -413,10 +302,11 @@ config = {
               "--test-suite",
               "mochitest-12"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 12,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -429,10 +319,11 @@ config = {
               "--test-suite",
               "mochitest-13"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 13,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -445,10 +336,11 @@ config = {
               "--test-suite",
               "mochitest-14"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 14,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -461,10 +353,11 @@ config = {
               "--test-suite",
               "mochitest-15"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 15,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -477,266 +370,11 @@ config = {
               "--test-suite",
               "mochitest-16"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 16,
-            "total_chunks": 16,
-            "use_mozharness": True
-          }
-        ],
-        [
-          "reftest-1",
-          {
-            "blob_upload": True,
-            "extra_args": [
-              "--test-suite",
-              "reftest-1"
-            ],
-            "script_maxtime": 7200,
-            "script_path": "scripts/android_emulator_unittest.py",
-            "suite": "reftest",
-            "this_chunk": 1,
-            "total_chunks": 16,
-            "use_mozharness": True
-          }
-        ],
-        [
-          "reftest-2",
-          {
-            "blob_upload": True,
-            "extra_args": [
-              "--test-suite",
-              "reftest-2"
-            ],
-            "script_maxtime": 7200,
-            "script_path": "scripts/android_emulator_unittest.py",
-            "suite": "reftest",
-            "this_chunk": 2,
-            "total_chunks": 16,
-            "use_mozharness": True
-          }
-        ],
-        [
-          "reftest-3",
-          {
-            "blob_upload": True,
-            "extra_args": [
-              "--test-suite",
-              "reftest-3"
-            ],
-            "script_maxtime": 7200,
-            "script_path": "scripts/android_emulator_unittest.py",
-            "suite": "reftest",
-            "this_chunk": 3,
-            "total_chunks": 16,
-            "use_mozharness": True
-          }
-        ],
-        [
-          "reftest-4",
-          {
-            "blob_upload": True,
-            "extra_args": [
-              "--test-suite",
-              "reftest-4"
-            ],
-            "script_maxtime": 7200,
-            "script_path": "scripts/android_emulator_unittest.py",
-            "suite": "reftest",
-            "this_chunk": 4,
-            "total_chunks": 16,
-            "use_mozharness": True
-          }
-        ],
-        [
-          "reftest-5",
-          {
-            "blob_upload": True,
-            "extra_args": [
-              "--test-suite",
-              "reftest-5"
-            ],
-            "script_maxtime": 7200,
-            "script_path": "scripts/android_emulator_unittest.py",
-            "suite": "reftest",
-            "this_chunk": 5,
-            "total_chunks": 16,
-            "use_mozharness": True
-          }
-        ],
-        [
-          "reftest-6",
-          {
-            "blob_upload": True,
-            "extra_args": [
-              "--test-suite",
-              "reftest-6"
-            ],
-            "script_maxtime": 7200,
-            "script_path": "scripts/android_emulator_unittest.py",
-            "suite": "reftest",
-            "this_chunk": 6,
-            "total_chunks": 16,
-            "use_mozharness": True
-          }
-        ],
-        [
-          "reftest-7",
-          {
-            "blob_upload": True,
-            "extra_args": [
-              "--test-suite",
-              "reftest-7"
-            ],
-            "script_maxtime": 7200,
-            "script_path": "scripts/android_emulator_unittest.py",
-            "suite": "reftest",
-            "this_chunk": 7,
-            "total_chunks": 16,
-            "use_mozharness": True
-          }
-        ],
-        [
-          "reftest-8",
-          {
-            "blob_upload": True,
-            "extra_args": [
-              "--test-suite",
-              "reftest-8"
-            ],
-            "script_maxtime": 7200,
-            "script_path": "scripts/android_emulator_unittest.py",
-            "suite": "reftest",
-            "this_chunk": 8,
-            "total_chunks": 16,
-            "use_mozharness": True
-          }
-        ],
-        [
-          "reftest-9",
-          {
-            "blob_upload": True,
-            "extra_args": [
-              "--test-suite",
-              "reftest-9"
-            ],
-            "script_maxtime": 7200,
-            "script_path": "scripts/android_emulator_unittest.py",
-            "suite": "reftest",
-            "this_chunk": 9,
-            "total_chunks": 16,
-            "use_mozharness": True
-          }
-        ],
-        [
-          "reftest-10",
-          {
-            "blob_upload": True,
-            "extra_args": [
-              "--test-suite",
-              "reftest-10"
-            ],
-            "script_maxtime": 7200,
-            "script_path": "scripts/android_emulator_unittest.py",
-            "suite": "reftest",
-            "this_chunk": 10,
-            "total_chunks": 16,
-            "use_mozharness": True
-          }
-        ],
-        [
-          "reftest-11",
-          {
-            "blob_upload": True,
-            "extra_args": [
-              "--test-suite",
-              "reftest-11"
-            ],
-            "script_maxtime": 7200,
-            "script_path": "scripts/android_emulator_unittest.py",
-            "suite": "reftest",
-            "this_chunk": 11,
-            "total_chunks": 16,
-            "use_mozharness": True
-          }
-        ],
-        [
-          "reftest-12",
-          {
-            "blob_upload": True,
-            "extra_args": [
-              "--test-suite",
-              "reftest-12"
-            ],
-            "script_maxtime": 7200,
-            "script_path": "scripts/android_emulator_unittest.py",
-            "suite": "reftest",
-            "this_chunk": 12,
-            "total_chunks": 16,
-            "use_mozharness": True
-          }
-        ],
-        [
-          "reftest-13",
-          {
-            "blob_upload": True,
-            "extra_args": [
-              "--test-suite",
-              "reftest-13"
-            ],
-            "script_maxtime": 7200,
-            "script_path": "scripts/android_emulator_unittest.py",
-            "suite": "reftest",
-            "this_chunk": 13,
-            "total_chunks": 16,
-            "use_mozharness": True
-          }
-        ],
-        [
-          "reftest-14",
-          {
-            "blob_upload": True,
-            "extra_args": [
-              "--test-suite",
-              "reftest-14"
-            ],
-            "script_maxtime": 7200,
-            "script_path": "scripts/android_emulator_unittest.py",
-            "suite": "reftest",
-            "this_chunk": 14,
-            "total_chunks": 16,
-            "use_mozharness": True
-          }
-        ],
-        [
-          "reftest-15",
-          {
-            "blob_upload": True,
-            "extra_args": [
-              "--test-suite",
-              "reftest-15"
-            ],
-            "script_maxtime": 7200,
-            "script_path": "scripts/android_emulator_unittest.py",
-            "suite": "reftest",
-            "this_chunk": 15,
-            "total_chunks": 16,
-            "use_mozharness": True
-          }
-        ],
-        [
-          "reftest-16",
-          {
-            "blob_upload": True,
-            "extra_args": [
-              "--test-suite",
-              "reftest-16"
-            ],
-            "script_maxtime": 7200,
-            "script_path": "scripts/android_emulator_unittest.py",
-            "suite": "reftest",
-            "this_chunk": 16,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -749,10 +387,11 @@ config = {
               "--test-suite",
               "xpcshell-1"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "xpcshell",
             "this_chunk": 1,
+            "timeout": 2400,
             "total_chunks": 3,
             "use_mozharness": True
           }
@@ -765,10 +404,11 @@ config = {
               "--test-suite",
               "xpcshell-2"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "xpcshell",
             "this_chunk": 2,
+            "timeout": 2400,
             "total_chunks": 3,
             "use_mozharness": True
           }
@@ -781,10 +421,11 @@ config = {
               "--test-suite",
               "xpcshell-3"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "xpcshell",
             "this_chunk": 3,
+            "timeout": 2400,
             "total_chunks": 3,
             "use_mozharness": True
           }
@@ -799,9 +440,10 @@ config = {
               "--test-suite",
               "cppunittest"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "cppunittest",
+            "timeout": 2400,
             "use_mozharness": True
           }
         ],
@@ -813,10 +455,11 @@ config = {
               "--test-suite",
               "crashtest-1"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "crashtest",
             "this_chunk": 1,
+            "timeout": 2400,
             "total_chunks": 2,
             "use_mozharness": True
           }
@@ -829,10 +472,11 @@ config = {
               "--test-suite",
               "crashtest-2"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "crashtest",
             "this_chunk": 2,
+            "timeout": 2400,
             "total_chunks": 2,
             "use_mozharness": True
           }
@@ -845,10 +489,11 @@ config = {
               "--test-suite",
               "jsreftest-1"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "jsreftest",
             "this_chunk": 1,
+            "timeout": 2400,
             "total_chunks": 6,
             "use_mozharness": True
           }
@@ -861,10 +506,11 @@ config = {
               "--test-suite",
               "jsreftest-2"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "jsreftest",
             "this_chunk": 2,
+            "timeout": 2400,
             "total_chunks": 6,
             "use_mozharness": True
           }
@@ -877,10 +523,11 @@ config = {
               "--test-suite",
               "jsreftest-3"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "jsreftest",
             "this_chunk": 3,
+            "timeout": 2400,
             "total_chunks": 6,
             "use_mozharness": True
           }
@@ -893,10 +540,11 @@ config = {
               "--test-suite",
               "jsreftest-4"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "jsreftest",
             "this_chunk": 4,
+            "timeout": 2400,
             "total_chunks": 6,
             "use_mozharness": True
           }
@@ -909,10 +557,11 @@ config = {
               "--test-suite",
               "jsreftest-5"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "jsreftest",
             "this_chunk": 5,
+            "timeout": 2400,
             "total_chunks": 6,
             "use_mozharness": True
           }
@@ -925,10 +574,11 @@ config = {
               "--test-suite",
               "jsreftest-6"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "jsreftest",
             "this_chunk": 6,
+            "timeout": 2400,
             "total_chunks": 6,
             "use_mozharness": True
           }
@@ -941,9 +591,10 @@ config = {
               "--test-suite",
               "mochitest-chrome"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-chrome",
+            "timeout": 2400,
             "use_mozharness": True
           }
         ],
@@ -955,10 +606,11 @@ config = {
               "--test-suite",
               "mochitest-gl-1"
             ],
-            "script_maxtime": 12000,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-gl",
             "this_chunk": 1,
+            "timeout": 2400,
             "total_chunks": 4,
             "use_mozharness": True
           }
@@ -971,10 +623,11 @@ config = {
               "--test-suite",
               "mochitest-gl-2"
             ],
-            "script_maxtime": 12000,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-gl",
             "this_chunk": 2,
+            "timeout": 2400,
             "total_chunks": 4,
             "use_mozharness": True
           }
@@ -987,10 +640,11 @@ config = {
               "--test-suite",
               "mochitest-gl-3"
             ],
-            "script_maxtime": 12000,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-gl",
             "this_chunk": 3,
+            "timeout": 2400,
             "total_chunks": 4,
             "use_mozharness": True
           }
@@ -1003,10 +657,11 @@ config = {
               "--test-suite",
               "mochitest-gl-4"
             ],
-            "script_maxtime": 12000,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-gl",
             "this_chunk": 4,
+            "timeout": 2400,
             "total_chunks": 4,
             "use_mozharness": True
           }
@@ -1019,10 +674,11 @@ config = {
               "--test-suite",
               "mochitest-1"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 1,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -1035,10 +691,11 @@ config = {
               "--test-suite",
               "mochitest-2"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 2,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -1051,10 +708,11 @@ config = {
               "--test-suite",
               "mochitest-3"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 3,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -1067,10 +725,11 @@ config = {
               "--test-suite",
               "mochitest-4"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 4,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -1083,10 +742,11 @@ config = {
               "--test-suite",
               "mochitest-5"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 5,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -1099,10 +759,11 @@ config = {
               "--test-suite",
               "mochitest-6"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 6,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -1115,10 +776,11 @@ config = {
               "--test-suite",
               "mochitest-7"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 7,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -1131,10 +793,11 @@ config = {
               "--test-suite",
               "mochitest-8"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 8,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -1147,10 +810,11 @@ config = {
               "--test-suite",
               "mochitest-9"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 9,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -1163,10 +827,11 @@ config = {
               "--test-suite",
               "mochitest-10"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 10,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -1179,10 +844,11 @@ config = {
               "--test-suite",
               "mochitest-11"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 11,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -1195,10 +861,11 @@ config = {
               "--test-suite",
               "mochitest-12"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 12,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -1211,10 +878,11 @@ config = {
               "--test-suite",
               "mochitest-13"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 13,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -1227,10 +895,11 @@ config = {
               "--test-suite",
               "mochitest-14"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 14,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -1243,10 +912,11 @@ config = {
               "--test-suite",
               "mochitest-15"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 15,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -1259,266 +929,283 @@ config = {
               "--test-suite",
               "mochitest-16"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 16,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-1",
+          "plain-reftest-1",
           {
             "blob_upload": True,
             "extra_args": [
               "--test-suite",
               "reftest-1"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 1,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-2",
+          "plain-reftest-2",
           {
             "blob_upload": True,
             "extra_args": [
               "--test-suite",
               "reftest-2"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 2,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-3",
+          "plain-reftest-3",
           {
             "blob_upload": True,
             "extra_args": [
               "--test-suite",
               "reftest-3"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 3,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-4",
+          "plain-reftest-4",
           {
             "blob_upload": True,
             "extra_args": [
               "--test-suite",
               "reftest-4"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 4,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-5",
+          "plain-reftest-5",
           {
             "blob_upload": True,
             "extra_args": [
               "--test-suite",
               "reftest-5"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 5,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-6",
+          "plain-reftest-6",
           {
             "blob_upload": True,
             "extra_args": [
               "--test-suite",
               "reftest-6"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 6,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-7",
+          "plain-reftest-7",
           {
             "blob_upload": True,
             "extra_args": [
               "--test-suite",
               "reftest-7"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 7,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-8",
+          "plain-reftest-8",
           {
             "blob_upload": True,
             "extra_args": [
               "--test-suite",
               "reftest-8"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 8,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-9",
+          "plain-reftest-9",
           {
             "blob_upload": True,
             "extra_args": [
               "--test-suite",
               "reftest-9"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 9,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-10",
+          "plain-reftest-10",
           {
             "blob_upload": True,
             "extra_args": [
               "--test-suite",
               "reftest-10"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 10,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-11",
+          "plain-reftest-11",
           {
             "blob_upload": True,
             "extra_args": [
               "--test-suite",
               "reftest-11"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 11,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-12",
+          "plain-reftest-12",
           {
             "blob_upload": True,
             "extra_args": [
               "--test-suite",
               "reftest-12"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 12,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-13",
+          "plain-reftest-13",
           {
             "blob_upload": True,
             "extra_args": [
               "--test-suite",
               "reftest-13"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 13,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-14",
+          "plain-reftest-14",
           {
             "blob_upload": True,
             "extra_args": [
               "--test-suite",
               "reftest-14"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 14,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-15",
+          "plain-reftest-15",
           {
             "blob_upload": True,
             "extra_args": [
               "--test-suite",
               "reftest-15"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 15,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-16",
+          "plain-reftest-16",
           {
             "blob_upload": True,
             "extra_args": [
               "--test-suite",
               "reftest-16"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 16,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -1531,10 +1218,11 @@ config = {
               "--test-suite",
               "robocop-1"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "robocop",
             "this_chunk": 1,
+            "timeout": 2400,
             "total_chunks": 4,
             "use_mozharness": True
           }
@@ -1547,10 +1235,11 @@ config = {
               "--test-suite",
               "robocop-2"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "robocop",
             "this_chunk": 2,
+            "timeout": 2400,
             "total_chunks": 4,
             "use_mozharness": True
           }
@@ -1563,10 +1252,11 @@ config = {
               "--test-suite",
               "robocop-3"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "robocop",
             "this_chunk": 3,
+            "timeout": 2400,
             "total_chunks": 4,
             "use_mozharness": True
           }
@@ -1579,10 +1269,11 @@ config = {
               "--test-suite",
               "robocop-4"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "robocop",
             "this_chunk": 4,
+            "timeout": 2400,
             "total_chunks": 4,
             "use_mozharness": True
           }
@@ -1595,10 +1286,11 @@ config = {
               "--test-suite",
               "xpcshell-1"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "xpcshell",
             "this_chunk": 1,
+            "timeout": 2400,
             "total_chunks": 3,
             "use_mozharness": True
           }
@@ -1611,10 +1303,11 @@ config = {
               "--test-suite",
               "xpcshell-2"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "xpcshell",
             "this_chunk": 2,
+            "timeout": 2400,
             "total_chunks": 3,
             "use_mozharness": True
           }
@@ -1627,10 +1320,11 @@ config = {
               "--test-suite",
               "xpcshell-3"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "xpcshell",
             "this_chunk": 3,
+            "timeout": 2400,
             "total_chunks": 3,
             "use_mozharness": True
           }

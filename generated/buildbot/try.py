@@ -19,9 +19,10 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "cppunittest",
+            "timeout": 2400,
             "use_mozharness": True
           }
         ],
@@ -35,10 +36,11 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "crashtest",
             "this_chunk": 1,
+            "timeout": 2400,
             "total_chunks": 2,
             "use_mozharness": True
           }
@@ -53,10 +55,11 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "crashtest",
             "this_chunk": 2,
+            "timeout": 2400,
             "total_chunks": 2,
             "use_mozharness": True
           }
@@ -71,10 +74,11 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "jsreftest",
             "this_chunk": 1,
+            "timeout": 2400,
             "total_chunks": 6,
             "use_mozharness": True
           }
@@ -89,10 +93,11 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "jsreftest",
             "this_chunk": 2,
+            "timeout": 2400,
             "total_chunks": 6,
             "use_mozharness": True
           }
@@ -107,10 +112,11 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "jsreftest",
             "this_chunk": 3,
+            "timeout": 2400,
             "total_chunks": 6,
             "use_mozharness": True
           }
@@ -125,10 +131,11 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "jsreftest",
             "this_chunk": 4,
+            "timeout": 2400,
             "total_chunks": 6,
             "use_mozharness": True
           }
@@ -143,10 +150,11 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "jsreftest",
             "this_chunk": 5,
+            "timeout": 2400,
             "total_chunks": 6,
             "use_mozharness": True
           }
@@ -161,10 +169,11 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "jsreftest",
             "this_chunk": 6,
+            "timeout": 2400,
             "total_chunks": 6,
             "use_mozharness": True
           }
@@ -179,9 +188,10 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-chrome",
+            "timeout": 2400,
             "use_mozharness": True
           }
         ],
@@ -195,10 +205,11 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 12000,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-gl",
             "this_chunk": 1,
+            "timeout": 2400,
             "total_chunks": 4,
             "use_mozharness": True
           }
@@ -213,10 +224,11 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 12000,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-gl",
             "this_chunk": 2,
+            "timeout": 2400,
             "total_chunks": 4,
             "use_mozharness": True
           }
@@ -231,10 +243,11 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 12000,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-gl",
             "this_chunk": 3,
+            "timeout": 2400,
             "total_chunks": 4,
             "use_mozharness": True
           }
@@ -249,10 +262,11 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 12000,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-gl",
             "this_chunk": 4,
+            "timeout": 2400,
             "total_chunks": 4,
             "use_mozharness": True
           }
@@ -267,10 +281,11 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 1,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -285,10 +300,11 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 2,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -303,10 +319,11 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 3,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -321,10 +338,11 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 4,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -339,10 +357,11 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 5,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -357,10 +376,11 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 6,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -375,10 +395,11 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 7,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -393,10 +414,11 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 8,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -411,10 +433,11 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 9,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -429,10 +452,11 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 10,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -447,10 +471,11 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 11,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -465,10 +490,11 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 12,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -483,10 +509,11 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 13,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -501,10 +528,11 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 14,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -519,10 +547,11 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 15,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -537,16 +566,17 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 16,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-1",
+          "plain-reftest-1",
           {
             "blob_upload": True,
             "extra_args": [
@@ -555,16 +585,17 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 1,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-2",
+          "plain-reftest-2",
           {
             "blob_upload": True,
             "extra_args": [
@@ -573,16 +604,17 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 2,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-3",
+          "plain-reftest-3",
           {
             "blob_upload": True,
             "extra_args": [
@@ -591,16 +623,17 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 3,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-4",
+          "plain-reftest-4",
           {
             "blob_upload": True,
             "extra_args": [
@@ -609,16 +642,17 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 4,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-5",
+          "plain-reftest-5",
           {
             "blob_upload": True,
             "extra_args": [
@@ -627,16 +661,17 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 5,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-6",
+          "plain-reftest-6",
           {
             "blob_upload": True,
             "extra_args": [
@@ -645,16 +680,17 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 6,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-7",
+          "plain-reftest-7",
           {
             "blob_upload": True,
             "extra_args": [
@@ -663,16 +699,17 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 7,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-8",
+          "plain-reftest-8",
           {
             "blob_upload": True,
             "extra_args": [
@@ -681,16 +718,17 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 8,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-9",
+          "plain-reftest-9",
           {
             "blob_upload": True,
             "extra_args": [
@@ -699,16 +737,17 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 9,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-10",
+          "plain-reftest-10",
           {
             "blob_upload": True,
             "extra_args": [
@@ -717,16 +756,17 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 10,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-11",
+          "plain-reftest-11",
           {
             "blob_upload": True,
             "extra_args": [
@@ -735,16 +775,17 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 11,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-12",
+          "plain-reftest-12",
           {
             "blob_upload": True,
             "extra_args": [
@@ -753,16 +794,17 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 12,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-13",
+          "plain-reftest-13",
           {
             "blob_upload": True,
             "extra_args": [
@@ -771,16 +813,17 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 13,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-14",
+          "plain-reftest-14",
           {
             "blob_upload": True,
             "extra_args": [
@@ -789,16 +832,17 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 14,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-15",
+          "plain-reftest-15",
           {
             "blob_upload": True,
             "extra_args": [
@@ -807,16 +851,17 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 15,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-16",
+          "plain-reftest-16",
           {
             "blob_upload": True,
             "extra_args": [
@@ -825,10 +870,11 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 16,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -843,10 +889,11 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "robocop",
             "this_chunk": 1,
+            "timeout": 2400,
             "total_chunks": 4,
             "use_mozharness": True
           }
@@ -861,10 +908,11 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "robocop",
             "this_chunk": 2,
+            "timeout": 2400,
             "total_chunks": 4,
             "use_mozharness": True
           }
@@ -879,10 +927,11 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "robocop",
             "this_chunk": 3,
+            "timeout": 2400,
             "total_chunks": 4,
             "use_mozharness": True
           }
@@ -897,10 +946,11 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "robocop",
             "this_chunk": 4,
+            "timeout": 2400,
             "total_chunks": 4,
             "use_mozharness": True
           }
@@ -915,10 +965,11 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "xpcshell",
             "this_chunk": 1,
+            "timeout": 2400,
             "total_chunks": 3,
             "use_mozharness": True
           }
@@ -933,10 +984,11 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "xpcshell",
             "this_chunk": 2,
+            "timeout": 2400,
             "total_chunks": 3,
             "use_mozharness": True
           }
@@ -951,10 +1003,11 @@ config = {
               "--download-symbols",
               "true"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "xpcshell",
             "this_chunk": 3,
+            "timeout": 2400,
             "total_chunks": 3,
             "use_mozharness": True
           }
@@ -971,9 +1024,10 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "cppunittest",
+            "timeout": 2400,
             "use_mozharness": True
           }
         ],
@@ -987,10 +1041,11 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "crashtest",
             "this_chunk": 1,
+            "timeout": 2400,
             "total_chunks": 2,
             "use_mozharness": True
           }
@@ -1005,10 +1060,11 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "crashtest",
             "this_chunk": 2,
+            "timeout": 2400,
             "total_chunks": 2,
             "use_mozharness": True
           }
@@ -1023,10 +1079,11 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "jsreftest",
             "this_chunk": 1,
+            "timeout": 2400,
             "total_chunks": 6,
             "use_mozharness": True
           }
@@ -1041,10 +1098,11 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "jsreftest",
             "this_chunk": 2,
+            "timeout": 2400,
             "total_chunks": 6,
             "use_mozharness": True
           }
@@ -1059,10 +1117,11 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "jsreftest",
             "this_chunk": 3,
+            "timeout": 2400,
             "total_chunks": 6,
             "use_mozharness": True
           }
@@ -1077,10 +1136,11 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "jsreftest",
             "this_chunk": 4,
+            "timeout": 2400,
             "total_chunks": 6,
             "use_mozharness": True
           }
@@ -1095,10 +1155,11 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "jsreftest",
             "this_chunk": 5,
+            "timeout": 2400,
             "total_chunks": 6,
             "use_mozharness": True
           }
@@ -1113,10 +1174,11 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "jsreftest",
             "this_chunk": 6,
+            "timeout": 2400,
             "total_chunks": 6,
             "use_mozharness": True
           }
@@ -1131,9 +1193,10 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-chrome",
+            "timeout": 2400,
             "use_mozharness": True
           }
         ],
@@ -1147,10 +1210,11 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 12000,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-gl",
             "this_chunk": 1,
+            "timeout": 2400,
             "total_chunks": 4,
             "use_mozharness": True
           }
@@ -1165,10 +1229,11 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 12000,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-gl",
             "this_chunk": 2,
+            "timeout": 2400,
             "total_chunks": 4,
             "use_mozharness": True
           }
@@ -1183,10 +1248,11 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 12000,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-gl",
             "this_chunk": 3,
+            "timeout": 2400,
             "total_chunks": 4,
             "use_mozharness": True
           }
@@ -1201,10 +1267,11 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 12000,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-gl",
             "this_chunk": 4,
+            "timeout": 2400,
             "total_chunks": 4,
             "use_mozharness": True
           }
@@ -1219,10 +1286,11 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 1,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -1237,10 +1305,11 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 2,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -1255,10 +1324,11 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 3,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -1273,10 +1343,11 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 4,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -1291,10 +1362,11 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 5,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -1309,10 +1381,11 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 6,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -1327,10 +1400,11 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 7,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -1345,10 +1419,11 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 8,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -1363,10 +1438,11 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 9,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -1381,10 +1457,11 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 10,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -1399,10 +1476,11 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 11,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -1417,10 +1495,11 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 12,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -1435,10 +1514,11 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 13,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -1453,10 +1533,11 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 14,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -1471,10 +1552,11 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 15,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -1489,16 +1571,17 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "mochitest-plain",
             "this_chunk": 16,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-1",
+          "plain-reftest-1",
           {
             "blob_upload": True,
             "extra_args": [
@@ -1507,16 +1590,17 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 1,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-2",
+          "plain-reftest-2",
           {
             "blob_upload": True,
             "extra_args": [
@@ -1525,16 +1609,17 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 2,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-3",
+          "plain-reftest-3",
           {
             "blob_upload": True,
             "extra_args": [
@@ -1543,16 +1628,17 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 3,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-4",
+          "plain-reftest-4",
           {
             "blob_upload": True,
             "extra_args": [
@@ -1561,16 +1647,17 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 4,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-5",
+          "plain-reftest-5",
           {
             "blob_upload": True,
             "extra_args": [
@@ -1579,16 +1666,17 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 5,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-6",
+          "plain-reftest-6",
           {
             "blob_upload": True,
             "extra_args": [
@@ -1597,16 +1685,17 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 6,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-7",
+          "plain-reftest-7",
           {
             "blob_upload": True,
             "extra_args": [
@@ -1615,16 +1704,17 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 7,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-8",
+          "plain-reftest-8",
           {
             "blob_upload": True,
             "extra_args": [
@@ -1633,16 +1723,17 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 8,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-9",
+          "plain-reftest-9",
           {
             "blob_upload": True,
             "extra_args": [
@@ -1651,16 +1742,17 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 9,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-10",
+          "plain-reftest-10",
           {
             "blob_upload": True,
             "extra_args": [
@@ -1669,16 +1761,17 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 10,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-11",
+          "plain-reftest-11",
           {
             "blob_upload": True,
             "extra_args": [
@@ -1687,16 +1780,17 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 11,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-12",
+          "plain-reftest-12",
           {
             "blob_upload": True,
             "extra_args": [
@@ -1705,16 +1799,17 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 12,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-13",
+          "plain-reftest-13",
           {
             "blob_upload": True,
             "extra_args": [
@@ -1723,16 +1818,17 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 13,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-14",
+          "plain-reftest-14",
           {
             "blob_upload": True,
             "extra_args": [
@@ -1741,16 +1837,17 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 14,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-15",
+          "plain-reftest-15",
           {
             "blob_upload": True,
             "extra_args": [
@@ -1759,16 +1856,17 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 15,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
         ],
         [
-          "reftest-16",
+          "plain-reftest-16",
           {
             "blob_upload": True,
             "extra_args": [
@@ -1777,10 +1875,11 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "reftest",
             "this_chunk": 16,
+            "timeout": 2400,
             "total_chunks": 16,
             "use_mozharness": True
           }
@@ -1795,10 +1894,11 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "robocop",
             "this_chunk": 1,
+            "timeout": 2400,
             "total_chunks": 4,
             "use_mozharness": True
           }
@@ -1813,10 +1913,11 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "robocop",
             "this_chunk": 2,
+            "timeout": 2400,
             "total_chunks": 4,
             "use_mozharness": True
           }
@@ -1831,10 +1932,11 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "robocop",
             "this_chunk": 3,
+            "timeout": 2400,
             "total_chunks": 4,
             "use_mozharness": True
           }
@@ -1849,10 +1951,11 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "robocop",
             "this_chunk": 4,
+            "timeout": 2400,
             "total_chunks": 4,
             "use_mozharness": True
           }
@@ -1867,10 +1970,11 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "xpcshell",
             "this_chunk": 1,
+            "timeout": 2400,
             "total_chunks": 3,
             "use_mozharness": True
           }
@@ -1885,10 +1989,11 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "xpcshell",
             "this_chunk": 2,
+            "timeout": 2400,
             "total_chunks": 3,
             "use_mozharness": True
           }
@@ -1903,10 +2008,11 @@ config = {
               "--download-symbols",
               "ondemand"
             ],
-            "script_maxtime": 7200,
+            "script_maxtime": 14400,
             "script_path": "scripts/android_emulator_unittest.py",
             "suite": "xpcshell",
             "this_chunk": 3,
+            "timeout": 2400,
             "total_chunks": 3,
             "use_mozharness": True
           }
