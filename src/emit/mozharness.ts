@@ -96,7 +96,8 @@ function categoryDefinitions(
 ): Record<string, Definition> {
   const categories: Record<string, Definition> = {};
   const firstJob = new Map<string, Job>();
-  for (const job of jobs) {
+  // chunks of one suite share their spec: look at each (build type, suite) once
+  for (const job of jobs.filter((j) => j.chunk === 1)) {
     const category = ownCategory(job);
     const harness = job.harness === undefined ? undefined : harnesses[job.harness];
     if (category === undefined || harness === undefined) continue;
