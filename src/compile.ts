@@ -1,6 +1,6 @@
 /** The pipeline, in plain sight: load → validate → expand → emit. The library never prints, writes or exits. */
 import { type Diagnostic, fail, ok, type Result, sortDiagnostics } from "./diagnostics.js";
-import type { OutputFile } from "./emit/types.js";
+import type { OutputFile, OutputPieces } from "./emit/types.js";
 import { type BranchJobs, checkJobs, expandTree } from "./expand.js";
 import { loadTree } from "./load.js";
 import { MachineClashes } from "./machine-clashes.js";
@@ -28,6 +28,8 @@ export interface CompileOptions {
   readonly reference?: boolean;
   /** Attributes, operators and targets; jobdef's own when absent. */
   readonly vocabulary?: Vocabulary;
+  /** Serialised pieces of the last output to reuse where their inputs are unchanged (the CLI's cache). */
+  readonly pieces?: OutputPieces;
 }
 
 type LoadOptions = Pick<CompileOptions, "onStage" | "vocabulary">;
@@ -125,7 +127,9 @@ export function compile(options: CompileOptions): Result<Compiled> {
   const emitters = targets.map((t) => tree.value.vocabulary.targets[t].emit);
   const files = timed(options, "emit", () =>
     expanded.value.flatMap((branch) =>
-      emitters.flatMap((emit) => emit({ tree: tree.value, branch, report, reference: options.reference })),
+      emitters.flatMap((emit) =>
+        emit({ tree: tree.value, branch, report, reference: options.reference, pieces: options.pieces }),
+      ),
     ),
   );
   if (emitted.some((d) => d.severity === "error")) return fail(sortDiagnostics(emitted));

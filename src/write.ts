@@ -65,6 +65,8 @@ export interface WriteOptions {
   readonly source?: ManifestSource;
   /** Replace or delete generated files even when they were edited since jobdef wrote them. */
   readonly force?: boolean;
+  /** Called once the output is in place, still under the lock (the pieces cache records the files it now holds). */
+  readonly onWritten?: () => void;
 }
 
 export interface WriteResult {
@@ -128,6 +130,7 @@ export async function writeOutput(options: WriteOptions): Promise<WriteResult> {
         commitJournal(dir, stage);
         applyJournal(dir);
       }
+      options.onWritten?.();
       return { written, unchanged, removed, manifest: next.manifest, manifestText, recovered };
     } finally {
       rmSync(stage, { recursive: true, force: true }); // gone already once committed

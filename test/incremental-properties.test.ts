@@ -1,11 +1,23 @@
 /**
- * The incremental paths are an optimisation only: through a random sequence of edits to random trees, every compile
- * that may use the cache (the up-to-date proof, the output record, writing by difference over the last output)
+ * The incremental paths are an optimisation only: through a random sequence of edits to random trees (values of every
+ * kind of layer, files added, removed, broken, output edited by hand, cache records damaged or put back stale), every
+ * compile that may use the cache (the up-to-date proof, the output record, the task graph's pieces copied from the
+ * last output, writing by difference over the last output)
  * leaves the directory byte for byte as a cold `--no-cache` compile of the same tree into an empty directory does,
  * fails exactly when that one fails, and `check`'s proof never calls current a directory a cold check does not.
  */
 import assert from "node:assert/strict";
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -24,8 +36,14 @@ type Edit =
   | { kind: "remove-suite"; suite: number }
   | { kind: "build-types"; debug: boolean }
   | { kind: "break"; suite: number }
-  | { kind: "hand-edit-output"; file: number; sameSize: boolean }
-  | { kind: "delete-output"; file: number };
+  | { kind: "hand-edit-output"; file: number; sameSize: boolean; middle: boolean }
+  | { kind: "delete-output"; file: number }
+  | { kind: "value"; layer: number; variant: number }
+  | { kind: "cache"; record: number; damage: Damage }
+  | { kind: "stale-cache" };
+
+/** What is done to a cache record: cut short, a byte changed, another format, or another jobdef's (checksum valid). */
+type Damage = "truncate" | "flip" | "format" | "foreign";
 
 const SUITES = ["plain", "extra-a", "extra-b"];
 
@@ -37,16 +55,74 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({ kind: fc.constant("remove-suite" as const), suite: fc.integer({ min: 1, max: 2 }) }),
   fc.record({ kind: fc.constant("build-types" as const), debug: fc.boolean() }),
   fc.record({ kind: fc.constant("break" as const), suite: fc.nat(2) }),
-  fc.record({ kind: fc.constant("hand-edit-output" as const), file: fc.nat(), sameSize: fc.boolean() }),
+  fc.record({
+    kind: fc.constant("hand-edit-output" as const),
+    file: fc.nat(),
+    sameSize: fc.boolean(),
+    middle: fc.boolean(),
+  }),
   fc.record({ kind: fc.constant("delete-output" as const), file: fc.nat() }),
+  fc.record({ kind: fc.constant("value" as const), layer: fc.nat(), variant: fc.nat(3) }),
+  fc.record({ kind: fc.constant("value" as const), layer: fc.nat(), variant: fc.nat(3) }),
+  fc.record({
+    kind: fc.constant("cache" as const),
+    record: fc.nat(),
+    damage: fc.constantFrom<Damage>("truncate", "flip", "format", "foreign"),
+  }),
+  fc.record({ kind: fc.constant("stale-cache" as const) }),
 );
+
+/**
+ * Edits of a value that reaches the output, one per kind of layer: [file, pattern, replacement of variant v]. Each
+ * reaches the jobs of some units only (a suite's, a platform's) or of all (defaults, the harness, the branch).
+ */
+const VALUES: readonly [string, RegExp, (v: number) => string][] = [
+  ["configs/suites/plain.yml", /^description: .*$/m, (v) => `description: Mochitest plain ${v}`],
+  ["configs/suites/extra-a.yml", /^description: .*$/m, (v) => `description: extra ${v}`],
+  ["configs/platforms/linux64.yml", /machine: [\w-]+/, (v) => `machine: linux64-${v}`],
+  ["configs/platforms/win32.yml", /worker-type: [\w-]+/, (v) => `worker-type: win7-${v}`],
+  ["configs/defaults.yml", /max-run-time: \d+/, (v) => `max-run-time: ${3600 + v}`],
+  ["configs/harnesses/mochitest.yml", /^options: .*$/m, (v) => `options: ["--appname=%(binary_path)s", "--v${v}"]`],
+  ["configs/branches/central.yml", /^repository: .*$/m, (v) => `repository: https://hg.mozilla.org/central-${v}`],
+];
+
+/** The record's text damaged; a "foreign" record keeps a valid checksum but names another jobdef's code. */
+function damaged(text: string, damage: Damage): string {
+  const newline = text.indexOf("\n");
+  switch (damage) {
+    case "truncate":
+      return text.slice(0, Math.max(0, Math.floor(text.length / 2)));
+    case "flip": {
+      const at = newline + 1 + Math.floor((text.length - newline - 1) / 3);
+      return `${text.slice(0, at)}${text[at] === "1" ? "2" : "1"}${text.slice(at + 1)}`;
+    }
+    case "format":
+      return text.replace(/^jobdef-cache \d+/, "jobdef-cache 0");
+    case "foreign": {
+      const body = text.slice(newline + 1).replace(/"code":"[^"]*"/g, '"code":"0.0.1+foreign"');
+      return `jobdef-cache 1 ${createHash("sha256").update(body).digest("hex")}\n${body}`;
+    }
+  }
+}
+
+/** The cache's records at some earlier point, put back by a "stale-cache" edit (as a slow concurrent writer would). */
+let staleRecords = new Map<string, string>();
 
 function suiteText(name: string, chunks: number): string {
   return `description: ${name}\nharness: mochitest\ntreeherder: {symbol: "M(${name.slice(-1)})"}\nchunks: ${chunks}\n`;
 }
 
-/** Applies an edit to the tree at `root` (and to its output, for the hand edits); edits that do not apply are no-ops. */
+/**
+ * Applies an edit to the tree at `root` (to its output, for the hand edits, and to its cache for the cache edits);
+ * edits that do not apply are no-ops.
+ */
 function apply(root: string, out: string, e: Edit): void {
+  const cache = join(root, ".jobdef-cache");
+  const records = existsSync(cache)
+    ? readdirSync(cache)
+        .filter((n) => n.endsWith(".json"))
+        .sort()
+    : [];
   const configs = listFiles(join(root, "configs")).map((p) => join(root, "configs", p));
   const outputs = listFiles(out).map((p) => join(out, p));
   const suitePath = (i: number) => join(root, "configs/suites", `${SUITES[i]}.yml`);
@@ -82,11 +158,31 @@ function apply(root: string, out: string, e: Edit): void {
       if (!outputs.length) return;
       const p = outputs[e.file % outputs.length];
       const text = readFileSync(p, "utf8");
-      writeFileSync(p, e.sameSize ? `${text.slice(0, -2)}x\n` : `${text}hand edit\n`);
+      // in the middle: a byte of some task's text (an ASCII letter or digit, so still UTF-8)
+      const at = text.slice(text.length >> 1).search(/[a-z0-9]/) + (text.length >> 1);
+      if (e.middle && at >= text.length >> 1)
+        writeFileSync(p, `${text.slice(0, at)}${text[at] === "q" ? "z" : "q"}${text.slice(at + 1)}`);
+      else writeFileSync(p, e.sameSize ? `${text.slice(0, -2)}x\n` : `${text}hand edit\n`);
       return;
     }
     case "delete-output":
       if (outputs.length) unlinkSync(outputs[e.file % outputs.length]);
+      return;
+    case "value": {
+      const [file, pattern, replacement] = VALUES[e.layer % VALUES.length];
+      const p = join(root, file);
+      if (exists(p)) writeFileSync(p, readFileSync(p, "utf8").replace(pattern, replacement(e.variant)));
+      return;
+    }
+    case "cache": {
+      if (!records.length) return;
+      const p = join(cache, records[e.record % records.length]);
+      writeFileSync(p, damaged(readFileSync(p, "utf8"), e.damage));
+      return;
+    }
+    case "stale-cache":
+      for (const [name, text] of staleRecords) writeFileSync(join(cache, name), text);
+      staleRecords = new Map(records.map((n) => [n, readFileSync(join(cache, n), "utf8")]));
       return;
   }
 }
@@ -122,6 +218,7 @@ test("incremental compiles equal cold --no-cache compiles, edit after edit", asy
         Object.fromEntries(SUITES.slice(1, 1 + extra).map((s) => [`configs/suites/${s}.yml`, suiteText(s, 2)])),
       );
       const out = join(root, "generated");
+      staleRecords = new Map();
       try {
         await compileTo(root, out, true);
         for (const e of edits) {
@@ -147,6 +244,6 @@ test("incremental compiles equal cold --no-cache compiles, edit after edit", asy
         rmSync(root, { recursive: true, force: true });
       }
     }),
-    { numRuns: 10, seed: 22 },
+    { numRuns: 14, seed: 22 },
   );
 });

@@ -118,9 +118,15 @@ export async function compileOnce(o: CompileOptions, options: { mayProve: boolea
   const overrides = unwrap((await import("../set-overrides.js")).parseSetOverrides(o.set), o);
   // hashed before reading: a file edited meanwhile then records its old hash, and the next run compiles again
   const source = whole ? await sourceOf(root) : undefined;
-  const c = unwrap(compile({ root, branches: o.branch, targets: o.target, overrides, onStage: stageTimer(o) }), o);
+  const { GraphPieces } = await import("../cache/graph-pieces.js");
+  const pieces = cacheDir === undefined ? undefined : new GraphPieces(cacheDir, overrides);
+  const c = unwrap(
+    compile({ root, branches: o.branch, targets: o.target, overrides, onStage: stageTimer(o), pieces }),
+    o,
+  );
   const dir = o.out ? resolve(o.out) : join(root, c.tree.settings.generatedDir);
   refuseOutputPlace(root, dir, o);
+  pieces?.bind(dir);
   const writeStart = performance.now();
   const r = await inOutputDir(dir, o, () =>
     writeOutput({
@@ -131,8 +137,12 @@ export async function compileOnce(o: CompileOptions, options: { mayProve: boolea
       branchNames: c.tree.branches.keys(),
       source,
       force: o.force,
+      onWritten: () => pieces?.save(),
     }),
-  );
+  ).finally(() => pieces?.close());
+  reportNotes(pieces?.notes ?? []);
+  for (const { path, copied, entries } of pieces?.counts() ?? [])
+    if (o.debug) process.stderr.write(`jobdef: ${path}: ${copied} of ${entries} entries copied from the last output\n`);
   if (source) {
     const { rememberOutput } = await import("../up-to-date.js");
     rememberOutput(cacheDir, root, c.tree.settings.generatedDir, dir, r.manifestText, r.manifest);

@@ -46,8 +46,15 @@ export const PIECE = 1 << 20;
 export class ByteWriter {
   private readonly buffer = Buffer.allocUnsafe(PIECE);
   private used = 0;
+  /** Bytes handed to the sink so far. */
+  private flushed = 0;
 
   constructor(private readonly sink: ByteSink) {}
+
+  /** How many bytes were written so far: the offset in the file of the next byte. */
+  get position(): number {
+    return this.flushed + this.used;
+  }
 
   /** Appends `text`, which must not end inside a surrogate pair (a piece of JSON text never does). */
   write(text: string): void {
@@ -66,6 +73,7 @@ export class ByteWriter {
       this.flush();
       if (bytes.length > PIECE) {
         this.sink(bytes);
+        this.flushed += bytes.length;
         return;
       }
     }
@@ -81,6 +89,7 @@ export class ByteWriter {
 
   flush(): void {
     if (this.used) this.sink(this.buffer.subarray(0, this.used));
+    this.flushed += this.used;
     this.used = 0;
   }
 }

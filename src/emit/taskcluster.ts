@@ -40,7 +40,7 @@ import {
   relativeDatestamp,
   type Str,
 } from "./taskcluster-refs.js";
-import type { EmitInput, OutputFile } from "./types.js";
+import type { EmitInput, OutputFile, UnitPieces } from "./types.js";
 
 export interface GraphEntry {
   readonly label: string;
@@ -51,14 +51,33 @@ export interface GraphEntry {
 }
 
 /** Emits the branch's task graph, streamed: a large graph never has all its task definitions alive at once. */
-export function emitTaskcluster({ tree, branch, reference }: EmitInput): OutputFile[] {
+export function emitTaskcluster({ tree, branch, reference, pieces }: EmitInput): OutputFile[] {
   const entries = branch.jobs.filter((j) => runsOn(j, "taskcluster")).map((job): [string, Job] => [job.label, job]);
+  const path = `taskcluster/${branch.branch.name}.json`;
   return [
-    streamedFile(`taskcluster/${branch.branch.name}.json`, (out) => {
+    streamedFile(path, (out) => {
       const graph = { tree, branch, lines: new CommandLines() };
-      writeJsonEntries(out, entries, reference ? referenceRenderer(graph) : entryRenderer(graph));
+      if (reference) return writeJsonEntries(out, entries, referenceRenderer(graph));
+      const cached = pieces?.of(path, tree, branch.branch);
+      writeJsonEntries(out, entries, cached ? piecesRenderer(cached, entryRenderer(graph)) : entryRenderer(graph));
     }),
   ];
+}
+
+type Renderer = (label: string, job: Job, out: ByteWriter) => void;
+
+/**
+ * Copies an entry's bytes from the last output where its unit's key is unchanged (src/cache/graph-pieces.ts), else
+ * renders it; notes where each entry lands in the new file.
+ */
+function piecesRenderer({ file, keyOf }: UnitPieces, render: Renderer): Renderer {
+  file.restart();
+  return (label, job, out) => {
+    const key = keyOf(job);
+    const start = out.position;
+    if (!file.copy(label, key, out)) render(label, job, out);
+    file.note(label, key, start, out.position - start);
+  };
 }
 
 /** What rendering one branch's graph shares: the tree, the branch's jobs, and its Windows command lines. */

@@ -1,0 +1,61 @@
+/**
+ * The key of a suite's jobs on one platform and build type of a branch (a "unit"): the sha256 of everything their
+ * output is made of. A unit's jobs are merged from the built-in layer, defaults, a harness, the platform, the suite, the
+ * branch and --set (src/expand.ts's `layersFor`), resolved against platform settings that read defaults, every
+ * harness, the platform and the branch, and rendered with tree settings from defaults: so the key covers the text of
+ * those files as they were parsed (not their bytes on disk, which may change meanwhile), the --set layers, the names
+ * that place the unit, and jobdef's code. Two units with one key render the same bytes.
+ */
+import { createHash, type Hash } from "node:crypto";
+import type { Job } from "../expand.js";
+import type { Branch, Layer, Tree } from "../model.js";
+import type { SourceFile } from "../source.js";
+import { byCodePoint } from "../values.js";
+import { codeIdentity } from "../version.js";
+
+/** Changes whenever what a key covers changes meaning. */
+const KEY_FORMAT = "jobdef unit key 1";
+
+function addFile(hash: Hash, file: SourceFile): void {
+  hash.update(`${file.path}\0${file.text.length}\0`).update(file.text).update("\0");
+}
+
+function digestOf(file: SourceFile): string {
+  const hash = createHash("sha256");
+  addFile(hash, file);
+  return hash.digest("hex");
+}
+
+/** The key of each job's unit, computed once per unit, for jobs of `branch` in `tree` compiled with `overrides`. */
+export function unitKeys(tree: Tree, branch: Branch, overrides: readonly Layer[]): (job: Job) => string {
+  const base = createHash("sha256").update(`${KEY_FORMAT}\0${codeIdentity()}\0${branch.name}\0`);
+  addFile(base, tree.defaults.file);
+  for (const name of [...tree.harnesses.keys()].sort(byCodePoint)) addFile(base, tree.harnesses.get(name)!.file);
+  addFile(base, branch.file);
+  for (const o of overrides) {
+    if (o.file) addFile(base, o.file);
+    base.update(`${JSON.stringify(o.path)}\0${JSON.stringify(o.value)}\0`);
+  }
+  const common = base.digest("hex");
+  // each file hashed once: a suite runs on many platforms and build types
+  const digests = new Map<SourceFile, string>();
+  const digest = (file: SourceFile) => {
+    const known = digests.get(file);
+    if (known !== undefined) return known;
+    const d = digestOf(file);
+    digests.set(file, d);
+    return d;
+  };
+  const keys = new Map<string, string>();
+  return (job) => {
+    const unit = `${job.platform}\0${job.buildType}\0${job.suite}`;
+    let key = keys.get(unit);
+    if (key === undefined) {
+      const platform = digest(tree.platforms.get(job.platform)!.file);
+      const suite = digest(tree.suites.get(job.suite)!.file);
+      key = createHash("sha256").update(`${common}\0${platform}\0${suite}\0${unit}`).digest("hex").slice(0, 32);
+      keys.set(unit, key);
+    }
+    return key;
+  };
+}

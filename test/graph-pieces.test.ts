@@ -1,0 +1,110 @@
+/**
+ * The task graph's pieces (src/cache/graph-pieces.ts): entries of unchanged units are copied from the last output, and
+ * only while that file is the one the record describes. Cases a random sequence of edits seldom reaches: a record put
+ * back after the file changed (as a slow concurrent writer would leave it) over inputs that match its keys again, and
+ * a hand edit inside a copied entry.
+ */
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { listFiles } from "../src/check.js";
+import { type CompileOptions, compileOnce } from "../src/cli/compile.js";
+import { writeTree } from "./helpers/tree.js";
+
+const SUITES = {
+  "configs/suites/plain.yml":
+    'description: Mochitest plain\nharness: mochitest\ntreeherder: {symbol: "M()"}\nchunks: 4\n',
+  "configs/suites/other.yml": 'description: Other\nharness: mochitest\ntreeherder: {symbol: "M(o)"}\nchunks: 2\n',
+};
+
+function options(root: string, cache: boolean, extra: Partial<CompileOptions> = {}): CompileOptions {
+  return { root, format: "text", branch: [], target: [], set: [], cache, quiet: true, ...extra };
+}
+
+/** Compiles `root` into its generated/ (with the cache) and returns its files' texts and the pieces' counts. */
+async function compileCached(root: string, force = false): Promise<{ files: Map<string, string>; debug: string }> {
+  const write = process.stderr.write;
+  let debug = "";
+  process.stderr.write = (s: string | Uint8Array) => {
+    debug += String(s);
+    return true;
+  };
+  try {
+    await compileOnce(options(root, true, { debug: true, force }), { mayProve: false });
+  } finally {
+    process.stderr.write = write;
+  }
+  return { files: texts(join(root, "generated")), debug };
+}
+
+function texts(dir: string): Map<string, string> {
+  return new Map(listFiles(dir).map((p) => [p, readFileSync(join(dir, p), "utf8")]));
+}
+
+/** The files a cold `--no-cache` compile of `root` writes into an empty directory. */
+async function cold(root: string): Promise<Map<string, string>> {
+  const out = join(root, "cold");
+  rmSync(out, { recursive: true, force: true });
+  await compileOnce(options(root, false, { out }), { mayProve: false });
+  const files = texts(out);
+  rmSync(out, { recursive: true, force: true });
+  return files;
+}
+
+const copied = (debug: string) => Number(/taskcluster\/central\.json: (\d+) of \d+ entries copied/.exec(debug)?.[1]);
+
+function setDescription(root: string, text: string): void {
+  const p = join(root, "configs/suites/plain.yml");
+  writeFileSync(p, readFileSync(p, "utf8").replace(/^description: .*$/m, `description: ${text}`));
+}
+
+test("a suite edit re-renders that suite's entries only; the rest is copied, and the output is the cold one", async () => {
+  const root = writeTree(SUITES);
+  try {
+    const first = await compileCached(root);
+    assert.equal(copied(first.debug), 0);
+    setDescription(root, "edited");
+    const second = await compileCached(root);
+    // other.yml: 2 chunks on linux64 opt and debug and on win32 opt
+    assert.equal(copied(second.debug), 6);
+    assert.deepEqual(second.files, await cold(root));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("a record put back after its file changed is not trusted, even where the inputs match its keys again", async () => {
+  const root = writeTree(SUITES);
+  try {
+    await compileCached(root);
+    const cache = join(root, ".jobdef-cache");
+    const name = readdirSync(cache).find((n) => n.startsWith("pieces-"))!;
+    const stale = readFileSync(join(cache, name));
+    setDescription(root, "a description of another length");
+    await compileCached(root);
+    writeFileSync(join(cache, name), stale);
+    setDescription(root, "Mochitest plain");
+    const again = await compileCached(root);
+    assert.equal(copied(again.debug), 0);
+    assert.deepEqual(again.files, await cold(root));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("a hand edit inside a copied entry is never copied: the file no longer has the recorded stat", async () => {
+  const root = writeTree(SUITES);
+  try {
+    await compileCached(root);
+    const graph = join(root, "generated/taskcluster/central.json");
+    const text = readFileSync(graph, "utf8");
+    writeFileSync(graph, text.replace('"description": "Other', '"description": "Xther'));
+    setDescription(root, "edited");
+    const forced = await compileCached(root, true);
+    assert.equal(copied(forced.debug), 0);
+    assert.deepEqual(forced.files, await cold(root));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
