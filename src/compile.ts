@@ -1,4 +1,5 @@
 /** The pipeline, in plain sight: load → validate → expand → emit. The library never prints, writes or exits. */
+import type { UnitStore } from "./cache/unit-store.js";
 import { type Diagnostic, fail, ok, type Result, sortDiagnostics } from "./diagnostics.js";
 import type { OutputFile, OutputPieces } from "./emit/types.js";
 import { type BranchJobs, checkJobs, expandTree } from "./expand.js";
@@ -30,6 +31,8 @@ export interface CompileOptions {
   readonly vocabulary?: Vocabulary;
   /** Serialised pieces of the last output to reuse where their inputs are unchanged (the CLI's cache). */
   readonly pieces?: OutputPieces;
+  /** Units expanded by earlier runs, reused where their inputs are unchanged (the CLI's cache). */
+  readonly units?: UnitStore;
 }
 
 type LoadOptions = Pick<CompileOptions, "onStage" | "vocabulary">;
@@ -64,7 +67,9 @@ export function loadValidTree(root: string, options: LoadOptions = {}): Result<T
 /** Expand jobs for the given branches (what `list`, `explain` and `try` need). */
 export function expandJobs(
   tree: Tree,
-  options: Pick<CompileOptions, "overrides" | "onStage" | "reference"> & { readonly branches?: readonly string[] },
+  options: Pick<CompileOptions, "overrides" | "onStage" | "reference" | "units"> & {
+    readonly branches?: readonly string[];
+  },
 ): Result<BranchJobs[]> {
   const unknown = unknownBranches(tree, options.branches);
   if (unknown) return unknown;

@@ -2,6 +2,7 @@
 
 import type { MergedJob } from "../generated/types/index.js";
 import { ajvDiagnostics } from "./ajv-errors.js";
+import type { BranchUnits, StoredUnit, UnitStore } from "./cache/unit-store.js";
 import { type Code, type Diagnostic, error, type Position, type Related } from "./diagnostics.js";
 import { type ChunkedSuite, PlatformClashes } from "./job-clashes.js";
 import type { JobContext } from "./keyed-by.js";
@@ -62,6 +63,8 @@ export interface ExpandOptions {
   readonly overrides?: readonly Layer[];
   /** Merge every job from all its layers, sharing nothing: the reference the shared merges are tested against. */
   readonly reference?: boolean;
+  /** Units expanded by earlier runs, reused where their key is unchanged (the CLI's cache; src/cache/unit-store.ts). */
+  readonly units?: UnitStore;
 }
 
 export function expandTree(
@@ -188,6 +191,7 @@ class Expansion {
   readonly merges: Merges;
   readonly mergedJob: ValidateFunction;
   readonly overrides: readonly Layer[];
+  readonly units: UnitStore | undefined;
 
   constructor(
     readonly tree: Tree,
@@ -196,6 +200,7 @@ class Expansion {
     this.merges = newMerges(options.reference ?? false, tree.patterns);
     this.mergedJob = tree.vocabulary.schemas.fileValidator("job");
     this.overrides = options.overrides ?? [];
+    this.units = options.reference ? undefined : options.units;
   }
 
   /** Expands one branch: its platforms, and the job count (undefined past the job limit). */
@@ -219,12 +224,14 @@ class BranchExpansion {
   private jobs = 0;
   private readonly suites: Suite[];
   private readonly clashes: Clashes;
+  private readonly units: BranchUnits | undefined;
 
   constructor(
     private readonly run: Expansion,
     private readonly branch: Branch,
     private readonly handlers: BranchHandlers,
   ) {
+    this.units = run.units?.forBranch(run.tree, branch);
     const excluded = (branch.spec["exclude-suites"] ?? []).map((p) => run.tree.patterns.fullMatch(p));
     this.suites = [...run.tree.suites.values()]
       .filter((s) => !excluded.some((re) => re.test(s.name)))
@@ -298,6 +305,54 @@ class BranchExpansion {
    * there.
    */
   private suiteJobs(place: JobPlace & { buildType: string; suite: string }, suite: Suite, settings: PlatformSettings) {
+    const units = this.units;
+    if (!units) return this.expandSuite(place, suite, settings);
+    const unit = { platform: place.platform.name, buildType: place.buildType, suite: suite.name };
+    const key = units.key(unit);
+    const stored = units.get(unit, key);
+    if (stored === null) return undefined;
+    if (stored) return this.storedSuite(place, suite, settings, stored);
+    const reported = this.run.diagnostics.length;
+    let runs = false;
+    const sj = this.expandSuite(place, suite, settings, () => {
+      runs = true;
+    });
+    // a unit that raised anything is expanded again next time, so its diagnostics are too
+    if (this.run.diagnostics.length === reported && (sj || !runs))
+      units.put(unit, key, sj ? { harness: sj.harness, spec: sj.spec as unknown as Record<string, unknown> } : null);
+    return sj;
+  }
+
+  /** A unit read back: its job's value as kept, its provenance merged again only if something asks for it. */
+  private storedSuite(
+    place: JobPlace & { buildType: string; suite: string },
+    suite: Suite,
+    settings: PlatformSettings,
+    stored: NonNullable<StoredUnit>,
+  ): SuiteJobs {
+    const { tree, merges, overrides } = this.run;
+    const harness = stored.harness;
+    const spec = stored.spec as unknown as MergedJob;
+    const layers = layersFor(tree, suite, place.platform, this.branch, harness, overrides);
+    const ctx = tree.vocabulary.contextOf({ ...place, harness });
+    let provenance: Merged["provenance"] | undefined;
+    const merged: Merged = {
+      value: stored.spec,
+      get provenance() {
+        provenance ??= merges.job.merge(layers, ctx).merged.provenance;
+        return provenance;
+      },
+    };
+    const runner = harness === undefined ? undefined : settings.runners.get(harness);
+    return suiteJobs(tree, { ...place, harness }, { spec, merged, runner });
+  }
+
+  private expandSuite(
+    place: JobPlace & { buildType: string; suite: string },
+    suite: Suite,
+    settings: PlatformSettings,
+    onSelected?: () => void,
+  ) {
     const { tree, merges, overrides } = this.run;
     const vocabulary = tree.vocabulary;
     const base = [tree.defaults.layer, place.platform.layer, suite.layer, this.branch.layer, ...overrides];
@@ -313,6 +368,7 @@ class BranchExpansion {
     if (this.failed(runOn)) return undefined;
     const rules = runOn.merged.value["run-on"] as RunOn | undefined;
     if (!selects(rules, place, tree.patterns)) return undefined;
+    onSelected?.();
     const job = merges.job.merge(layers, ctx);
     if (this.failed(job)) return undefined;
     const { merged } = job;

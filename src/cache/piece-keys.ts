@@ -26,8 +26,11 @@ function digestOf(file: SourceFile): string {
   return hash.digest("hex");
 }
 
+/** Where a unit is: a suite on a platform and build type (of the branch the keys are made for). */
+export type UnitPlace = Pick<Job, "platform" | "buildType" | "suite">;
+
 /** The key of each job's unit, computed once per unit, for jobs of `branch` in `tree` compiled with `overrides`. */
-export function unitKeys(tree: Tree, branch: Branch, overrides: readonly Layer[]): (job: Job) => string {
+export function unitKeys(tree: Tree, branch: Branch, overrides: readonly Layer[]): (job: UnitPlace) => string {
   const base = createHash("sha256").update(`${KEY_FORMAT}\0${codeIdentity()}\0${branch.name}\0`);
   addFile(base, tree.defaults.file);
   for (const name of [...tree.harnesses.keys()].sort(byCodePoint)) addFile(base, tree.harnesses.get(name)!.file);

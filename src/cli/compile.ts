@@ -119,11 +119,25 @@ export async function compileOnce(o: CompileOptions, options: { mayProve: boolea
   // hashed before reading: a file edited meanwhile then records its old hash, and the next run compiles again
   const source = whole ? await sourceOf(root) : undefined;
   const { GraphPieces } = await import("../cache/graph-pieces.js");
+  const { UnitStore } = await import("../cache/unit-store.js");
   const pieces = cacheDir === undefined ? undefined : new GraphPieces(cacheDir, overrides);
-  const c = unwrap(
-    compile({ root, branches: o.branch, targets: o.target, overrides, onStage: stageTimer(o), pieces }),
-    o,
-  );
+  const units = cacheDir === undefined ? undefined : new UnitStore(cacheDir, root, overrides);
+  const compiled = compile({
+    root,
+    branches: o.branch,
+    targets: o.target,
+    overrides,
+    onStage: stageTimer(o),
+    pieces,
+    units,
+  });
+  reportNotes(units?.notes ?? []);
+  if (units && o.debug) {
+    const { reused, expanded } = units.counts();
+    process.stderr.write(`jobdef: units: ${reused} read back, ${expanded} expanded\n`);
+  }
+  const c = unwrap(compiled, o);
+  units?.save();
   const dir = o.out ? resolve(o.out) : join(root, c.tree.settings.generatedDir);
   refuseOutputPlace(root, dir, o);
   pieces?.bind(dir);

@@ -1,8 +1,9 @@
 /**
- * The task graph's pieces (src/cache/graph-pieces.ts): entries of unchanged units are copied from the last output, and
- * only while that file is the one the record describes. Cases a random sequence of edits seldom reaches: a record put
- * back after the file changed (as a slow concurrent writer would leave it) over inputs that match its keys again, and
- * a hand edit inside a copied entry.
+ * What the cache spares, and where it must not: an edit expands only the units it reaches (src/cache/unit-store.ts)
+ * and renders only their task graph entries, the others copied from the last output (src/cache/graph-pieces.ts),
+ * and only while that file is the one the record describes. Cases a random sequence of edits (the property test)
+ * seldom reaches: a record put back after the file changed (as a slow concurrent writer would leave it) over inputs
+ * that match its keys again, and a hand edit inside a copied entry.
  */
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -52,6 +53,7 @@ async function cold(root: string): Promise<Map<string, string>> {
   return files;
 }
 
+const units = (debug: string) => /units: (\d+) read back, (\d+) expanded/.exec(debug)?.slice(1).map(Number);
 const copied = (debug: string) => Number(/taskcluster\/central\.json: (\d+) of \d+ entries copied/.exec(debug)?.[1]);
 
 function setDescription(root: string, text: string): void {
@@ -59,16 +61,26 @@ function setDescription(root: string, text: string): void {
   writeFileSync(p, readFileSync(p, "utf8").replace(/^description: .*$/m, `description: ${text}`));
 }
 
-test("a suite edit re-renders that suite's entries only; the rest is copied, and the output is the cold one", async () => {
+test("a suite edit re-expands and re-renders that suite only; the rest is reused, the output is the cold one", async () => {
   const root = writeTree(SUITES);
   try {
     const first = await compileCached(root);
     assert.equal(copied(first.debug), 0);
+    // two suites on linux64 opt and debug and on win32 opt
+    assert.deepEqual(units(first.debug), [0, 6]);
     setDescription(root, "edited");
     const second = await compileCached(root);
-    // other.yml: 2 chunks on linux64 opt and debug and on win32 opt
+    assert.deepEqual(units(second.debug), [3, 3]);
+    // other.yml: 2 chunks on each
     assert.equal(copied(second.debug), 6);
     assert.deepEqual(second.files, await cold(root));
+    const platform = join(root, "configs/platforms/win32.yml");
+    writeFileSync(platform, readFileSync(platform, "utf8").replace("worker-type: win7-32", "worker-type: win7-x"));
+    const third = await compileCached(root);
+    assert.deepEqual(units(third.debug), [4, 2]);
+    // the 6 entries on win32 are rendered again
+    assert.equal(copied(third.debug), 12);
+    assert.deepEqual(third.files, await cold(root));
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
