@@ -102,9 +102,11 @@ export function rememberOutput(
   dir: string,
   manifestText: string,
   manifest: Manifest,
+  /** The files were just written by this compile, which still holds the output's lock. */
+  written = false,
 ): void {
   if (cacheDir === undefined) return;
-  writeOutputRecord(cacheDir, dir, codeIdentity(), sha256(manifestText), manifest.files);
+  writeOutputRecord(cacheDir, dir, codeIdentity(), sha256(manifestText), manifest.files, new Map(), written);
   const defaults = manifest.source?.inputs[DEFAULTS_FILE];
   if (defaults)
     writeRecord(cacheDir, treeRecordName(root), { kind: "tree", root: resolve(root), defaults, generatedDir });

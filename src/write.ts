@@ -65,8 +65,13 @@ export interface WriteOptions {
   readonly source?: ManifestSource;
   /** Replace or delete generated files even when they were edited since jobdef wrote them. */
   readonly force?: boolean;
-  /** Called once the output is in place, still under the lock (the pieces cache records the files it now holds). */
-  readonly onWritten?: () => void;
+  /** Called once the output is in place, still under the lock (the cache records the files it now holds). */
+  readonly onWritten?: (written: { readonly manifest: Manifest; readonly manifestText: string }) => void;
+  /**
+   * The sha256 of the file now at a path of the directory when known without reading it (the cache's record of its
+   * stat); undefined: read it.
+   */
+  readonly knownHash?: (path: string) => string | undefined;
 }
 
 export interface WriteResult {
@@ -124,13 +129,13 @@ export async function writeOutput(options: WriteOptions): Promise<WriteResult> {
       );
       const manifestText = serializeManifest(next.manifest);
       const removed = next.remove.filter((p) => existsSync(join(dir, p)));
-      if (!options.force) refuseEdited(dir, old, [...written, ...removed], hashes);
+      if (!options.force) refuseEdited(dir, old, [...written, ...removed], hashes, options.knownHash);
       if (written.length || removed.length || !oldBytes?.equals(Buffer.from(manifestText))) {
         finishStage(stage, { write: written, remove: removed }, manifestText);
         commitJournal(dir, stage);
         applyJournal(dir);
       }
-      options.onWritten?.();
+      options.onWritten?.({ manifest: next.manifest, manifestText });
       return { written, unchanged, removed, manifest: next.manifest, manifestText, recovered };
     } finally {
       rmSync(stage, { recursive: true, force: true }); // gone already once committed
@@ -144,11 +149,17 @@ export async function writeOutput(options: WriteOptions): Promise<WriteResult> {
  * Refuses to replace or delete a file the old manifest lists whose content is no longer what jobdef wrote (someone
  * edited it): the edit would be lost without a word. A file already holding the new content is no conflict.
  */
-function refuseEdited(dir: string, old: Manifest, paths: readonly string[], next: ReadonlyMap<string, string>): void {
+function refuseEdited(
+  dir: string,
+  old: Manifest,
+  paths: readonly string[],
+  next: ReadonlyMap<string, string>,
+  knownHash: (path: string) => string | undefined = () => undefined,
+): void {
   const edited = paths.filter((p) => {
     const known = old.files[p];
     if (known === undefined) return false;
-    const hash = hashRegularFile(join(dir, p), p);
+    const hash = knownHash(p) ?? hashRegularFile(join(dir, p), p);
     return hash !== undefined && hash !== known && hash !== next.get(p);
   });
   if (!edited.length) return;

@@ -11,18 +11,8 @@
  * directory's lock (held by the write while the file is produced and until it is in place), so no other compile
  * replaces the file meanwhile.
  */
-import { createHash, randomBytes } from "node:crypto";
-import {
-  type BigIntStats,
-  closeSync,
-  fstatSync,
-  mkdirSync,
-  openSync,
-  readSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { createHash } from "node:crypto";
+import { type BigIntStats, closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { ByteWriter } from "../emit/output-file.js";
 import type { UnitPieces } from "../emit/types.js";
@@ -30,7 +20,7 @@ import type { Branch, Layer, Tree } from "../model.js";
 import { codeIdentity } from "../version.js";
 import { DEFAULT_VOCABULARY } from "../vocabulary.js";
 import { unitKeys } from "./piece-keys.js";
-import { readRecord, writeRecord } from "./store.js";
+import { readRecord, waitForClockPast, writeRecord } from "./store.js";
 
 /** [label, index of its key in `keys`, offset, length]. */
 type Entry = readonly [string, number, number, number];
@@ -262,30 +252,12 @@ export class FilePieces {
   }
 }
 
-/**
- * The file's stat, taken once a file created now gets a later time than the file's (a few ms at most): any edit after
- * this stat then changes the file's times. Undefined when the clock does not move within ~50 ms, or on any error.
- */
+/** The file's stat, taken once the clock has moved past its times (undefined when it does not, or on any error). */
 function statAfterTick(file: string, cacheDir: string): BigIntStats | undefined {
-  const probe = join(cacheDir, `.tick-${process.pid}-${randomBytes(4).toString("hex")}`);
   try {
-    mkdirSync(cacheDir, { recursive: true });
     const before = statSync(file, { bigint: true });
-    const deadline = performance.now() + 50;
-    for (;;) {
-      writeFileSync(probe, "");
-      const now = statSync(probe, { bigint: true }).mtimeNs;
-      if (now > before.mtimeNs && now > before.ctimeNs) return statSync(file, { bigint: true });
-      if (performance.now() > deadline) return undefined;
-      spin(1);
-    }
+    return waitForClockPast(cacheDir, [before.mtimeNs, before.ctimeNs]) ? statSync(file, { bigint: true }) : undefined;
   } catch {
     return undefined;
-  } finally {
-    rmSync(probe, { force: true });
   }
-}
-
-function spin(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }

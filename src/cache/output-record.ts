@@ -10,7 +10,7 @@
 import { createHash } from "node:crypto";
 import { type BigIntStats, closeSync, openSync, readSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { type Read, readRecord, writeRecord } from "./store.js";
+import { type Read, readRecord, waitForClockPast, writeRecord } from "./store.js";
 
 export interface OutputRecord {
   readonly kind: "outputs";
@@ -52,7 +52,7 @@ export function readOutputRecord(cacheDir: string, dir: string): Read<OutputReco
 /**
  * Records `files` (path → hash, all present in `dir`) as written or verified by `code` under `manifest`. `seen` are
  * the stats taken before each file was read for its hash (a file changed while it was read then has another stat);
- * files not in it are stat'ed now (just written, under the lock).
+ * files not in it are stat'ed now. `written`: the files were just written by this process, which holds the lock.
  */
 export function writeOutputRecord(
   cacheDir: string,
@@ -61,11 +61,16 @@ export function writeOutputRecord(
   manifest: string,
   files: Readonly<Record<string, string>>,
   seen: ReadonlyMap<string, BigIntStats> = new Map(),
+  written = false,
 ): void {
-  const stats = Object.entries(files).map(
-    ([path, hash]) =>
-      [path, hash, seen.get(path) ?? statSync(`${dir}/${path}`, { bigint: true, throwIfNoEntry: false })] as const,
-  );
+  const statOf = (path: string) => statSync(`${dir}/${path}`, { bigint: true, throwIfNoEntry: false });
+  let stats = Object.entries(files).map(([path, hash]) => [path, hash, seen.get(path) ?? statOf(path)] as const);
+  // Files this compile just wrote (under the lock, which the caller holds): once the clock has moved past their
+  // times, a stat taken now tells any later edit, so they need not wait for the next run to be recorded.
+  if (written) {
+    const times = stats.flatMap(([, , stat]) => (stat ? [stat.mtimeNs, stat.ctimeNs] : []));
+    if (waitForClockPast(cacheDir, times)) stats = stats.map(([path, hash]) => [path, hash, statOf(path)] as const);
+  }
   writeRecord(cacheDir, recordName(dir), (fsNow: bigint): OutputRecord => {
     const entries: Record<string, FileEntry> = {};
     for (const [path, hash, stat] of stats) {
@@ -74,6 +79,13 @@ export function writeOutputRecord(
     }
     return { kind: "outputs", dir: resolve(dir), code, manifest, files: entries };
   });
+}
+
+/** The sha256 of the file at `path` when the record knows it from an unchanged stat, without reading it. */
+export function recordedHash(path: string, entry: FileEntry | undefined): string | undefined {
+  if (!entry) return undefined;
+  const stat = statSync(path, { bigint: true, throwIfNoEntry: false });
+  return stat && sameStat(stat, entry) ? entry[4] : undefined;
 }
 
 /** A file's sha256 and its stat taken before reading: the hash from the record when the stat is the recorded one. */

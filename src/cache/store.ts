@@ -69,6 +69,31 @@ export function writeRecord(dir: string, name: string, value: unknown | ((fsNowN
   }
 }
 
+/**
+ * Waits (a few ms at most, as file times move in ticks of the kernel's clock) until a file created now in `dir` gets
+ * a modification time later than every one of `times` (ns); false when it does not within 50 ms or on any error.
+ * After it, an edit of a file whose times are among them gives it a later time, so a stat taken now tells any later
+ * change.
+ */
+export function waitForClockPast(dir: string, times: readonly bigint[]): boolean {
+  const probe = join(dir, `.tick-${process.pid}-${randomBytes(4).toString("hex")}`);
+  const deadline = performance.now() + 50;
+  try {
+    mkdirSync(dir, { recursive: true });
+    for (;;) {
+      writeFileSync(probe, "");
+      const now = statSync(probe, { bigint: true }).mtimeNs;
+      if (times.every((t) => now > t)) return true;
+      if (performance.now() > deadline) return false;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+    }
+  } catch {
+    return false;
+  } finally {
+    rmSync(probe, { force: true });
+  }
+}
+
 function checksum(body: string): string {
   return createHash("sha256").update(body).digest("hex");
 }

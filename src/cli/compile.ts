@@ -137,11 +137,12 @@ export async function compileOnce(o: CompileOptions, options: { mayProve: boolea
     process.stderr.write(`jobdef: units: ${reused} read back, ${expanded} expanded\n`);
   }
   const c = unwrap(compiled, o);
-  units?.save();
   const dir = o.out ? resolve(o.out) : join(root, c.tree.settings.generatedDir);
   refuseOutputPlace(root, dir, o);
   pieces?.bind(dir);
   const writeStart = performance.now();
+  const { rememberOutput } = await import("../up-to-date.js");
+  const knownHash = cacheDir === undefined ? undefined : await knownHashes(cacheDir, dir);
   const r = await inOutputDir(dir, o, () =>
     writeOutput({
       dir,
@@ -151,16 +152,18 @@ export async function compileOnce(o: CompileOptions, options: { mayProve: boolea
       branchNames: c.tree.branches.keys(),
       source,
       force: o.force,
-      onWritten: () => pieces?.save(),
+      knownHash,
+      // under the lock: no other compile replaces the files while the cache records them
+      onWritten: ({ manifest, manifestText }) => {
+        units?.save();
+        pieces?.save();
+        if (source) rememberOutput(cacheDir, root, c.tree.settings.generatedDir, dir, manifestText, manifest, true);
+      },
     }),
   ).finally(() => pieces?.close());
   reportNotes(pieces?.notes ?? []);
   for (const { path, copied, entries } of pieces?.counts() ?? [])
     if (o.debug) process.stderr.write(`jobdef: ${path}: ${copied} of ${entries} entries copied from the last output\n`);
-  if (source) {
-    const { rememberOutput } = await import("../up-to-date.js");
-    rememberOutput(cacheDir, root, c.tree.settings.generatedDir, dir, r.manifestText, r.manifest);
-  }
   stageTimer(o)?.("write", performance.now() - writeStart);
   return { dir, ...r, branches: c.branches };
 }
@@ -169,6 +172,15 @@ export async function compileOnce(o: CompileOptions, options: { mayProve: boolea
 export function refuseOutputPlace(root: string, dir: string, o: CommonOptions & { out?: string }): void {
   const problem = outputPlaceProblem(root, dir, o.out === undefined);
   if (problem) unwrap(fail([error("JD063", `cannot use ${dir} as the generated directory: ${problem}`)]), o);
+}
+
+/** The hashes the cache's record knows of the files in `dir`, from their unchanged stats. */
+async function knownHashes(cacheDir: string, dir: string): Promise<(path: string) => string | undefined> {
+  const { readOutputRecord, recordedHash } = await import("../cache/output-record.js");
+  const read = readOutputRecord(cacheDir, dir);
+  if (!read.found) return () => undefined;
+  const files = read.value.files;
+  return (path) => (Object.hasOwn(files, path) ? recordedHash(join(dir, path), files[path]) : undefined);
 }
 
 /** The status line of a run (and with --verbose, every file). */
