@@ -1,4 +1,5 @@
 /** The pipeline, in plain sight: load → validate → expand → emit. The library never prints, writes or exits. */
+import type { ParsedFiles } from "./cache/parsed-files.js";
 import type { UnitStore } from "./cache/unit-store.js";
 import { type Diagnostic, fail, ok, type Result, sortDiagnostics } from "./diagnostics.js";
 import type { OutputFile, OutputPieces } from "./emit/types.js";
@@ -33,9 +34,11 @@ export interface CompileOptions {
   readonly pieces?: OutputPieces;
   /** Units expanded by earlier runs, reused where their inputs are unchanged (the CLI's cache). */
   readonly units?: UnitStore;
+  /** Values of config files parsed by earlier runs (the CLI's cache). */
+  readonly parsed?: ParsedFiles;
 }
 
-type LoadOptions = Pick<CompileOptions, "onStage" | "vocabulary">;
+type LoadOptions = Pick<CompileOptions, "onStage" | "vocabulary" | "parsed">;
 
 export interface Compiled {
   readonly tree: Tree;
@@ -54,7 +57,7 @@ function timed<T>(options: { onStage?: (s: string, ms: number) => void }, stage:
 /** Load and validate the tree (what `jobdef validate` runs). */
 export function loadValidTree(root: string, options: LoadOptions = {}): Result<Tree> {
   // 1. read and parse every file once
-  const loaded = timed(options, "load", () => loadTree(root));
+  const loaded = timed(options, "load", () => loadTree(root, options.parsed));
   if (!loaded.ok) return loaded;
   // 2. schemas, then semantic rules
   const valid = timed(options, "validate", () => validateTree(loaded.value, options.vocabulary ?? DEFAULT_VOCABULARY));

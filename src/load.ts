@@ -1,6 +1,7 @@
 /** Stage 1, load: read the configs tree and parse every file once, keeping source positions. */
 import { closeSync, constants, existsSync, lstatSync, openSync, readSync, realpathSync, statSync } from "node:fs";
 import { basename, join, relative, sep } from "node:path";
+import type { ParsedFiles } from "./cache/parsed-files.js";
 import { CONFIG_DIRS as DIRS } from "./config-dirs.js";
 import { boundedEntries, unreadConfigEntry, unreadTopEntries } from "./config-entries.js";
 import { type Diagnostic, error, fail, ok, type Position, type Result } from "./diagnostics.js";
@@ -20,7 +21,7 @@ export interface LoadedTree {
 }
 
 /** Reads `<root>/configs`. Every problem of every file is reported, not only the first. */
-export function loadTree(root: string): Result<LoadedTree> {
+export function loadTree(root: string, parsed?: ParsedFiles): Result<LoadedTree> {
   const diagnostics: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
   const configs = join(root, "configs");
@@ -35,7 +36,7 @@ export function loadTree(root: string): Result<LoadedTree> {
   if (!listing.ok) return listing;
   const budget = { bytes: 0, refused: false };
   const read = (abs: string, kind: FileKind, name: string, realDir: string | undefined) =>
-    readSource(abs, relPath(root, abs), kind, name, { realRoot, realDir, budget }, diagnostics);
+    readSource(abs, relPath(root, abs), kind, name, { realRoot, realDir, budget }, diagnostics, parsed);
 
   diagnostics.push(...unreadTopEntries(configs, listing.value.top));
   const defaultsPath = join(configs, "defaults.yml");
@@ -159,6 +160,7 @@ function readSource(
   name: string,
   { realRoot, realDir, budget }: ReadPlace,
   out: Diagnostic[],
+  parsed: ParsedFiles | undefined,
 ): SourceFile | undefined {
   const at = { file: path, line: 1, column: 1 };
   let bytes: Buffer;
@@ -203,7 +205,7 @@ function readSource(
     );
     return undefined;
   }
-  return parseSource(path, kind, name, text, out);
+  return parseSource(path, kind, name, text, out, parsed);
 }
 
 /**

@@ -6,6 +6,7 @@
  * own anchor, alias bombs, and mappings or lists of more entries than the limit.
  */
 import { type Document, isAlias, isMap, isScalar, isSeq, type Node, parseDocument, visit } from "yaml";
+import type { ParsedFiles } from "./cache/parsed-files.js";
 import { type Diagnostic, error, type Related } from "./diagnostics.js";
 import { LIMITS } from "./limits.js";
 import { type FileKind, jsKey, SourceFile, YAML_OPTIONS } from "./source.js";
@@ -19,10 +20,15 @@ export function parseSource(
   name: string,
   text: string,
   out: Diagnostic[],
+  /** Values of files parsed by earlier runs (the CLI's cache). */
+  parsed?: ParsedFiles,
 ): SourceFile | undefined {
   // YAML 1.2 reads a CR alone as a line break, as `yaml` reads CR LF; one for one, so offsets do not move.
   const source = lineBreaksAsLf(text);
   rememberSource(path, source); // what a diagnostic may quote: never read again from disk
+  const kept = parsed?.get(path, source);
+  // the document is parsed again only if a diagnostic needs a position
+  if (kept !== undefined) return new SourceFile(path, kind, name, source, kept);
   const doc = parseDocument(source, YAML_OPTIONS);
   const positions = new SourceFile(path, kind, name, source, undefined, doc);
   const errors = syntaxErrors(doc, positions);
@@ -46,6 +52,7 @@ export function parseSource(
     out.push(notAMapping(value, positions));
     return undefined;
   }
+  parsed?.put(path, source, doc, value);
   // the document is not kept (SourceFile): parsed again only if a position inside a value is wanted
   return new SourceFile(path, kind, name, source, value);
 }

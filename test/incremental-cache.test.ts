@@ -120,3 +120,39 @@ test("a hand edit inside a copied entry is never copied: the file no longer has 
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+/** The diagnostics a compile of `root` prints (with the cache or without), or "" when it succeeds. */
+async function diagnostics(root: string, cache: boolean): Promise<string> {
+  const write = process.stderr.write;
+  let printed = "";
+  process.stderr.write = (s: string | Uint8Array) => {
+    printed += String(s);
+    return true;
+  };
+  try {
+    await compileOnce(options(root, cache, { out: join(root, cache ? "generated" : "cold") }), { mayProve: false });
+    return "";
+  } catch {
+    return printed;
+  } finally {
+    process.stderr.write = write;
+  }
+}
+
+test("a diagnostic inside a file read back from the cache has the position a cold compile gives it", async () => {
+  const root = writeTree(SUITES);
+  try {
+    const first = await compileCached(root);
+    assert.match(first.debug, /files: 0 read back/);
+    const again = await compileCached(root);
+    assert.doesNotMatch(again.debug, /files: 0 read back/);
+    // other.yml now clashes with plain.yml, which is read back: the clash points into both
+    const other = join(root, "configs/suites/other.yml");
+    writeFileSync(other, readFileSync(other, "utf8").replace('"M(o)"', '"M()"'));
+    const cached = await diagnostics(root, true);
+    assert.match(cached, /plain\.yml:\d+:\d+/);
+    assert.equal(cached, await diagnostics(root, false));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

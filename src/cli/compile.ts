@@ -122,6 +122,8 @@ export async function compileOnce(o: CompileOptions, options: { mayProve: boolea
   const { UnitStore } = await import("../cache/unit-store.js");
   const pieces = cacheDir === undefined ? undefined : new GraphPieces(cacheDir, overrides);
   const units = cacheDir === undefined ? undefined : new UnitStore(cacheDir, root, overrides);
+  const { ParsedFiles } = await import("../cache/parsed-files.js");
+  const parsed = cacheDir === undefined ? undefined : new ParsedFiles(cacheDir, root);
   const compiled = compile({
     root,
     branches: o.branch,
@@ -130,11 +132,14 @@ export async function compileOnce(o: CompileOptions, options: { mayProve: boolea
     onStage: stageTimer(o),
     pieces,
     units,
+    parsed,
   });
-  reportNotes(units?.notes ?? []);
-  if (units && o.debug) {
+  reportNotes([...(parsed?.notes ?? []), ...(units?.notes ?? [])]);
+  if (units && parsed && o.debug) {
     const { reused, expanded } = units.counts();
-    process.stderr.write(`jobdef: units: ${reused} read back, ${expanded} expanded\n`);
+    process.stderr.write(
+      `jobdef: files: ${parsed.reused} read back; units: ${reused} read back, ${expanded} expanded\n`,
+    );
   }
   const c = unwrap(compiled, o);
   const dir = o.out ? resolve(o.out) : join(root, c.tree.settings.generatedDir);
@@ -155,6 +160,7 @@ export async function compileOnce(o: CompileOptions, options: { mayProve: boolea
       knownHash,
       // under the lock: no other compile replaces the files while the cache records them
       onWritten: ({ manifest, manifestText }) => {
+        parsed?.save();
         units?.save();
         pieces?.save();
         if (source) rememberOutput(cacheDir, root, c.tree.settings.generatedDir, dir, manifestText, manifest, true);
