@@ -138,7 +138,9 @@ test("the filter box keeps matching suites, or the matching platforms' columns",
   const rows = await visibleRows();
   assert.ok(rows.includes("mochitest-plain") && !rows.includes("crashtest-e10s"), rows.join(" "));
   await page.fill("#filter", "");
-  assert.equal((await visibleRows()).length, 28);
+  const allRows = await page.$$eval(`${central} tbody tr`, (rows) => rows.length);
+  assert.ok(allRows > 1);
+  assert.equal((await visibleRows()).length, allRows, "an empty filter shows every suite again");
 });
 
 test("a screenshot of the rendered page is not blank", { timeout: DEADLINE }, async () => {
