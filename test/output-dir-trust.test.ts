@@ -23,40 +23,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { hashTree } from "./corpus/make-tree.js";
-import { BIN, writeTree } from "./helpers/tree.js";
+import { changeConfigs, compiledTree } from "./helpers/compiled-tree.js";
+import { jobdefBefore } from "./helpers/deadline.js";
+import { writeTree } from "./helpers/tree.js";
 
-const DEADLINE_MS = 120_000;
 const outside = mkdtempSync(join(tmpdir(), "jobdef-outside-"));
 after(() => rmSync(outside, { recursive: true, force: true }));
-
-function run(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: "utf8",
-    timeout: DEADLINE_MS,
-    killSignal: "SIGKILL",
-  });
-  assert.notEqual(r.signal, "SIGKILL", `jobdef ${args.join(" ")} was still running after ${DEADLINE_MS / 1000} s`);
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** A tree with a good compile in generated/. */
-function compiled(): { root: string; gen: string } {
-  const root = writeTree();
-  const r = run(["compile", "--root", root, "-q"]);
-  assert.equal(r.code, 0, r.stderr);
-  return { root, gen: join(root, "generated") };
-}
-
-/** Makes the next compile change every file (more chunks). */
-function changeConfigs(root: string): void {
-  const suite = join(root, "configs/suites/plain.yml");
-  writeFileSync(suite, readFileSync(suite, "utf8").replace("chunks: 2", "chunks: 3"));
-}
 
 function refused(root: string, args: string[] = [], pattern: RegExp): void {
   const before = hashTree(root);
   const beforeOutside = hashTree(outside);
-  const r = run(["compile", "--root", root, ...args]);
+  const r = jobdefBefore(["compile", "--root", root, ...args]);
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, pattern);
   assert.equal(hashTree(root), before, "the tree or its output changed");
@@ -64,7 +41,7 @@ function refused(root: string, args: string[] = [], pattern: RegExp): void {
 }
 
 test("class 2: a directory of the output that is a symbolic link is refused; nothing is written through it", () => {
-  const { root, gen } = compiled();
+  const { root, gen } = compiledTree();
   const target = join(outside, "mach-dir");
   renameSync(join(gen, "mach"), target);
   symlinkSync(target, join(gen, "mach"));
@@ -73,7 +50,7 @@ test("class 2: a directory of the output that is a symbolic link is refused; not
 });
 
 test("class 2: an output file that is a symbolic link is refused, and its target is neither written nor deleted", () => {
-  const { root, gen } = compiled();
+  const { root, gen } = compiledTree();
   const target = join(outside, "victim.json");
   writeFileSync(target, "precious\n");
   rmSync(join(gen, "mach/central/linux64.json"));
@@ -88,22 +65,22 @@ test("class 2: an output file that is a symbolic link is refused, and its target
 });
 
 test("class 2: a FIFO where an output file or the manifest goes is refused at once by compile and check (no hang)", () => {
-  const { root, gen } = compiled();
+  const { root, gen } = compiledTree();
   rmSync(join(gen, "buildbot/central.py"));
   spawnSync("mkfifo", [join(gen, "buildbot/central.py")]);
   refused(root, [], /JD063: .*buildbot\/central\.py is a FIFO where a generated file goes/);
-  const check = run(["check", "--root", root]);
+  const check = jobdefBefore(["check", "--root", root]);
   assert.equal(check.code, 1, check.stderr);
   assert.match(check.stderr, /JD063: .*buildbot\/central\.py is a FIFO/);
   rmSync(join(gen, "buildbot/central.py"));
   rmSync(join(gen, "manifest.json"));
   spawnSync("mkfifo", [join(gen, "manifest.json")]);
   refused(root, ["--no-cache"], /JD063: .*manifest\.json is a FIFO/);
-  assert.equal(run(["check", "--root", root]).code, 1);
+  assert.equal(jobdefBefore(["check", "--root", root]).code, 1);
 });
 
 test("class 2: an edited output file is neither overwritten nor deleted without --force, and the refusal names it", () => {
-  const { root, gen } = compiled();
+  const { root, gen } = compiledTree();
   appendFileSync(join(gen, "mach/central/linux64.json"), "// a hand edit\n");
   changeConfigs(root);
   refused(
@@ -115,12 +92,12 @@ test("class 2: an edited output file is neither overwritten nor deleted without 
   appendFileSync(join(gen, "mozharness/central/win32.py"), "# a hand edit\n");
   rmSync(join(root, "configs/platforms/win32.yml"));
   refused(root, [], /2 generated files were edited .*: mach\/central\/linux64\.json, mozharness\/central\/win32\.py/);
-  const forced = run(["compile", "--root", root, "--force", "-q"]);
+  const forced = jobdefBefore(["compile", "--root", root, "--force", "-q"]);
   assert.equal(forced.code, 0, forced.stderr);
   assert.doesNotMatch(readFileSync(join(gen, "mach/central/linux64.json"), "utf8"), /a hand edit/);
   assert.equal(existsSync(join(gen, "mozharness/central/win32.py")), false);
   // the edit is gone, so the next compile is quiet again
-  assert.equal(run(["compile", "--root", root, "-q"]).code, 0);
+  assert.equal(jobdefBefore(["compile", "--root", root, "-q"]).code, 0);
 });
 
 test("class 2: --out may not be the root or inside configs/ or schemas/ (compile and check)", () => {
@@ -128,7 +105,7 @@ test("class 2: --out may not be the root or inside configs/ or schemas/ (compile
   mkdirSync(join(root, "schemas"));
   for (const out of [root, join(root, "configs"), join(root, "configs/suites/out"), join(root, "schemas/x")]) {
     refused(root, ["--out", out], /error JD063: cannot use .* as the generated directory: .*(is the root|holds input)/);
-    const check = run(["check", "--root", root, "--out", out]);
+    const check = jobdefBefore(["check", "--root", root, "--out", out]);
     assert.equal(check.code, 1, check.stderr);
     assert.match(check.stderr, /JD063/);
   }

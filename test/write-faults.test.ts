@@ -21,38 +21,12 @@ import {
 } from "../src/write/journal.js";
 import { acquireLock, LOCK_NAME, LockTimeoutError } from "../src/write/lock.js";
 import { hashTree } from "./corpus/make-tree.js";
-import { BIN, writeTree } from "./helpers/tree.js";
-
-const DEADLINE_MS = 120_000;
-
-function run(args: string[], shell?: string) {
-  const argv = shell
-    ? ["sh", ["-c", `${shell}; exec "$0" "$@"`, process.execPath, BIN, ...args]]
-    : [process.execPath, [BIN, ...args]];
-  const r = spawnSync(argv[0] as string, argv[1] as string[], {
-    encoding: "utf8",
-    timeout: DEADLINE_MS,
-    killSignal: "SIGKILL",
-  });
-  assert.notEqual(r.signal, "SIGKILL", `jobdef ${args.join(" ")} was still running after ${DEADLINE_MS / 1000} s`);
-  assert.notEqual(r.status, 70, `an internal error of ${args.join(" ")}:\n${r.stderr}`);
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function compiled(): { root: string; gen: string } {
-  const root = writeTree();
-  const r = run(["compile", "--root", root, "-q"]);
-  assert.equal(r.code, 0, r.stderr);
-  return { root, gen: join(root, "generated") };
-}
-
-function changeConfigs(root: string): void {
-  const suite = join(root, "configs/suites/plain.yml");
-  writeFileSync(suite, readFileSync(suite, "utf8").replace("chunks: 2", "chunks: 3"));
-}
+import { changeConfigs, compiledTree } from "./helpers/compiled-tree.js";
+import { jobdefBefore } from "./helpers/deadline.js";
+import { writeTree } from "./helpers/tree.js";
 
 test("class 4: a lock file of garbage, empty, a FIFO or a directory is broken at once, not waited out", () => {
-  const { root, gen } = compiled();
+  const { root, gen } = compiledTree();
   const lock = join(gen, LOCK_NAME);
   const makers: [string, () => void][] = [
     ["garbage", () => writeFileSync(lock, "\u0000\u00ffnot a lock at all\n")],
@@ -65,14 +39,14 @@ test("class 4: a lock file of garbage, empty, a FIFO or a directory is broken at
     make();
     // a new chunk count each time, so that every compile writes (takes the lock)
     writeFileSync(suite, readFileSync(suite, "utf8").replace(/chunks: \d+/, `chunks: ${i + 3}`));
-    const r = run(["compile", "--root", root, "-q"]);
+    const r = jobdefBefore(["compile", "--root", root, "-q"]);
     assert.equal(r.code, 0, `${what}: ${r.stderr}`);
     assert.equal(existsSync(lock), false, `${what}: the lock is still there`);
   });
 });
 
 test("class 4: a lock held on another host is waited for, never broken, and the refusal names the host", () => {
-  const { gen } = compiled();
+  const { gen } = compiledTree();
   const lock = join(gen, LOCK_NAME);
   const text = `${process.pid}\nbuild-host-elsewhere.example\n/x\n`;
   writeFileSync(lock, text);
@@ -98,11 +72,11 @@ test("class 4: a damaged commit journal is moved aside with exact instructions, 
     ["no plan", () => {}],
   ];
   for (const [what, damage] of damages) {
-    const { root, gen } = compiled();
+    const { root, gen } = compiledTree();
     const journal = join(gen, COMMIT_NAME);
     mkdirSync(journal);
     damage(journal);
-    const r = run(["compile", "--root", root]);
+    const r = jobdefBefore(["compile", "--root", root]);
     assert.equal(r.code, 1, `${what}: ${r.stderr}`);
     assert.match(
       r.stderr,
@@ -110,21 +84,21 @@ test("class 4: a damaged commit journal is moved aside with exact instructions, 
       what,
     );
     assert.equal(existsSync(journal), false);
-    const forced = run(["compile", "--root", root, "--force", "-q"]);
+    const forced = jobdefBefore(["compile", "--root", root, "--force", "-q"]);
     assert.equal(forced.code, 0, `${what}: ${forced.stderr}`);
-    assert.equal(run(["check", "--root", root]).code, 0, what);
+    assert.equal(jobdefBefore(["check", "--root", root]).code, 0, what);
   }
   // a commit marker that is a file, not a journal
-  const { root, gen } = compiled();
+  const { root, gen } = compiledTree();
   writeFileSync(join(gen, COMMIT_NAME), "");
-  const r = run(["check", "--root", root]);
+  const r = jobdefBefore(["check", "--root", root]);
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /is damaged: it is not a directory/);
-  assert.equal(run(["compile", "--root", root, "-q", "--force"]).code, 0);
+  assert.equal(jobdefBefore(["compile", "--root", root, "-q", "--force"]).code, 0);
 });
 
 test("class 4: a directory standing where a committed file goes: the run says what to remove, the next one finishes", () => {
-  const { root, gen } = compiled();
+  const { root, gen } = compiledTree();
   const target = "mach/central/linux64.json";
   const manifest = JSON.parse(readFileSync(join(gen, "manifest.json"), "utf8"));
   const stage = createStage(gen);
@@ -134,7 +108,7 @@ test("class 4: a directory standing where a committed file goes: the run says wh
   commitJournal(gen, stage); // a compile killed right after its commit point
   rmSync(join(gen, target));
   mkdirSync(join(gen, target, "in-the-way"), { recursive: true });
-  const r = run(["compile", "--root", root]);
+  const r = jobdefBefore(["compile", "--root", root]);
   assert.equal(r.code, 1, r.stderr);
   assert.match(
     r.stderr,
@@ -142,17 +116,17 @@ test("class 4: a directory standing where a committed file goes: the run says wh
   );
   assert.equal(existsSync(join(gen, COMMIT_NAME)), true, "the journal is kept for the next run");
   rmSync(join(gen, target), { recursive: true });
-  const next = run(["compile", "--root", root, "--force"]);
+  const next = jobdefBefore(["compile", "--root", root, "--force"]);
   assert.equal(next.code, 0, next.stderr);
   assert.match(next.stderr, /finished an interrupted compile first/);
-  assert.equal(run(["check", "--root", root]).code, 0);
+  assert.equal(jobdefBefore(["check", "--root", root]).code, 0);
 });
 
 test("class 4: a file size limit (EFBIG) while staging is JD063 and leaves the output as it was", () => {
-  const { root, gen } = compiled();
+  const { root, gen } = compiledTree();
   changeConfigs(root);
   const before = hashTree(gen);
-  const r = run(["compile", "--root", root], "ulimit -f 8"); // 8 blocks of 512 bytes: the task graph is larger
+  const r = jobdefBefore(["compile", "--root", root], { shell: "ulimit -f 8" }); // 8 blocks of 512 bytes: the task graph is larger
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /error JD063: .*EFBIG/);
   assert.equal(hashTree(gen), before);
@@ -160,13 +134,13 @@ test("class 4: a file size limit (EFBIG) while staging is JD063 and leaves the o
     readdirSync(gen).filter((n) => n.startsWith(".jobdef-tmp-")),
     [],
   );
-  assert.equal(run(["compile", "--root", root, "-q"]).code, 0);
+  assert.equal(jobdefBefore(["compile", "--root", root, "-q"]).code, 0);
 });
 
 test("class 4: an output directory below /proc is refused at once (no spinning in mkdir)", () => {
   const root = writeTree();
   for (const out of ["/proc/jobdef-no-such/generated", "/proc"]) {
-    const r = run(["compile", "--root", root, "--out", out]);
+    const r = jobdefBefore(["compile", "--root", root, "--out", out]);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /error JD063: cannot use \/proc.*: cannot create/);
   }

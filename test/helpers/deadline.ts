@@ -33,3 +33,21 @@ export function jobdefWithDeadline(
   }
   return { status: r.status, diagnostics, stdout: r.stdout };
 }
+
+/**
+ * Runs `jobdef <args>` as people do (text output), before a deadline; `shell` runs first in the same process (e.g.
+ * `ulimit`). Its exit code and output; an internal error (exit 70) fails the test.
+ */
+export function jobdefBefore(
+  args: readonly string[],
+  options: { shell?: string; seconds?: number } = {},
+): { code: number | null; stdout: string; stderr: string } {
+  const seconds = options.seconds ?? 120;
+  const [program, argv] = options.shell
+    ? ["sh", ["-c", `${options.shell}; exec "$0" "$@"`, process.execPath, BIN, ...args]]
+    : [process.execPath, [BIN, ...args]];
+  const r = spawnSync(program, argv, { encoding: "utf8", timeout: seconds * 1000, killSignal: "SIGKILL" });
+  assert.notEqual(r.signal, "SIGKILL", `jobdef ${args.join(" ")} was still running after ${seconds} s`);
+  assert.notEqual(r.status, 70, `an internal error of ${args.join(" ")}:\n${r.stderr}`);
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
