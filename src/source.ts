@@ -1,4 +1,6 @@
 /** One parsed config file: its JS value, and a lazily built index from value paths to source positions. */
+
+import { createHash } from "node:crypto";
 import {
   type Document,
   type DocumentOptions,
@@ -39,6 +41,11 @@ interface NodeSpan {
   readonly value: readonly [number, number];
 }
 
+/** What a cache keys a config file's content by: the sha256 of its path and text (32 hex digits). */
+export function sourceDigest(path: string, text: string): string {
+  return createHash("sha256").update(`${path}\0${text.length}\0`).update(text).digest("hex").slice(0, 32);
+}
+
 /**
  * A parsed file keeps its text and value, not `yaml`'s document: that is tens of times the text, and a tree of
  * 20,000 files kept them all alive for positions almost never asked for. The document is parsed again from the same
@@ -49,6 +56,7 @@ export class SourceFile {
   private index?: Map<string, NodeSpan>;
   /** Offsets where each line starts, computed when a position is first wanted. */
   private starts?: number[];
+  private digestOfText?: string;
 
   constructor(
     /** Path relative to the root, with forward slashes: what diagnostics print. */
@@ -61,6 +69,12 @@ export class SourceFile {
     /** The parsed document while it is at hand (the loader's checks); parsed again from `text` when it is not. */
     private doc?: Document,
   ) {}
+
+  /** `sourceDigest` of this file, computed once. */
+  get digest(): string {
+    this.digestOfText ??= sourceDigest(this.path, this.text);
+    return this.digestOfText;
+  }
 
   /** Position of the value at `path` (or of its key, when `onKey`); the nearest existing ancestor when absent. */
   positionOf(path: readonly PathSegment[], onKey = false): Position {

@@ -11,7 +11,6 @@
  * directory's lock (held by the write while the file is produced and until it is in place), so no other compile
  * replaces the file meanwhile.
  */
-import { createHash } from "node:crypto";
 import { type BigIntStats, closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { ByteWriter } from "../emit/output-file.js";
@@ -20,7 +19,7 @@ import type { Branch, Layer, Tree } from "../model.js";
 import { codeIdentity } from "../version.js";
 import { DEFAULT_VOCABULARY } from "../vocabulary.js";
 import { unitKeys } from "./piece-keys.js";
-import { readRecord, waitForClockPast, writeRecord } from "./store.js";
+import { hasRecordHead, readRecord, recordName, waitForClockPast, writeRecord } from "./store.js";
 
 /** [label, index of its key in `keys`, offset, length]. */
 type Entry = readonly [string, number, number, number];
@@ -38,11 +37,8 @@ interface PiecesRecord {
 function isPiecesRecord(v: unknown): v is PiecesRecord {
   const r = v as PiecesRecord;
   return (
-    typeof r === "object" &&
-    r !== null &&
-    r.kind === "graph-pieces" &&
+    hasRecordHead(v, "graph-pieces") &&
     typeof r.file === "string" &&
-    typeof r.code === "string" &&
     Array.isArray(r.stat) &&
     r.stat.length === 4 &&
     Array.isArray(r.keys) &&
@@ -63,10 +59,6 @@ function isPiecesRecord(v: unknown): v is PiecesRecord {
         e[2] + e[3] <= r.stat[0],
     )
   );
-}
-
-function recordName(file: string): string {
-  return `pieces-${createHash("sha256").update(resolve(file)).digest("hex").slice(0, 16)}.json`;
 }
 
 function statOf(s: BigIntStats): PiecesRecord["stat"] {
@@ -185,7 +177,7 @@ export class FilePieces {
   private open(): void {
     if (this.opened) return;
     this.opened = true;
-    const read = readRecord(this.cacheDir, recordName(this.file), isPiecesRecord);
+    const read = readRecord(this.cacheDir, recordName("pieces", this.file), isPiecesRecord);
     if (!read.found) {
       if (read.note) this.notes.push(read.note);
       return;
@@ -248,7 +240,7 @@ export class FilePieces {
       keys: [...this.keys.keys()],
       entries: this.entries,
     };
-    writeRecord(this.cacheDir, recordName(this.file), record);
+    writeRecord(this.cacheDir, recordName("pieces", this.file), record);
   }
 }
 

@@ -10,7 +10,7 @@
 import { createHash } from "node:crypto";
 import { type BigIntStats, closeSync, openSync, readSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { type Read, readRecord, waitForClockPast, writeRecord } from "./store.js";
+import { hasRecordHead, type Read, readRecord, recordName, waitForClockPast, writeRecord } from "./store.js";
 
 export interface OutputRecord {
   readonly kind: "outputs";
@@ -25,18 +25,11 @@ export interface OutputRecord {
 
 type FileEntry = readonly [number, string, string, number, string];
 
-function recordName(dir: string): string {
-  return `outputs-${createHash("sha256").update(resolve(dir)).digest("hex").slice(0, 16)}.json`;
-}
-
 function isOutputRecord(v: unknown): v is OutputRecord {
   const r = v as OutputRecord;
   return (
-    typeof r === "object" &&
-    r !== null &&
-    r.kind === "outputs" &&
+    hasRecordHead(v, "outputs") &&
     typeof r.dir === "string" &&
-    typeof r.code === "string" &&
     typeof r.manifest === "string" &&
     typeof r.files === "object" &&
     r.files !== null &&
@@ -45,7 +38,7 @@ function isOutputRecord(v: unknown): v is OutputRecord {
 }
 
 export function readOutputRecord(cacheDir: string, dir: string): Read<OutputRecord> {
-  const read = readRecord(cacheDir, recordName(dir), isOutputRecord);
+  const read = readRecord(cacheDir, recordName("outputs", resolve(dir)), isOutputRecord);
   return read.found && read.value.dir !== resolve(dir) ? { found: false } : read;
 }
 
@@ -71,7 +64,7 @@ export function writeOutputRecord(
     const times = stats.flatMap(([, , stat]) => (stat ? [stat.mtimeNs, stat.ctimeNs] : []));
     if (waitForClockPast(cacheDir, times)) stats = stats.map(([path, hash]) => [path, hash, statOf(path)] as const);
   }
-  writeRecord(cacheDir, recordName(dir), (fsNow: bigint): OutputRecord => {
+  writeRecord(cacheDir, recordName("outputs", resolve(dir)), (fsNow: bigint): OutputRecord => {
     const entries: Record<string, FileEntry> = {};
     for (const [path, hash, stat] of stats) {
       if (stat && stat.mtimeNs < fsNow && stat.ctimeNs < fsNow)

@@ -14,16 +14,10 @@ import { byCodePoint } from "../values.js";
 import { codeIdentity } from "../version.js";
 
 /** Changes whenever what a key covers changes meaning. */
-const KEY_FORMAT = "jobdef unit key 1";
+const KEY_FORMAT = "jobdef unit key 2";
 
 function addFile(hash: Hash, file: SourceFile): void {
-  hash.update(`${file.path}\0${file.text.length}\0`).update(file.text).update("\0");
-}
-
-function digestOf(file: SourceFile): string {
-  const hash = createHash("sha256");
-  addFile(hash, file);
-  return hash.digest("hex");
+  hash.update(`${file.digest}\0`);
 }
 
 /** Where a unit is: a suite on a platform and build type (of the branch the keys are made for). */
@@ -40,22 +34,13 @@ export function unitKeys(tree: Tree, branch: Branch, overrides: readonly Layer[]
     base.update(`${JSON.stringify(o.path)}\0${JSON.stringify(o.value)}\0`);
   }
   const common = base.digest("hex");
-  // each file hashed once: a suite runs on many platforms and build types
-  const digests = new Map<SourceFile, string>();
-  const digest = (file: SourceFile) => {
-    const known = digests.get(file);
-    if (known !== undefined) return known;
-    const d = digestOf(file);
-    digests.set(file, d);
-    return d;
-  };
   const keys = new Map<string, string>();
   return (job) => {
     const unit = `${job.platform}\0${job.buildType}\0${job.suite}`;
     let key = keys.get(unit);
     if (key === undefined) {
-      const platform = digest(tree.platforms.get(job.platform)!.file);
-      const suite = digest(tree.suites.get(job.suite)!.file);
+      const platform = tree.platforms.get(job.platform)!.file.digest;
+      const suite = tree.suites.get(job.suite)!.file.digest;
       key = createHash("sha256").update(`${common}\0${platform}\0${suite}\0${unit}`).digest("hex").slice(0, 32);
       keys.set(unit, key);
     }

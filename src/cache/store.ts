@@ -7,6 +7,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { codeIdentity } from "../version.js";
 
 /** The default cache directory's name under the tree root; git-ignored by the `.gitignore` written inside it. */
 export const CACHE_DIR_NAME = ".jobdef-cache";
@@ -96,4 +97,71 @@ export function waitForClockPast(dir: string, times: readonly bigint[]): boolean
 
 function checksum(body: string): string {
   return createHash("sha256").update(body).digest("hex");
+}
+
+/** A record's name: its kind and 16 hex digits of the sha256 of what it is about (a tree root, a directory, a file). */
+export function recordName(kind: string, about: string): string {
+  return `${kind}-${createHash("sha256").update(about).digest("hex").slice(0, 16)}.json`;
+}
+
+/** The head every record carries: an object of its kind, written by the jobdef whose `codeIdentity()` is `code`. */
+export function hasRecordHead(v: unknown, kind: string): v is { kind: string; code: string } & Record<string, unknown> {
+  const r = v as { kind?: unknown; code?: unknown } | null;
+  return typeof r === "object" && r !== null && r.kind === kind && typeof r.code === "string";
+}
+
+interface EntriesRecord<T> {
+  readonly kind: string;
+  readonly code: string;
+  readonly entries: Readonly<Record<string, T>>;
+}
+
+/**
+ * Entries by key kept in one record between runs: read on first use (a record of another jobdef's code is not
+ * read), written again by `save` when an entry was added or one of the last run's was not asked for (it is dropped).
+ */
+export class KeptEntries<T> {
+  private old: Readonly<Record<string, T>> | undefined;
+  private readonly now: Record<string, T> = {};
+  private changed = false;
+  reused = 0;
+
+  constructor(
+    private readonly place: { readonly cacheDir: string; readonly name: string; readonly kind: string },
+    private readonly isEntry: (v: unknown) => v is T,
+    private readonly notes: string[],
+  ) {}
+
+  get(key: string): T | undefined {
+    if (this.old === undefined) this.old = this.read();
+    if (!Object.hasOwn(this.old, key)) return undefined;
+    const entry = this.old[key] as T;
+    this.now[key] = entry;
+    this.reused++;
+    return entry;
+  }
+
+  put(key: string, entry: T): void {
+    this.now[key] = entry;
+    this.changed = true;
+  }
+
+  save(): void {
+    const dropped = this.old !== undefined && Object.keys(this.old).length !== Object.keys(this.now).length;
+    if (!this.changed && !dropped) return;
+    const { cacheDir, name, kind } = this.place;
+    writeRecord(cacheDir, name, { kind, code: codeIdentity(), entries: this.now } satisfies EntriesRecord<T>);
+  }
+
+  private read(): Readonly<Record<string, T>> {
+    const { cacheDir, name, kind } = this.place;
+    const accept = (v: unknown): v is EntriesRecord<T> =>
+      hasRecordHead(v, kind) &&
+      typeof v.entries === "object" &&
+      v.entries !== null &&
+      Object.values(v.entries).every(this.isEntry);
+    const read = readRecord(cacheDir, name, accept);
+    if (!read.found && read.note) this.notes.push(read.note);
+    return read.found && read.value.code === codeIdentity() ? read.value.entries : {};
+  }
 }

@@ -9,42 +9,20 @@
  * a suite edit rewrites one record. A value that JSON cannot carry exactly (-0, a non-finite number, an undefined
  * field) is not kept.
  */
-import { createHash } from "node:crypto";
 import { resolve } from "node:path";
 import type { Branch, Layer, Tree } from "../model.js";
-import { codeIdentity } from "../version.js";
 import { DEFAULT_VOCABULARY } from "../vocabulary.js";
 import { type UnitPlace, unitKeys } from "./piece-keys.js";
-import { readRecord, writeRecord } from "./store.js";
+import { KeptEntries, recordName } from "./store.js";
 
 /** A unit as kept: null where the suite does not run; else its job's value and harness. */
 export type StoredUnit = null | { readonly harness?: string; readonly spec: Record<string, unknown> };
 
-interface UnitsRecord {
-  readonly kind: "units";
-  readonly code: string;
-  readonly units: Readonly<Record<string, StoredUnit>>;
-}
-
-function isUnitsRecord(v: unknown): v is UnitsRecord {
-  const r = v as UnitsRecord;
-  return (
-    typeof r === "object" &&
-    r !== null &&
-    r.kind === "units" &&
-    typeof r.code === "string" &&
-    typeof r.units === "object" &&
-    r.units !== null &&
-    Object.values(r.units).every(
-      (u) =>
-        u === null ||
-        (typeof u === "object" &&
-          typeof u.spec === "object" &&
-          u.spec !== null &&
-          !Array.isArray(u.spec) &&
-          (u.harness === undefined || typeof u.harness === "string")),
-    )
-  );
+function isStoredUnit(u: unknown): u is StoredUnit {
+  if (u === null) return true;
+  const { spec, harness } = (u ?? {}) as { spec?: unknown; harness?: unknown };
+  const specIsMapping = typeof spec === "object" && spec !== null && !Array.isArray(spec);
+  return typeof u === "object" && specIsMapping && (harness === undefined || typeof harness === "string");
 }
 
 /** The units of one compile's branches: read per suite on first use, written per suite where something changed. */
@@ -63,7 +41,7 @@ export class UnitStore {
     if (tree.vocabulary !== DEFAULT_VOCABULARY) return undefined;
     const keyOf = unitKeys(tree, branch, this.overrides);
     const suiteUnits = (suite: string) => {
-      const name = recordName(this.root, branch.name, suite);
+      const name = recordName("units", `${resolve(this.root)}\0${branch.name}\0${suite}`);
       let units = this.suites.get(name);
       if (!units) {
         units = new SuiteUnits(this.cacheDir, name, this.notes);
@@ -104,52 +82,30 @@ export interface BranchUnits {
   put(place: UnitPlace, key: string, unit: StoredUnit): void;
 }
 
-function recordName(root: string, branch: string, suite: string): string {
-  const id = createHash("sha256")
-    .update(`${resolve(root)}\0${branch}\0${suite}`)
-    .digest("hex")
-    .slice(0, 16);
-  return `units-${id}.json`;
-}
-
+/** One suite's units: kept entries, counting the units expanded again. */
 class SuiteUnits {
-  private old: Readonly<Record<string, StoredUnit>> | undefined;
-  private readonly now: Record<string, StoredUnit> = {};
-  private changed = false;
-  reused = 0;
+  private readonly kept: KeptEntries<StoredUnit>;
   expanded = 0;
 
-  constructor(
-    private readonly cacheDir: string,
-    private readonly name: string,
-    private readonly notes: string[],
-  ) {}
+  constructor(cacheDir: string, name: string, notes: string[]) {
+    this.kept = new KeptEntries({ cacheDir, name, kind: "units" }, isStoredUnit, notes);
+  }
+
+  get reused(): number {
+    return this.kept.reused;
+  }
 
   get(key: string): StoredUnit | undefined {
-    if (this.old === undefined) {
-      const read = readRecord(this.cacheDir, this.name, isUnitsRecord);
-      if (!read.found && read.note) this.notes.push(read.note);
-      this.old = read.found && read.value.code === codeIdentity() ? read.value.units : {};
-    }
-    if (!Object.hasOwn(this.old, key)) return undefined;
-    const unit = this.old[key];
-    this.now[key] = unit;
-    this.reused++;
-    return unit;
+    return this.kept.get(key);
   }
 
   put(key: string, unit: StoredUnit): void {
     this.expanded++;
-    if (unit !== null && !exactInJson(unit.spec)) return;
-    this.now[key] = unit;
-    this.changed = true;
+    if (unit === null || exactInJson(unit.spec)) this.kept.put(key, unit);
   }
 
   save(): void {
-    // units of the last compile no longer used are dropped with the record
-    const dropped = this.old !== undefined && Object.keys(this.old).length !== Object.keys(this.now).length;
-    if (!this.changed && !dropped) return;
-    writeRecord(this.cacheDir, this.name, { kind: "units", code: codeIdentity(), units: this.now });
+    this.kept.save(); // units of the last compile no longer used are dropped with the record
   }
 }
 
