@@ -212,7 +212,8 @@ class Expansion {
   }
 }
 
-function branchPlatforms(tree: Tree, branch: Branch): Platform[] {
+/** The platforms a branch runs, by name. */
+export function branchPlatforms(tree: Tree, branch: Branch): Platform[] {
   const res = branch.spec.platforms.map((p) => tree.patterns.fullMatch(p));
   return [...tree.platforms.values()]
     .filter((p) => res.some((re) => re.test(p.name)))

@@ -5,9 +5,8 @@
  * across the platforms of a branch that share a machine, and costs nothing where no two platforms do.
  */
 import { type Diagnostic, error } from "./diagnostics.js";
-import { type BranchJobs, type Job, jobPosition } from "./expand.js";
+import { type BranchJobs, branchPlatforms, type Job, jobPosition } from "./expand.js";
 import type { Platform, Tree } from "./model.js";
-import { fullMatch } from "./names.js";
 
 /** Collects, per branch, the jobs of platforms whose Treeherder machine another platform of the branch has. */
 export class MachineClashes {
@@ -23,7 +22,8 @@ export class MachineClashes {
     let names = this.shared.get(name);
     if (!names) {
       const byMachine = new Map<string, Platform[]>();
-      for (const p of branchPlatforms(this.tree, branch)) {
+      // every platform of the branch: a per-platform batch holds only its own
+      for (const p of branchPlatforms(this.tree, branch.branch)) {
         const m = p.spec.treeherder.machine;
         byMachine.set(m, [...(byMachine.get(m) ?? []), p]);
       }
@@ -76,11 +76,4 @@ export class MachineClashes {
         : first,
     );
   }
-}
-
-/** Every platform the branch runs (a per-platform batch names only its own). */
-function branchPlatforms(tree: Tree, branch: BranchJobs): Platform[] {
-  return [...tree.platforms.values()].filter((p) =>
-    branch.branch.spec.platforms.some((re) => fullMatch(re).test(p.name)),
-  );
 }

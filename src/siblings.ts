@@ -7,7 +7,6 @@
 import { type Diagnostic, error } from "./diagnostics.js";
 import type { BranchJobs } from "./expand.js";
 import { buildPlatformOf, type Platform, type Tree } from "./model.js";
-import { fullMatch } from "./names.js";
 import { byCodePoint } from "./values.js";
 
 /** [base, variant] pairs: the variant's name extends the base's, or (same build) the later name is the variant. */
@@ -70,7 +69,7 @@ export class SiblingCoverage {
         ];
         for (const [suite, has, lacks] of differing) {
           for (const [index, pattern] of namePatterns(tree, suite)) {
-            const re = fullMatch(pattern);
+            const re = tree.patterns.fullMatch(pattern);
             if (!re.test(has.name) || re.test(lacks.name)) continue;
             const key = `${suite}\0${index}\0${has.name}\0${lacks.name}`;
             const f = found.get(key) ?? { suite, index, pattern, has, lacks, base, variant, branches: [] };
