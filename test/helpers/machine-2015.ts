@@ -96,7 +96,7 @@ export function machineUnavailable(): string | undefined {
   return undefined;
 }
 
-function unshareFlags(): string[] {
+export function unshareFlags(): string[] {
   const user = process.getuid?.() === 0 ? [] : ["--user", "--map-root-user"];
   return [...user, "--mount", "--net", "--pid", "--fork", "--mount-proc", "--propagation", "private"];
 }

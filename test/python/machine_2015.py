@@ -199,8 +199,9 @@ def mount(src, target, fstype, flags):
 
 # --- the machine: a root with /tools and /builds, entered once ------------------------------------------------------
 
-def build_root(base):
-    """A new root: every top-level directory of / bound in, plus /tools, /builds and /home of the 2015 machine."""
+def build_root(base, more_hosts=()):
+    """A new root: every top-level directory of / bound in, plus /tools, /builds and /home of the 2015 machine.
+    `more_hosts`: more host names that resolve to this machine (besides SERVED_HOSTS)."""
     root = os.path.join(base, "root")
     os.makedirs(root)
     mount("none", root, "tmpfs", 0)
@@ -237,7 +238,7 @@ def build_root(base):
     # the download hosts of the 2015 configs resolve to this machine (a bind over the new root's /etc/hosts only)
     hosts = os.path.join(base, "hosts")
     with open(hosts, "w") as f:
-        f.write("127.0.0.1 localhost %s\n" % " ".join(SERVED_HOSTS))
+        f.write("127.0.0.1 localhost %s\n" % " ".join(SERVED_HOSTS + list(more_hosts)))
     mount(hosts, os.path.join(root, "etc", "hosts"), None, MS_BIND)
     os.chroot(root)
     os.chdir("/")
@@ -325,9 +326,10 @@ class EmulatorConsole(threading.Thread):
 
 
 class HttpServer(threading.Thread):
-    """Port 80 of the hosts the 2015 configs download from (mapped to 127.0.0.1): serves files of one directory."""
+    """Port 80 of the hosts the 2015 configs download from (mapped to 127.0.0.1): serves files of one directory.
+    With `tls` (certificate file, key file): HTTPS, e.g. on port 443 for a task's queue URLs."""
 
-    def __init__(self, directory):
+    def __init__(self, directory, port=80, tls=None):
         threading.Thread.__init__(self)
         self.daemon = True
         import BaseHTTPServer
@@ -340,7 +342,10 @@ class HttpServer(threading.Thread):
             def log_message(self, *args):
                 pass
 
-        self.server = BaseHTTPServer.HTTPServer(("127.0.0.1", 80), Handler)
+        self.server = BaseHTTPServer.HTTPServer(("127.0.0.1", port), Handler)
+        if tls:
+            import ssl
+            self.server.socket = ssl.wrap_socket(self.server.socket, certfile=tls[0], keyfile=tls[1], server_side=True)
 
     def run(self):
         self.server.serve_forever()
