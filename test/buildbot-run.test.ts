@@ -1,21 +1,31 @@
 /**
  * A real buildbot (Debian's buildbot 3.x master and buildbot-worker) runs jobdef's builders. The master loads
  * integrations/buildbot/master.cfg over the compiled mozilla-central; one worker per chosen builder's slave platform
- * connects over loopback; a 2015-style `buildbot sendchange` (the build's URLs as the change's files) starts one
- * builder per platform family (linux, mac, win, android). Each build checks out the tree (generated/ and the
- * pinned 2015 mozharness at testing/mozharness) from a local git repository, buildbot writes buildprops.json from
- * the build's properties and changes, and the step runs the real mozharness script under Python 2.7, which reads
- * that buildprops.json to find the build.
+ * runs as a 2015 test slave, inside a simulated 2015 machine of its own (test/helpers/machine-host.ts: /tools,
+ * adb and the emulator, basedir /builds/slave, so its test builds run in /builds/slave/test), and reaches the master
+ * through a unix socket linked to the master's port. A 2015-style `buildbot sendchange` (the build's
+ * https://ftp.mozilla.org URLs as the change's files; the machine serves the fake build there with a test CA's
+ * certificate, which the slave trusts through SSL_CERT_FILE) starts one builder per platform family (linux, mac,
+ * win, android). Each build checks out the tree (generated/ and the pinned 2015 mozharness at testing/mozharness)
+ * from a local git repository, buildbot writes buildprops.json from the build's properties and changes, and the
+ * step runs the real mozharness script under Python 2.7, which reads that buildprops.json to find the build,
+ * downloads it and runs to the harness: the harness command must be the one the machine's own run of the same job
+ * (buildbot's layout) records.
  */
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { connect, createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { compile } from "../src/compile.js";
 import { escapeRegex } from "../src/emit/task-regex.js";
 import { makeRepository } from "./helpers/checkout.js";
+import { emittedJobs } from "./helpers/emitted-jobs.js";
+import { emittedRun, normalisedHarness } from "./helpers/every-job.js";
+import { machineUnavailable, runOnMachine } from "./helpers/machine-2015.js";
+import { makeTestCa, runOnMachineHost } from "./helpers/machine-host.js";
 import { Children, freePort, outputOf, readIfExists, waitFor } from "./helpers/processes.js";
 import { REPO } from "./helpers/tree.js";
 
@@ -47,15 +57,45 @@ function chooseJobs(): { chosen: Chosen[]; files: readonly { readonly path: stri
   return { chosen, files: r.value.files };
 }
 
-/** The fake build a 2015 build would have uploaded: an installer and the test packages, as file URLs. */
-function makeBuild(dir: string, os: string): string[] {
-  mkdirSync(dir, { recursive: true });
-  const installer = { linux: "target.tar.bz2", macosx: "target.dmg", windows: "target.zip", android: "target.apk" }[
-    os
-  ]!;
-  writeFileSync(join(dir, installer), "");
-  writeFileSync(join(dir, "target.test_packages.json"), JSON.stringify({ common: ["target.common.tests.zip"] }));
-  return [`file://${dir}/${installer}`, `file://${dir}/target.test_packages.json`];
+/** The host 2015's builds uploaded to (https), which the machine serves the fake build from. */
+const BUILD_HOST = "ftp.mozilla.org";
+const INSTALLERS: Record<string, string> = {
+  linux: "target.tar.bz2",
+  macosx: "target.dmg",
+  windows: "target.zip",
+  android: "target.apk",
+};
+
+/** The build's URLs as its 2015 sendchange listed them: installer, tests zip, test packages. */
+function buildUrls(c: Chosen): string[] {
+  const dir = `https://${BUILD_HOST}/pub/firefox/tinderbox-builds/${BRANCH}-${c.platform}/1`;
+  return [INSTALLERS[c.os]!, "target.tests.zip", "target.test_packages.json"].map((f) => `${dir}/${f}`);
+}
+
+/**
+ * A worker's buildbot.tac as for a 2015 slave: basedir /builds/slave; it reaches the master through a unix socket
+ * (the machine has a network of its own), which the test links to the master's port.
+ */
+function machineWorkerTac(tac: string, socket: string): string {
+  return tac
+    .replace(/^basedir = .*$/m, "basedir = '/builds/slave'")
+    .replace(/^buildmaster_host = .*$/m, "buildmaster_host = None")
+    .replace(/^port = .*$/m, "port = None")
+    .replace(
+      "proxy_connection_string=proxy_connection_string)",
+      `proxy_connection_string=proxy_connection_string, connection_string=${JSON.stringify(`unix:path=${socket}`)})`,
+    );
+}
+
+/** A unix socket whose connections go to the master's PB port on loopback. */
+function linkToMaster(socket: string, port: number): Promise<Server> {
+  const server = createServer((c) => {
+    const m = connect(port, "127.0.0.1");
+    c.pipe(m).pipe(c);
+    c.on("error", () => m.destroy());
+    m.on("error", () => c.destroy());
+  });
+  return new Promise((resolve) => server.listen(socket, () => resolve(server)));
 }
 
 const BUILDS_SQL = `
@@ -65,13 +105,28 @@ rows = db.execute("select bu.name, b.results, b.complete_at is not null, b.state
 print(json.dumps(rows))
 `;
 
-test("a real buildbot master and workers run one builder per platform family, up to mozharness reading buildbot's buildprops.json", async (t) => {
+test("a real buildbot master and workers on the 2015 machine run one builder per platform family, mozharness to the harness the machine's own run reaches", async (t) => {
+  const why = machineUnavailable();
+  assert.ok(!why, `the simulated 2015 machine needs: ${why}`);
   const { chosen, files } = chooseJobs();
+  assert.equal(new Set(chosen.map((c) => c.worker)).size, chosen.length, "one worker (one machine) per family");
+  const emitted = emittedJobs().filter((j) => j.scheduler === "buildbot" && j.branch === BRANCH);
+  const machineJobs = chosen.map((c) => {
+    const job = emitted.find((e) => e.label === c.label);
+    assert.ok(job, `${c.label} is a mozharness builder of generated/buildbot/${BRANCH}.json`);
+    return { ...emittedRun(job), id: c.label };
+  });
+  // the machine's own run of each job (buildbot's layout, its buildprops.json): the harness command to reach
+  const reference = await runOnMachine(machineJobs);
   const tmp = mkdtempSync(join(tmpdir(), "jobdef-buildbot-run-"));
   const children = new Children();
+  const links: Server[] = [];
+  const stopWorkers = new AbortController();
+  const workers: Promise<unknown>[] = [];
   try {
     const repository = join(tmp, "repository");
     makeRepository(repository, files);
+    const ca = makeTestCa(tmp, [BUILD_HOST]);
     const port = await freePort();
     const env = {
       ...process.env,
@@ -97,13 +152,47 @@ test("a real buildbot master and workers run one builder per platform family, up
           ? undefined
           : fail(masterProcess),
     );
-    // 2. one worker per slave platform, on this machine
+    // 2. one worker per slave platform, each a 2015 test slave: basedir /builds/slave of its own simulated machine,
+    // which serves the build of its platform at the build's https://ftp.mozilla.org URLs
     mkdirSync(join(tmp, "workers"));
-    for (const name of [...new Set(chosen.map((c) => c.worker))]) {
-      const dir = join(tmp, "workers", name);
-      execFileSync("buildbot-worker", ["create-worker", "--quiet", dir, `127.0.0.1:${port}`, name, PASSWORD], { env });
-      children.start("buildbot-worker", ["start", "--nodaemon", dir], { env });
-    }
+    chosen.forEach((c, i) => {
+      const dir = join(tmp, "workers", c.worker);
+      execFileSync("buildbot-worker", ["create-worker", "--quiet", dir, `127.0.0.1:${port}`, c.worker, PASSWORD], {
+        env,
+      });
+      const socket = join(tmp, `pb-${i}.sock`);
+      writeFileSync(
+        join(dir, "buildbot.tac"),
+        machineWorkerTac(readFileSync(join(dir, "buildbot.tac"), "utf8"), socket),
+      );
+      const machineJob = machineJobs[i]!;
+      workers.push(
+        linkToMaster(socket, port).then((link) => {
+          links.push(link);
+          return runOnMachineHost(
+            {
+              build: { os: machineJob.os, testsZip: machineJob.testsZip ?? {} },
+              https: ca,
+              binds: [{ source: dir, target: SLAVE_DIR }],
+              windowsDrives: c.os === "windows" ? [`${SLAVE_DIR}/test/build`] : [],
+              commands: [["buildbot-worker", "start", "--nodaemon", SLAVE_DIR]],
+              cwd: SLAVE_DIR,
+              env: {
+                PATH: `/tools/bin:${process.env.PATH}`,
+                HOME: "/home/cltbld",
+                LANG: "C",
+                PYENV_VERSION: "2.7.18",
+                PYTHONDONTWRITEBYTECODE: "1",
+                SSL_CERT_FILE: ca.caFile, // the slave trusts the test CA the machine's ftp.mozilla.org serves with
+              },
+              output: join(tmp, `worker-${i}.log`),
+              deadline: 900,
+            },
+            stopWorkers.signal,
+          );
+        }),
+      );
+    });
     await waitFor("the workers to attach", 120, () =>
       chosen.every((c) =>
         new RegExp(`Worker ${c.worker} attached|worker '${c.worker}' attaching`).test(readIfExists(masterLog)),
@@ -113,7 +202,6 @@ test("a real buildbot master and workers run one builder per platform family, up
     );
     // 3. each build announces itself as 2015's did: a change on <branch>-<platform>-<type>-unittest with its URLs
     for (const c of chosen) {
-      const urls = makeBuild(join(tmp, "builds", c.platform), c.os);
       const send = spawnSync(
         "buildbot",
         [
@@ -128,7 +216,7 @@ test("a real buildbot master and workers run one builder per platform family, up
           `${BRANCH}-${c.platform}-${c.buildType}-unittest`,
           "--property",
           `jobdef_labels:${c.label}`,
-          ...urls,
+          ...buildUrls(c),
         ],
         { env, encoding: "utf8", timeout: 60_000 },
       );
@@ -137,7 +225,7 @@ test("a real buildbot master and workers run one builder per platform family, up
     // 4. wait for the builds to finish
     const builds = await waitFor(
       "the builds to finish",
-      300,
+      600,
       () => {
         const q = spawnSync("python3", ["-c", BUILDS_SQL, join(master, "state.sqlite")], { encoding: "utf8" });
         const rows = q.status === 0 ? (JSON.parse(q.stdout) as [string, number | null, number, string][]) : [];
@@ -146,49 +234,49 @@ test("a real buildbot master and workers run one builder per platform family, up
       1000,
     );
     t.diagnostic(`builds: ${builds.map(([name, , , state]) => `${name}: ${state}`).join("; ")}`);
-    // 5. what each build left in its worker's build directory, and what its mozharness step printed
-    const reached: string[] = [];
+    // 5. what each build left in /builds/slave/test/build, and the harness its mozharness step reached
+    const stdio = stepOutput(join(master, "state.sqlite"), "run-tests");
     for (const c of chosen) {
-      const workDir = findBuildDir(join(tmp, "workers", c.worker), c.label);
+      const workDir = join(tmp, "workers", c.worker, "test", "build");
+      const output = stdio[builderOf(builds, c)] ?? "";
       const props = JSON.parse(readFileSync(join(workDir, "buildprops.json"), "utf8"));
       assert.equal(props.properties.jobdef_label, c.label, "buildprops.json holds the build's properties");
-      assert.equal(props.properties.buildername, builds.find(([n]) => n.startsWith(`${c.platform} `))?.[0]);
+      assert.equal(props.properties.buildername, builderOf(builds, c));
       const urls = props.sourcestamp.changes.at(-1).files.map((f: { name: string }) => f.name);
-      assert.equal(urls.length, 2, "and the change that started it, with the build's URLs");
-      const stdio = stepOutput(join(master, "state.sqlite"), "run-tests");
-      assert.match(
-        stdio[builderOf(builds, c)] ?? "",
-        /mozharness|Usage: |usage: /i,
-        `${c.label}: the step ran the mozharness script`,
+      assert.deepEqual(urls, [...buildUrls(c)].sort(), "and the change that started it, with the build's URLs");
+      const record = readIfExists(join(workDir, "harness-argv.jsonl"));
+      const runs = record.split("\n").filter(Boolean);
+      assert.ok(runs.length > 0, `${c.label} reached no harness: ${firstError(output)}\n${output.slice(-3000)}`);
+      const harness = (JSON.parse(runs.at(-1)!) as { argv: string[] }).argv.map((a) =>
+        a
+          .split(`${SLAVE_DIR}/test/build`)
+          .join("<work>")
+          .replace(/https:\/\/ftp\.mozilla\.org\/pub\/firefox\/tinderbox-builds\/[^/]+\/1/g, "<build>"),
       );
-      const log = readIfExists(join(workDir, "logs", "log_info.log"));
-      const outcome = log
-        ? `read buildprops.json (${urls.filter((u: string) => log.includes(`url ${u}`)).length}/2 URLs), ${lastAction(log)}`
-        : `stopped before logging: ${firstError(stdio[builderOf(builds, c)] ?? "")}`;
-      if (log) {
-        for (const url of urls)
-          assert.match(
-            log,
-            new RegExp(`Found (installer|a test packages) url ${escapeRegex(url)}`),
-            `${c.label}: mozharness found the build in buildprops.json`,
-          );
-        reached.push(c.os);
-      }
-      t.diagnostic(`${c.os}: ${c.label} on worker ${c.worker}: ${outcome}`);
+      const ref = reference.get(c.label)!;
+      assert.ok(ref.ok, `the machine's run of ${c.label}: ${ref.error}\n${ref.log_tail}`);
+      const expected = normalisedHarness(ref, "buildbot")?.map((a) => a.split("file://<build>").join("<build>"));
+      assert.deepEqual(harness, expected, `${c.label}: the builder's harness command is the machine's run's`);
+      const result = builds.find(([n]) => n === builderOf(builds, c))![1];
+      assert.equal(result, 0, `${c.label}: the build succeeded:\n${output.slice(-3000)}`);
+      t.diagnostic(`${c.os}: ${c.label} on worker ${c.worker}: harness ${harness.join(" ")}`);
     }
-    // the desktop scripts take the emitted arguments; android_emulator_unittest.py of 2015 refuses --total-chunks
-    // until the emitter names the chunk as the suite (issue 17, item 1): reported above, required of desktop
-    for (const os of ["linux", "macosx", "windows"])
-      assert.ok(reached.includes(os), `${os} reached mozharness's actions`);
   } catch (e) {
     throw new Error(
-      `${(e as Error).message}\nmaster log:\n${readIfExists(join(tmp, "master", "twistd.log")).slice(-4000)}`,
+      `${(e as Error).message}\nmaster log:\n${readIfExists(join(tmp, "master", "twistd.log")).slice(-4000)}` +
+        chosen.map((_, i) => `\nworker ${i}:\n${readIfExists(join(tmp, `worker-${i}.log`)).slice(-2000)}`).join(""),
     );
   } finally {
+    stopWorkers.abort();
+    await Promise.allSettled(workers);
+    for (const link of links) link.close();
     await children.stopAll();
     if (!process.env.JOBDEF_TEST_KEEP) rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+/** A 2015 test slave's buildbot basedir; its test builders' directory is `test` in it. */
+const SLAVE_DIR = "/builds/slave";
 
 const STEP_OUTPUT_SQL = `
 import bz2, json, sqlite3, sys, zlib
@@ -226,20 +314,4 @@ function firstError(output: string): string {
 
 function fail(child: { exitCode: number | null }): never {
   throw new Error(`exited ${child.exitCode}: ${outputOf(child as never)}`);
-}
-
-/** The build directory (holding buildprops.json) of the builder running `label`. */
-function findBuildDir(workerDir: string, label: string): string {
-  for (const builder of readdirSync(workerDir, { withFileTypes: true })) {
-    if (!builder.isDirectory()) continue;
-    const props = readIfExists(join(workerDir, builder.name, "build", "buildprops.json"));
-    if (props && JSON.parse(props).properties.jobdef_label === label) return join(workerDir, builder.name, "build");
-  }
-  throw new Error(`no build of ${label} in ${workerDir}: ${readdirSync(workerDir).join(", ")}`);
-}
-
-/** The last mozharness action the log names. */
-function lastAction(log: string): string {
-  const actions = [...log.matchAll(/##### Running (\S+) step\./g)].map((m) => m[1]);
-  return actions.length ? `ran to ${actions.at(-1)}` : "ran no action";
 }

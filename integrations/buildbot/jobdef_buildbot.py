@@ -17,6 +17,8 @@ from pathlib import Path
 
 MOZHARNESS_DIR = "testing/mozharness"
 PYTHON = "python"
+# buildbot-configs' slavebuilddir of every test builder: with the slave's basedir /builds/slave, /builds/slave/test
+TEST_BUILDER_DIR = "test"
 BUILD_TYPES_KEY = "build_types"
 
 
@@ -160,7 +162,8 @@ def buildbot_config(generated=None, worker_password=None, repository=None):
     password = worker_password or os.environ.get("JOBDEF_WORKER_PASSWORD", "change-me")
     repository = repository or os.environ.get("JOBDEF_REPOSITORY")
     specs = builder_specs(load_branches(generated), served_platforms(), served_labels())
-    workers = [worker.Worker(name, password) for name in sorted({s["worker"] for s in specs})]
+    # a 2015 test slave ran one build at a time, every test builder in the same directory: /builds/slave/test
+    workers = [worker.Worker(name, password, max_builds=1) for name in sorted({s["worker"] for s in specs})]
     builders = []
     groups = {}
     for s in specs:
@@ -179,7 +182,7 @@ def buildbot_config(generated=None, worker_password=None, repository=None):
             timeout=s["timeout"], maxTime=s["max_time"], haltOnFailure=True,
         ))
         builders.append(util.BuilderConfig(
-            name=s["name"], workernames=[s["worker"]], factory=factory,
+            name=s["name"], workernames=[s["worker"]], factory=factory, workerbuilddir=TEST_BUILDER_DIR,
             tags=[s["branch"], s["build_type"]] if s["branch"] != s["build_type"] else [s["branch"]],
             properties={"jobdef_label": s["label"], "jobdef_branch": s["branch"]},
         ))

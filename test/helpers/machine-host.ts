@@ -39,6 +39,8 @@ export interface HostResult {
   readonly exit: number | null;
   readonly timedOut: boolean;
   readonly commandsRun: number;
+  /** Stopped from outside before the commands ended. */
+  readonly stopped?: boolean;
 }
 
 /** A certificate authority made for one test, and a server certificate it signed for `hosts`. */
@@ -77,8 +79,11 @@ export function makeTestCa(dir: string, hosts: readonly string[]): TestCa {
   return { caFile: join(dir, "ca.pem"), cert: join(dir, "server.pem"), key: join(dir, "server.key"), hosts };
 }
 
-/** Runs the commands on a simulated 2015 machine; the machine is killed a minute after the run's own deadline. */
-export function runOnMachineHost(run: HostRun): Promise<HostResult> {
+/**
+ * Runs the commands on a simulated 2015 machine; the machine is killed a minute after the run's own deadline, or
+ * when `stop` aborts (a server such as a buildbot worker: the result then has exit null and `stopped`).
+ */
+export function runOnMachineHost(run: HostRun, stop?: AbortSignal): Promise<HostResult> {
   const request = {
     build: { os: run.build.os, tests_zip: run.build.testsZip },
     https: run.https ? { cert: run.https.cert, key: run.https.key, hosts: run.https.hosts } : null,
@@ -91,11 +96,14 @@ export function runOnMachineHost(run: HostRun): Promise<HostResult> {
     deadline: run.deadline,
   };
   return new Promise((resolve, reject) => {
-    const child = spawn("unshare", [...unshareFlags(), "python2", DRIVER], {
+    // --kill-child: the machine (its PID 1, and so every process in it) ends with unshare
+    const child = spawn("unshare", [...unshareFlags(), "--kill-child", "python2", DRIVER], {
       env: { ...process.env, PYENV_VERSION: "2.7.18" },
       stdio: ["pipe", "pipe", "pipe"],
     });
     const killer = setTimeout(() => child.kill("SIGKILL"), (run.deadline + 60) * 1000);
+    const onStop = () => child.kill("SIGKILL"); // unshare --fork ignores SIGTERM; its child dies with it
+    stop?.addEventListener("abort", onStop);
     let stderr = "";
     let reply: (HostResult & { fatal?: string }) | undefined;
     child.stderr.on("data", (d) => {
@@ -108,7 +116,9 @@ export function runOnMachineHost(run: HostRun): Promise<HostResult> {
     child.on("error", reject);
     child.on("close", (code) => {
       clearTimeout(killer);
-      if (reply?.fatal) reject(new Error(reply.fatal));
+      stop?.removeEventListener("abort", onStop);
+      if (stop?.aborted && !reply) resolve({ exit: null, timedOut: false, commandsRun: 0, stopped: true });
+      else if (reply?.fatal) reject(new Error(reply.fatal));
       else if (reply) resolve({ exit: reply.exit, timedOut: reply.timedOut, commandsRun: reply.commandsRun });
       else reject(new Error(`the machine stopped (exit ${code}) without a reply: ${stderr}`));
     });

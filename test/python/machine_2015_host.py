@@ -9,7 +9,7 @@ object:
                                          https hosts
   https: {cert, key, hosts: [...]}       TLS for the build's hosts (a certificate the caller's test CA signed)
   binds: [{source, target}]              directories bound into the machine (source: a path outside it)
-  windows_drives: [dir]                  directories that get a Windows slave's c: drive as soon as they exist
+  windows_drives: [dir]                  checkouts that get a Windows slave's c: drive as soon as they are made
   commands: [[argv...]...], cwd, env     run in order, each from cwd with exactly env; the first that fails stops
   output: path                           where the commands' stdout and stderr go
   deadline: seconds                      for all commands together; then the one running is killed
@@ -28,8 +28,9 @@ import machine_2015 as machine
 
 
 class DriveWhenMade(threading.Thread):
-    """A Windows slave's c: drive in `directory` as soon as something (run-task's clone) makes it, and in each
-    `build/` made under it (machine_2015.DriveC)."""
+    """A Windows slave's c: drive in `directory` as soon as a checkout is made there (run-task's clone, buildbot's
+    Git step: once the directory holds something, so that a clone into it found it empty), and in each `build/`
+    made under it (machine_2015.DriveC)."""
 
     def __init__(self, directory):
         threading.Thread.__init__(self)
@@ -44,7 +45,10 @@ class DriveWhenMade(threading.Thread):
 
     def run(self):
         import select
-        while not os.path.isdir(self.directory):
+        watched = False
+        while not (os.path.isdir(self.directory) and os.listdir(self.directory)):
+            if not watched and os.path.isdir(self.directory):
+                watched = machine.LIBC.inotify_add_watch(self.fd, self.directory, machine.DriveC.IN_CREATE) >= 0
             if select.select([self.fd], [], [], 0.2)[0]:
                 os.read(self.fd, 4096)
         os.close(self.fd)
