@@ -123,6 +123,7 @@ test("a real buildbot master and workers on the 2015 machine run one builder per
   const links: Server[] = [];
   const stopWorkers = new AbortController();
   const workers: Promise<unknown>[] = [];
+  const ended: string[] = [];
   try {
     const repository = join(tmp, "repository");
     makeRepository(repository, files);
@@ -167,38 +168,46 @@ test("a real buildbot master and workers on the 2015 machine run one builder per
       );
       const machineJob = machineJobs[i]!;
       workers.push(
-        linkToMaster(socket, port).then((link) => {
-          links.push(link);
-          return runOnMachineHost(
-            {
-              build: { os: machineJob.os, testsZip: machineJob.testsZip ?? {} },
-              https: ca,
-              binds: [{ source: dir, target: SLAVE_DIR }],
-              windowsDrives: c.os === "windows" ? [`${SLAVE_DIR}/test/build`] : [],
-              commands: [["buildbot-worker", "start", "--nodaemon", SLAVE_DIR]],
-              cwd: SLAVE_DIR,
-              env: {
-                PATH: `/tools/bin:${process.env.PATH}`,
-                HOME: "/home/cltbld",
-                LANG: "C",
-                PYENV_VERSION: "2.7.18",
-                PYTHONDONTWRITEBYTECODE: "1",
-                SSL_CERT_FILE: ca.caFile, // the slave trusts the test CA the machine's ftp.mozilla.org serves with
+        linkToMaster(socket, port)
+          .then((link) => {
+            links.push(link);
+            return runOnMachineHost(
+              {
+                build: { os: machineJob.os, testsZip: machineJob.testsZip ?? {} },
+                https: ca,
+                binds: [{ source: dir, target: SLAVE_DIR }],
+                windowsDrives: c.os === "windows" ? [`${SLAVE_DIR}/test/build`] : [],
+                commands: [["buildbot-worker", "start", "--nodaemon", SLAVE_DIR]],
+                cwd: SLAVE_DIR,
+                env: {
+                  PATH: `/tools/bin:${process.env.PATH}`,
+                  HOME: "/home/cltbld",
+                  LANG: "C",
+                  PYENV_VERSION: "2.7.18",
+                  PYTHONDONTWRITEBYTECODE: "1",
+                  SSL_CERT_FILE: ca.caFile, // the slave trusts the test CA the machine's ftp.mozilla.org serves with
+                },
+                output: join(tmp, `worker-${i}.log`),
+                deadline: 900,
               },
-              output: join(tmp, `worker-${i}.log`),
-              deadline: 900,
-            },
-            stopWorkers.signal,
-          );
-        }),
+              stopWorkers.signal,
+            );
+          })
+          // a worker's machine ends only when stopped: before that, it failed
+          .then(
+            (r) => ended.push(`${c.worker}: ${JSON.stringify(r)}`),
+            (e: Error) => ended.push(`${c.worker}: ${e.message}`),
+          ),
       );
     });
     await waitFor("the workers to attach", 120, () =>
-      chosen.every((c) =>
-        new RegExp(`Worker ${c.worker} attached|worker '${c.worker}' attaching`).test(readIfExists(masterLog)),
-      )
-        ? true
-        : undefined,
+      ended.length > 0
+        ? assert.fail(`the machine of worker ${ended[0]} ended before it attached`)
+        : chosen.every((c) =>
+              new RegExp(`Worker ${c.worker} attached|worker '${c.worker}' attaching`).test(readIfExists(masterLog)),
+            )
+          ? true
+          : undefined,
     );
     // 3. each build announces itself as 2015's did: a change on <branch>-<platform>-<type>-unittest with its URLs
     for (const c of chosen) {
