@@ -6,7 +6,8 @@
  * name (a test CA's certificate: see `makeTestCa`), binds what the caller asks for and runs the caller's commands.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -84,7 +85,9 @@ export function makeTestCa(dir: string, hosts: readonly string[]): TestCa {
  * when `stop` aborts (a server such as a buildbot worker: the result then has exit null and `stopped`).
  */
 export function runOnMachineHost(run: HostRun, stop?: AbortSignal): Promise<HostResult> {
+  const base = mkdtempSync(join(tmpdir(), "machine-2015-host-"));
   const request = {
+    base,
     build: { os: run.build.os, tests_zip: run.build.testsZip },
     https: run.https ? { cert: run.https.cert, key: run.https.key, hosts: run.https.hosts } : null,
     binds: run.binds ?? [],
@@ -117,6 +120,7 @@ export function runOnMachineHost(run: HostRun, stop?: AbortSignal): Promise<Host
     child.on("close", (code) => {
       clearTimeout(killer);
       stop?.removeEventListener("abort", onStop);
+      rmSync(base, { recursive: true, force: true }); // the machine's mount point, empty outside it
       if (stop?.aborted && !reply) resolve({ exit: null, timedOut: false, commandsRun: 0, stopped: true });
       else if (reply?.fatal) reject(new Error(reply.fatal));
       else if (reply) resolve({ exit: reply.exit, timedOut: reply.timedOut, commandsRun: reply.commandsRun });

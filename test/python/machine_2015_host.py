@@ -5,6 +5,7 @@ caller asks for and runs the caller's commands inside it, in order, as the machi
 
 Run it through test/helpers/machine-host.ts, in private mount, network and PID namespaces. Input (stdin), one JSON
 object:
+  base: dir                              an empty directory for the machine's files (a tmpfs is mounted there)
   build: {os, tests_zip: {path: text}}   the build (machine_2015.make_build), served by file name on port 443 of the
                                          https hosts
   https: {cert, key, hosts: [...]}       TLS for the build's hosts (a certificate the caller's test CA signed)
@@ -20,7 +21,6 @@ import json
 import os
 import signal
 import sys
-import tempfile
 import threading
 import time
 
@@ -102,7 +102,7 @@ def wait_for(pid, deadline):
 def main():
     request = json.load(sys.stdin)
     https = request.get("https")
-    base = tempfile.mkdtemp(prefix="machine-2015-host-")
+    base = request["base"].encode("utf-8")  # an empty directory of the caller's, which it removes afterwards
     try:
         machine.mount("none", "/", None, machine.MS_REC | machine.MS_PRIVATE)
         machine.mount("none", base, "tmpfs", 0)
