@@ -39,7 +39,10 @@ function mergeInputs(root: string): MergeInput[] {
       suite: job.suite,
       harness: job.harness,
     };
-    return { layers: layersFor(t, t.suites.get(job.suite)!, platform, branch, job.harness, []), ctx };
+    return {
+      layers: layersFor(t, { branch, platform, suite: t.suites.get(job.suite)!, harness: job.harness }, []),
+      ctx,
+    };
   });
 }
 
