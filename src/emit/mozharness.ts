@@ -101,8 +101,8 @@ function categoryDefinitions(
     const category = ownCategory(job);
     const harness = job.harness === undefined ? undefined : harnesses[job.harness];
     if (category === undefined || harness === undefined) continue;
-    const chunks = isChunked(job) ? [`--total-chunks=${job.chunks}`] : [];
-    const entry = { ...harness, options: [...harness.options, ...chunks, ...(job.spec.mozharness?.options ?? [])] };
+    const options = [...harness.options, ...totalChunks(job), ...(job.spec.mozharness?.options ?? [])];
+    const entry = { ...harness, options };
     const other = firstJob.get(category);
     if (!other && !Object.hasOwn(harnesses, category)) {
       firstJob.set(category, job);
@@ -145,16 +145,15 @@ function testSuiteDefinitions(jobs: readonly Job[]): Config {
     const category = ownCategory(job);
     const thisChunk = isChunked(job) ? [`--this-chunk=${job.chunk}`] : [];
     // an own category's in-tree entry holds the chunk count and the options
-    const extra = category
-      ? thisChunk
-      : [
-          ...(isChunked(job) ? [`--total-chunks=${job.chunks}`] : []),
-          ...thisChunk,
-          ...(job.spec.mozharness?.options ?? []),
-        ];
+    const extra = category ? thisChunk : [...totalChunks(job), ...thisChunk, ...(job.spec.mozharness?.options ?? [])];
     setOwn(definitions, testSuiteDefinitionName(job), { category: category ?? job.harness, extra_args: extra });
   }
   return definitions;
+}
+
+/** The chunk count as the in-tree config's entries take it (one argument), where mozharness gets chunk arguments. */
+function totalChunks(job: Job): string[] {
+  return isChunked(job) ? [`--total-chunks=${job.chunks}`] : [];
 }
 
 function harnessRunners(tree: Tree, settings: PlatformSettings): Config {
