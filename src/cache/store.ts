@@ -5,8 +5,9 @@
  * Nothing in it is needed: deleting the directory only makes the next run cold.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { replaceFile } from "../replace-file.js";
 import { codeIdentity } from "../version.js";
 
 /** The default cache directory's name under the tree root; git-ignored by the `.gitignore` written inside it. */
@@ -55,19 +56,17 @@ export function readRecord<T>(dir: string, name: string, accept: (body: unknown)
  * written before this record (see output-record.ts).
  */
 export function writeRecord(dir: string, name: string, value: unknown | ((fsNowNs: bigint) => unknown)): void {
-  const tmp = join(dir, `${name}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   try {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, ".gitignore"), "# jobdef's cache: nothing here is needed\n*\n", { flag: "wx" });
   } catch {}
   try {
-    writeFileSync(tmp, "");
-    const body = JSON.stringify(typeof value === "function" ? value(statSync(tmp, { bigint: true }).mtimeNs) : value);
-    writeFileSync(tmp, `${FORMAT} ${checksum(body)}\n${body}`);
-    renameSync(tmp, join(dir, name));
-  } catch {
-    rmSync(tmp, { force: true });
-  }
+    replaceFile(join(dir, name), (tmp) => {
+      writeFileSync(tmp, "");
+      const body = JSON.stringify(typeof value === "function" ? value(statSync(tmp, { bigint: true }).mtimeNs) : value);
+      writeFileSync(tmp, `${FORMAT} ${checksum(body)}\n${body}`);
+    });
+  } catch {}
 }
 
 /**

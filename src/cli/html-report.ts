@@ -24,7 +24,7 @@ export function register(program: Command): void {
       const { loadValidTree, expandJobs } = await import("../compile.js");
       const { reportData } = await import("../report/data.js");
       const { renderReport } = await import("../report/html.js");
-      const { writeFileAtomic } = await import("../report/write-file.js");
+      const { writeFileAtomic } = await import("../replace-file.js");
       const tree = unwrap(loadValidTree(rootOf(o), { onStage: stageTimer(o) }), o);
       const branches = o.branch.length ? o.branch : [...tree.branches.keys()].sort();
       const expanded = unwrap(expandJobs(tree, { branches, onStage: stageTimer(o) }), o);
