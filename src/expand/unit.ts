@@ -49,10 +49,10 @@ export function mergeUnit(run: Expansion, unit: Unit, onSelected?: () => void): 
   onSelected?.();
   const job = run.merges.job.merge(layers, ctx);
   if (run.failed(job)) return undefined;
-  const merged = { harness, layers, merged: job.merged };
-  if (!isValidJob(run, unit, merged)) return undefined;
-  reportUnknownKwargs(run, unit, merged);
-  return unitJobs(run, unit, merged);
+  const merge: MergedUnit = { harness, layers, merged: job.merged };
+  if (!isValidJob(run, unit, merge)) return undefined;
+  reportUnknownKwargs(run, unit, merge);
+  return unitJobs(run, unit, merge);
 }
 
 /** The unit's layers with its harness's. */
@@ -76,12 +76,13 @@ function mergeHarness(run: Expansion, { place, suite }: Unit) {
 }
 
 /** Whether the merged job passes the merged-job schema; its errors are reported where their values were set. */
-function isValidJob(run: Expansion, unit: Unit, merged: MergedUnit): boolean {
-  if (run.mergedJob(merged.merged.value)) return true;
-  run.diagnostics.push(...mergedJobErrors(run, unit, merged));
+function isValidJob(run: Expansion, unit: Unit, merge: MergedUnit): boolean {
+  if (run.mergedJob(merge.merged.value)) return true;
+  run.diagnostics.push(...mergedJobErrors(run, unit, merge));
   return false;
 }
 
+/** JD046: keys of `mach.kwargs` the job's harness does not accept, at the layer that set them. */
 function reportUnknownKwargs(run: Expansion, { suite }: Unit, { harness, merged }: MergedUnit): void {
   const kwargs = (merged.value as unknown as MergedJob).mach?.kwargs as Record<string, unknown> | undefined;
   const at = (path: readonly string[]) => originAt(merged.provenance, path) ?? suite.file.positionOf([]);
