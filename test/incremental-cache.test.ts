@@ -6,6 +6,7 @@
  * that match its keys again, and a hand edit inside a copied entry.
  */
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -152,6 +153,51 @@ test("a diagnostic inside a file read back from the cache has the position a col
     const cached = await diagnostics(root, true);
     assert.match(cached, /plain\.yml:\d+:\d+/);
     assert.equal(cached, await diagnostics(root, false));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+/** The lines of the units record of suite `plain` (header, body, then one line per addition). */
+function plainUnitsRecord(root: string): { path: string; lines: string[] } {
+  const cache = join(root, ".jobdef-cache");
+  const name = readdirSync(cache).find(
+    (n) => n.startsWith("units-") && readFileSync(join(cache, n), "utf8").includes("Mochitest plain"),
+  )!;
+  const path = join(cache, name);
+  return { path, lines: readFileSync(path, "utf8").split("\n") };
+}
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+test("a platform edit appends its units to each suite's record; a torn or foreign addition is never trusted", async () => {
+  const root = writeTree(SUITES);
+  try {
+    await compileCached(root);
+    const platform = join(root, "configs/platforms/win32.yml");
+    const setWorker = (w: string) =>
+      writeFileSync(platform, readFileSync(platform, "utf8").replace(/worker-type: [\w-]+/, `worker-type: ${w}`));
+    setWorker("win7-x");
+    await compileCached(root);
+    const { path, lines } = plainUnitsRecord(root);
+    // the header, the record, the addition: suite plain on win32 opt
+    assert.equal(lines.length, 3);
+    const addition = lines[2].slice(65);
+    assert.match(addition, /"chunks":4/);
+    // forged: another jobdef's addition, its checksum valid, that would change the output if it were read back
+    const foreign = addition.replace(/"code":"[^"]*"/, '"code":"0.0.1+foreign"').replace('"chunks":4', '"chunks":3');
+    writeFileSync(path, [...lines.slice(0, 2), `${sha256(foreign)} ${foreign}`].join("\n"));
+    setWorker("win7-y");
+    setWorker("win7-x");
+    const afterForeign = await compileCached(root);
+    assert.deepEqual(units(afterForeign.debug), [5, 1]);
+    assert.deepEqual(afterForeign.files, await cold(root));
+    // torn: an append cut short (the record itself still read)
+    const again = plainUnitsRecord(root);
+    writeFileSync(again.path, again.lines.join("\n").slice(0, -20));
+    const afterTorn = await compileCached(root);
+    assert.match(afterTorn.debug, /ignored 1 addition to the cache record/);
+    assert.deepEqual(afterTorn.files, await cold(root));
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -99,8 +99,13 @@ function damaged(text: string, damage: Damage): string {
     case "format":
       return text.replace(/^jobdef-cache \d+/, "jobdef-cache 0");
     case "foreign": {
-      const body = text.slice(newline + 1).replace(/"code":"[^"]*"/g, '"code":"0.0.1+foreign"');
-      return `jobdef-cache 1 ${createHash("sha256").update(body).digest("hex")}\n${body}`;
+      // the record and each addition appended to it (a line of its own: checksum, space, body)
+      const [body, ...additions] = text
+        .slice(newline + 1)
+        .split("\n")
+        .map((line, i) => (i ? line.slice(65) : line).replace(/"code":"[^"]*"/g, '"code":"0.0.1+foreign"'));
+      const sum = (b: string) => createHash("sha256").update(b).digest("hex");
+      return [`jobdef-cache 1 ${sum(body)}`, body, ...additions.map((a) => `${sum(a)} ${a}`)].join("\n");
     }
   }
 }

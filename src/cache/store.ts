@@ -2,12 +2,26 @@
  * jobdef's persistent cache directory (`<root>/.jobdef-cache/` unless overridden): records, each one file written
  * whole (a temporary file renamed over it, so concurrent writers leave one writer's record, never a mix) and carrying
  * a checksum of its body, so a truncated, corrupt or hand-edited record is detected and ignored, never trusted.
+ * A record of kept entries may also grow by additions appended to it, each a line with its own checksum: renaming
+ * hundreds of records over their old selves costs more than the compile they spare (ext4 flushes each replaced
+ * file's data), and one platform edit adds entries to every suite's record.
  * Nothing in it is needed: deleting the directory only makes the next run cold.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { join } from "node:path";
 import { replaceFile } from "../replace-file.js";
+import { setOwn } from "../values.js";
 import { codeIdentity } from "../version.js";
 
 /** The default cache directory's name under the tree root; git-ignored by the `.gitignore` written inside it. */
@@ -16,7 +30,14 @@ export const CACHE_DIR_NAME = ".jobdef-cache";
 const FORMAT = "jobdef-cache 1";
 
 export type Read<T> =
-  | { readonly found: true; readonly value: T }
+  | {
+      readonly found: true;
+      readonly value: T;
+      /** With `additions`: those whose checksum holds, in their order. */
+      readonly additions?: readonly unknown[];
+      /** Why some additions were left out. */
+      readonly note?: string;
+    }
   | { readonly found: false /** Why a record that exists was ignored (absent: no note). */; readonly note?: string };
 
 /** The cache directory: `--cache-dir`, else `$JOBDEF_CACHE_DIR`, else `<root>/.jobdef-cache`. */
@@ -24,8 +45,17 @@ export function cacheDirOf(root: string, override?: string, env = process.env): 
   return override ?? env.JOBDEF_CACHE_DIR ?? join(root, CACHE_DIR_NAME);
 }
 
-/** Reads record `name`; `accept` says whether its body is the shape expected (else it is ignored with a note). */
-export function readRecord<T>(dir: string, name: string, accept: (body: unknown) => body is T): Read<T> {
+/**
+ * Reads record `name`; `accept` says whether its body is the shape expected (else it is ignored with a note). With
+ * `additions`, the lines appended after the body (`appendToRecord`) are read too, each one alone: one whose checksum
+ * does not hold (a torn append) is left out with a note, the others kept.
+ */
+export function readRecord<T>(
+  dir: string,
+  name: string,
+  accept: (body: unknown) => body is T,
+  options: { readonly additions?: boolean } = {},
+): Read<T> {
   let text: string;
   try {
     text = readFileSync(join(dir, name), "utf8");
@@ -34,20 +64,64 @@ export function readRecord<T>(dir: string, name: string, accept: (body: unknown)
   }
   const newline = text.indexOf("\n");
   const [format, sum] = [text.slice(0, newline).slice(0, FORMAT.length), text.slice(FORMAT.length + 1, newline)];
-  const body = text.slice(newline + 1);
-  const ignored = (why: string) => ({
-    found: false as const,
-    note: `ignored the cache record ${join(dir, name)}: ${why}`,
-  });
+  const bodyEnd = options.additions ? endOfLine(text, newline + 1) : text.length;
+  const body = text.slice(newline + 1, bodyEnd);
+  const where = `the cache record ${join(dir, name)}`;
+  const ignored = (why: string) => ({ found: false as const, note: `ignored ${where}: ${why}` });
   if (newline < 0 || format !== FORMAT) return ignored("not a record of this jobdef's cache format");
   if (checksum(body) !== sum) return ignored("its checksum does not match (truncated or corrupt)");
-  let value: unknown;
+  const value = parseJson(body);
+  if (value === undefined || !accept(value)) return ignored("not the record expected");
+  if (!options.additions) return { found: true, value };
+  const { additions, torn } = readAdditions(text, bodyEnd);
+  const note = torn ? `ignored ${torn} addition${torn === 1 ? "" : "s"} to ${where}: truncated or corrupt` : undefined;
+  return { found: true, value, additions, ...(note && { note }) };
+}
+
+function endOfLine(text: string, from: number): number {
+  const end = text.indexOf("\n", from);
+  return end < 0 ? text.length : end;
+}
+
+function parseJson(text: string): unknown {
   try {
-    value = JSON.parse(body);
+    return JSON.parse(text);
   } catch {
-    return ignored("not JSON");
+    return undefined;
   }
-  return accept(value) ? { found: true, value } : ignored("not the record expected");
+}
+
+/** The additions after the body (each line `<checksum> <json>`) whose checksum holds, and how many did not. */
+function readAdditions(text: string, from: number): { additions: unknown[]; torn: number } {
+  const additions: unknown[] = [];
+  let torn = 0;
+  for (let start = from + 1; start < text.length; ) {
+    const end = endOfLine(text, start);
+    const line = text.slice(start, end);
+    const space = line.indexOf(" ");
+    const body = line.slice(space + 1);
+    const value = space === 64 && checksum(body) === line.slice(0, 64) ? parseJson(body) : undefined;
+    if (value === undefined) torn++;
+    else additions.push(value);
+    start = end + 1;
+  }
+  return { additions, torn };
+}
+
+/**
+ * Appends `value` to record `name` as one checksummed line, in one write to a file opened for appending only (so
+ * concurrent appends do not interleave); nothing when the record is gone. A failed append is no error.
+ */
+export function appendToRecord(dir: string, name: string, value: unknown): void {
+  const body = JSON.stringify(value);
+  let fd: number | undefined;
+  try {
+    fd = openSync(join(dir, name), constants.O_WRONLY | constants.O_APPEND);
+    writeSync(fd, Buffer.from(`\n${checksum(body)} ${body}`, "utf8"));
+  } catch {
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /**
@@ -116,12 +190,18 @@ interface EntriesRecord<T> {
 }
 
 /**
- * Entries by key kept in one record between runs: read on first use (a record of another jobdef's code is not
- * read), written again by `save` when an entry was added or one of the last run's was not asked for (it is dropped).
+ * Entries by key kept in one record between runs: read on first use (a record or addition of another jobdef's code
+ * is not used). `save` appends the entries added in this run to the record while its dead entries (from earlier runs,
+ * not asked for in this one) stay under half of its live ones; past that, or when the record could not be used, it
+ * writes the record again with the live entries only. A key names its entry's content, so any entry under it that
+ * passes the checks is right, whichever run wrote it.
  */
 export class KeptEntries<T> {
   private old: Readonly<Record<string, T>> | undefined;
+  /** Entries the record holds, additions and dead ones included; undefined when it could not be used. */
+  private stored: number | undefined;
   private readonly now: Record<string, T> = {};
+  private readonly added: Record<string, T> = {};
   private changed = false;
   reused = 0;
 
@@ -142,25 +222,43 @@ export class KeptEntries<T> {
 
   put(key: string, entry: T): void {
     this.now[key] = entry;
+    this.added[key] = entry;
     this.changed = true;
   }
 
   save(): void {
-    const dropped = this.old !== undefined && Object.keys(this.old).length !== Object.keys(this.now).length;
-    if (!this.changed && !dropped) return;
+    const live = Object.keys(this.now).length;
+    const dead = this.stored === undefined ? undefined : this.stored + Object.keys(this.added).length - live;
     const { cacheDir, name, kind } = this.place;
-    writeRecord(cacheDir, name, { kind, code: codeIdentity(), entries: this.now } satisfies EntriesRecord<T>);
+    const compact = dead === undefined || dead * 2 > live;
+    if (!compact && !this.changed) return;
+    if (!compact) appendToRecord(cacheDir, name, { code: codeIdentity(), entries: this.added });
+    else if (this.changed || this.stored !== live)
+      writeRecord(cacheDir, name, { kind, code: codeIdentity(), entries: this.now } satisfies EntriesRecord<T>);
   }
 
   private read(): Readonly<Record<string, T>> {
     const { cacheDir, name, kind } = this.place;
-    const accept = (v: unknown): v is EntriesRecord<T> =>
-      hasRecordHead(v, kind) &&
-      typeof v.entries === "object" &&
-      v.entries !== null &&
-      Object.values(v.entries).every(this.isEntry);
-    const read = readRecord(cacheDir, name, accept);
-    if (!read.found && read.note) this.notes.push(read.note);
-    return read.found && read.value.code === codeIdentity() ? read.value.entries : {};
+    const accept = (v: unknown): v is EntriesRecord<T> => hasRecordHead(v, kind) && this.hasEntries(v);
+    const read = readRecord(cacheDir, name, accept, { additions: true });
+    if (read.note) this.notes.push(read.note);
+    // a record of another jobdef is no error: it is replaced
+    if (!read.found || read.value.code !== codeIdentity()) return {};
+    const entries: Record<string, T> = { ...read.value.entries };
+    let stored = Object.keys(entries).length;
+    for (const addition of read.additions ?? []) {
+      if (!this.hasEntries(addition) || (addition as { code?: unknown }).code !== codeIdentity()) continue;
+      for (const [key, entry] of Object.entries(addition.entries)) {
+        setOwn(entries, key, entry);
+        stored++;
+      }
+    }
+    this.stored = stored;
+    return entries;
+  }
+
+  private hasEntries(v: unknown): v is { entries: Record<string, T> } {
+    const e = (v as { entries?: unknown } | null)?.entries;
+    return typeof e === "object" && e !== null && !Array.isArray(e) && Object.values(e).every(this.isEntry);
   }
 }
