@@ -211,11 +211,18 @@ class OutputBudget {
       get content() {
         return file.content;
       },
-      writeTo: (sink) =>
-        file.writeTo((piece) => {
-          this.add(piece.length);
-          sink(piece);
-        }),
+      writeTo: (sink, spliced) =>
+        file.writeTo(
+          (piece) => {
+            this.add(piece.length);
+            sink(piece);
+          },
+          spliced &&
+            ((piece) => {
+              this.add(piece.bytes.length + rangeBytes(piece.ranges));
+              spliced(piece);
+            }),
+        ),
     };
   }
 
@@ -225,6 +232,12 @@ class OutputBudget {
     this.exceeded = true;
     throw new OutputTooLargeError(this.bytes, LIMITS.outputBytes);
   }
+}
+
+function rangeBytes(ranges: readonly number[]): number {
+  let n = 0;
+  for (let i = 2; i < ranges.length; i += 3) n += ranges[i];
+  return n;
 }
 
 /** Every promise's value once all have settled (nothing may still write into the stage), or the first error. */

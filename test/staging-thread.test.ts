@@ -1,10 +1,11 @@
 /** The staging thread: results, file-system errors and producer errors come back to the file they belong to. */
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { closeSync, fstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { streamedFile, textFile } from "../src/emit/output-file.js";
+import { type CopySource, streamedFile, textFile } from "../src/emit/output-file.js";
 import { sha256 } from "../src/manifest.js";
 import { stagedPath } from "../src/write/journal.js";
 import { STAGING_WORKER, stagingThread } from "../src/write/staging-thread.js";
@@ -77,4 +78,73 @@ test("staging thread: a producer that throws rejects with its error once the thr
   );
   assert.equal(next.hash, sha256("n\n"));
   rmSync(root, { recursive: true, force: true });
+});
+
+/** The source's descriptor and stat, as the graph pieces cache hands them to a writer (src/cache/graph-pieces.ts). */
+function copySource(path: string): CopySource {
+  const fd = openSync(path, "r");
+  const s = fstatSync(fd, { bigint: true });
+  return { fd, stat: [Number(s.size), String(s.mtimeNs), String(s.ctimeNs), Number(s.ino)] };
+}
+
+/** A file of text pieces and ranges of `source` (each [offset, length]), as the staging thread would take it. */
+function splicedFile(path: string, source: CopySource, parts: readonly (string | [number, number])[]) {
+  return streamedFile(path, (out) => {
+    for (const p of parts) {
+      if (typeof p === "string") out.write(p);
+      else out.copyRange(source, p[0], p[1]);
+    }
+  });
+}
+
+test("staging thread: ranges of an open file spliced between pieces are read there, whole and in order", async () => {
+  const root = mkdtempSync(join(tmpdir(), "jobdef-thread-"));
+  const stage = join(root, "stage");
+  mkdirSync(stage);
+  writeFileSync(join(root, "old.txt"), big);
+  const source = copySource(join(root, "old.txt"));
+  const bytes = Buffer.from(big);
+  // contiguous ranges (merged into one), ranges across the 1 MiB pieces, text between them, a range past a window
+  const parts: (string | [number, number])[] = [[0, 10], [10, 5], ",\n", [bytes.length - 7, 7], "x".repeat(70_000)];
+  for (let at = 0; at < bytes.length; at += 300_001) parts.push([at, Math.min(300_001, bytes.length - at)], ";");
+  const expected = Buffer.concat(
+    parts.map((p) => (typeof p === "string" ? Buffer.from(p) : bytes.subarray(p[0], p[0] + p[1]))),
+  );
+  const file = splicedFile("spliced.txt", source, parts);
+  try {
+    const r = await stagingThread().stage(
+      { stage, path: file.path, current: join(root, file.path), known: undefined },
+      file,
+    );
+    // ranges may cut a character in two: the bytes, not a text, are what is compared
+    assert.equal(r.hash, createHash("sha256").update(expected).digest("hex"));
+    assert.ok(readFileSync(stagedPath(stage, file.path)).equals(expected));
+    // without a spliced sink, the writer cannot take ranges (the cache then reads the bytes itself)
+    assert.throws(() => file.content, /copyRange needs a spliced sink/);
+  } finally {
+    closeSync(source.fd);
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("staging thread: a source edited after its copy was decided fails the file, never copies its new bytes", async () => {
+  const root = mkdtempSync(join(tmpdir(), "jobdef-thread-"));
+  const stage = join(root, "stage");
+  mkdirSync(stage);
+  const old = join(root, "old.txt");
+  writeFileSync(old, big);
+  const source = copySource(old);
+  // the same size, another byte: only the stat tells
+  writeFileSync(old, `X${big.slice(1)}`);
+  const file = splicedFile("out.txt", source, ["{", [0, 100], "}"]);
+  try {
+    const staged = stagingThread().stage(
+      { stage, path: file.path, current: join(root, file.path), known: undefined },
+      file,
+    );
+    await assert.rejects(staged, /changed while its unchanged pieces were copied/);
+  } finally {
+    closeSync(source.fd);
+    rmSync(root, { recursive: true, force: true });
+  }
 });

@@ -13,7 +13,7 @@
  */
 import { type BigIntStats, closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { ByteWriter } from "../emit/output-file.js";
+import type { ByteWriter, CopySource } from "../emit/output-file.js";
 import type { UnitPieces } from "../emit/types.js";
 import type { Branch, Layer, Tree } from "../model.js";
 import { codeIdentity } from "../version.js";
@@ -127,6 +127,8 @@ export class FilePieces {
   private old: Map<string, [number, number, number]> | undefined;
   private oldKeys: readonly string[] = [];
   private fd: number | undefined;
+  /** The old file as ranges name it: its descriptor and the stat it had when opened. */
+  private source: CopySource | undefined;
   private opened = false;
   private readonly window = { buffer: Buffer.alloc(0), start: 0, length: 0 };
   private readonly keys = new Map<string, number>();
@@ -152,14 +154,20 @@ export class FilePieces {
     return this.entries.length;
   }
 
-  /** Writes the old bytes of `label` when its unit's key is still `key`; false when they must be rendered. */
+  /**
+   * Writes the old bytes of `label` when its unit's key is still `key`; false when they must be rendered. A writer
+   * that takes ranges gets the range, read on the staging thread, which checks the file still has the stat then.
+   */
   copy(label: string, key: string, out: ByteWriter): boolean {
     this.open();
     const old = this.old?.get(label);
     if (!old || this.oldKeys[old[0]] !== key) return false;
-    const bytes = this.read(old[1], old[2]);
-    if (!bytes) return false;
-    out.writeBytes(bytes);
+    if (out.takesRanges) out.copyRange(this.source!, old[1], old[2]);
+    else {
+      const bytes = this.read(old[1], old[2]);
+      if (!bytes) return false;
+      out.writeBytes(bytes);
+    }
     this.copied++;
     return true;
   }
@@ -197,6 +205,7 @@ export class FilePieces {
       return;
     }
     this.fd = fd;
+    this.source = { fd, stat: record.stat };
     this.oldKeys = record.keys;
     this.old = new Map(record.entries.map((e) => [e[0], [e[1], e[2], e[3]]]));
   }
@@ -223,6 +232,7 @@ export class FilePieces {
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
+    this.source = undefined;
     this.window.buffer = Buffer.alloc(0);
   }
 

@@ -7,6 +7,29 @@
 /** Receives bytes; a piece is valid only during the call (the producer reuses its buffer). */
 export type ByteSink = (bytes: Uint8Array) => void;
 
+/** An open file whose bytes a producer copies: its descriptor and its stat when the copy was decided. */
+export interface CopySource {
+  readonly fd: number;
+  /** [size, mtimeNs, ctimeNs, ino]: the file must still have it once its bytes were read. */
+  readonly stat: readonly [number, string, string, number];
+}
+
+/**
+ * A piece of a file with ranges of an open file spliced in: `ranges` holds triples [at, offset, length], each the
+ * `length` bytes at `offset` of `source`, to insert before byte `at` of `bytes` (in order; `at` never decreases).
+ */
+export interface SplicedPiece {
+  readonly bytes: Uint8Array;
+  readonly ranges: readonly number[];
+  readonly source: CopySource | undefined;
+}
+
+/**
+ * Receives every piece of a file as a spliced piece: a sink that reads copied ranges itself (the staging thread),
+ * so that bytes copied from the last output never pass through the producer's thread.
+ */
+export type SplicedSink = (piece: SplicedPiece) => void;
+
 export interface OutputFile {
   /** Relative to the generated directory. */
   readonly path: string;
@@ -14,8 +37,11 @@ export interface OutputFile {
   readonly content: string;
   /** A producer (its `content` is built on each access), not one string. */
   readonly streamed: boolean;
-  /** Writes the UTF-8 bytes to `sink`, in order, in one or more pieces. */
-  writeTo(sink: ByteSink): void;
+  /**
+   * Writes the UTF-8 bytes to `sink`, in order, in one or more pieces; with `spliced`, every piece goes there instead,
+   * with the ranges it copies from an open file left for that sink to read.
+   */
+  writeTo(sink: ByteSink, spliced?: SplicedSink): void;
 }
 
 export function textFile(path: string, content: string): OutputFile {
@@ -23,8 +49,8 @@ export function textFile(path: string, content: string): OutputFile {
 }
 
 export function streamedFile(path: string, produce: (out: ByteWriter) => void): OutputFile {
-  const writeTo = (sink: ByteSink) => {
-    const out = new ByteWriter(sink);
+  const writeTo = (sink: ByteSink, spliced?: SplicedSink) => {
+    const out = new ByteWriter(sink, spliced);
     produce(out);
     out.flush();
   };
@@ -42,18 +68,48 @@ export function streamedFile(path: string, produce: (out: ByteWriter) => void): 
 
 export const PIECE = 1 << 20;
 
-/** Collects text into a reused 1 MiB buffer and hands it to a sink whenever it is full. */
+/** Ranges a spliced piece holds at most: the piece is handed on when it has this many. */
+const MAX_RANGES = 8192;
+
+/**
+ * Collects text into a reused 1 MiB buffer and hands it to a sink whenever it is full. With a spliced sink, ranges
+ * copied from an open file are handed on as ranges (contiguous ones as one), and every piece goes to that sink.
+ */
 export class ByteWriter {
   private readonly buffer = Buffer.allocUnsafe(PIECE);
   private used = 0;
   /** Bytes handed to the sink so far. */
   private flushed = 0;
+  /** The ranges of the piece being collected ([at, offset, length] triples) and their bytes. */
+  private ranges: number[] = [];
+  private rangeBytes = 0;
+  private source: CopySource | undefined;
 
-  constructor(private readonly sink: ByteSink) {}
+  constructor(
+    private readonly sink: ByteSink,
+    private readonly spliced?: SplicedSink,
+  ) {}
 
   /** How many bytes were written so far: the offset in the file of the next byte. */
   get position(): number {
-    return this.flushed + this.used;
+    return this.flushed + this.used + this.rangeBytes;
+  }
+
+  /** Whether `copyRange` hands ranges on (else the caller reads the bytes and writes them). */
+  get takesRanges(): boolean {
+    return this.spliced !== undefined;
+  }
+
+  /** Appends `length` bytes at `offset` of `source`, read by the spliced sink (only when `takesRanges`). */
+  copyRange(source: CopySource, offset: number, length: number): void {
+    if (!this.spliced) throw new Error("copyRange needs a spliced sink");
+    if ((this.source && this.source !== source) || this.ranges.length >= MAX_RANGES * 3) this.flush();
+    this.source = source;
+    const r = this.ranges;
+    const last = r.length - 3;
+    if (last >= 0 && r[last] === this.used && r[last + 1] + r[last + 2] === offset) r[last + 2] += length;
+    else r.push(this.used, offset, length);
+    this.rangeBytes += length;
   }
 
   /** Appends `text`, which must not end inside a surrogate pair (a piece of JSON text never does). */
@@ -72,7 +128,7 @@ export class ByteWriter {
     if (this.used + bytes.length > PIECE) {
       this.flush();
       if (bytes.length > PIECE) {
-        this.sink(bytes);
+        this.hand(bytes);
         this.flushed += bytes.length;
         return;
       }
@@ -88,8 +144,15 @@ export class ByteWriter {
   }
 
   flush(): void {
-    if (this.used) this.sink(this.buffer.subarray(0, this.used));
-    this.flushed += this.used;
+    if (this.used || this.ranges.length) this.hand(this.buffer.subarray(0, this.used));
+    this.flushed += this.used + this.rangeBytes;
     this.used = 0;
+    this.rangeBytes = 0;
+    this.ranges = [];
+  }
+
+  private hand(bytes: Uint8Array): void {
+    if (this.spliced) this.spliced({ bytes, ranges: this.ranges, source: this.source });
+    else this.sink(bytes);
   }
 }

@@ -13,12 +13,20 @@ import {
   Worker,
   type WorkerOptions,
 } from "node:worker_threads";
-import { type OutputFile, PIECE } from "../emit/output-file.js";
+import { type CopySource, type OutputFile, PIECE, type SplicedPiece } from "../emit/output-file.js";
 import type { StagedOutput, StageRequest } from "./stage-output.js";
 
 export type ToStagingThread =
   | { type: "file"; id: number; request: StageRequest }
-  | { type: "piece"; id: number; buffer: ArrayBuffer; length: number }
+  | {
+      type: "piece";
+      id: number;
+      buffer: ArrayBuffer;
+      length: number;
+      /** Ranges of `source` spliced into the piece (see SplicedPiece). */
+      ranges?: readonly number[];
+      source?: CopySource;
+    }
   | { type: "text"; id: number; text: string }
   | { type: "end" | "abort"; id: number };
 
@@ -81,7 +89,11 @@ export class StagingThread {
     try {
       // a string is copied as it is, and encoded there
       if (!file.streamed) this.post({ type: "text", id, text: file.content });
-      else file.writeTo((bytes) => this.send(id, bytes));
+      else
+        file.writeTo(
+          (bytes) => this.send(id, bytes),
+          (piece) => this.sendSpliced(id, piece),
+        );
     } catch (e) {
       this.post({ type: "abort", id });
       return staged.then(
@@ -100,6 +112,18 @@ export class StagingThread {
       new Uint8Array(buffer, 0, length).set(bytes.subarray(off, off + length));
       this.post({ type: "piece", id, buffer, length }, [buffer]);
     }
+  }
+
+  /** A piece with ranges of an open file: its own bytes travel as any piece's, the ranges as numbers. */
+  private sendSpliced(id: number, { bytes, ranges, source }: SplicedPiece): void {
+    if (!ranges.length || bytes.length > PIECE) {
+      this.send(id, bytes);
+      return;
+    }
+    const length = bytes.length;
+    const buffer = length < SMALL_PIECE ? new ArrayBuffer(length) : this.pooledBuffer();
+    new Uint8Array(buffer, 0, length).set(bytes);
+    this.post({ type: "piece", id, buffer, length, ranges, source }, [buffer]);
   }
 
   private pooledBuffer(): ArrayBuffer {
