@@ -23,8 +23,24 @@ function addFile(hash: Hash, file: SourceFile): void {
 /** Where a unit is: a suite on a platform and build type (of the branch the keys are made for). */
 export type UnitPlace = Pick<Job, "platform" | "buildType" | "suite">;
 
-/** The key of each job's unit, computed once per unit, for jobs of `branch` in `tree` compiled with `overrides`. */
+/** Key functions already made, per tree, --set layers and branch: expansion and the task graph ask for the same. */
+const made = new WeakMap<Tree, WeakMap<readonly Layer[], Map<Branch, (job: UnitPlace) => string>>>();
+
+/**
+ * The key of each job's unit, computed once per unit, for jobs of `branch` in `tree` compiled with `overrides`
+ * (one function per tree, overrides and branch, shared by its callers).
+ */
 export function unitKeys(tree: Tree, branch: Branch, overrides: readonly Layer[]): (job: UnitPlace) => string {
+  const byOverrides = made.get(tree) ?? new WeakMap();
+  made.set(tree, byOverrides);
+  const byBranch = byOverrides.get(overrides) ?? new Map();
+  byOverrides.set(overrides, byBranch);
+  const keys = byBranch.get(branch) ?? makeUnitKeys(tree, branch, overrides);
+  byBranch.set(branch, keys);
+  return keys;
+}
+
+function makeUnitKeys(tree: Tree, branch: Branch, overrides: readonly Layer[]): (job: UnitPlace) => string {
   const base = createHash("sha256").update(`${KEY_FORMAT}\0${codeIdentity()}\0${branch.name}\0`);
   addFile(base, tree.defaults.file);
   for (const name of [...tree.harnesses.keys()].sort(byCodePoint)) addFile(base, tree.harnesses.get(name)!.file);
