@@ -90,7 +90,7 @@ export async function writeOutput(options: WriteOptions): Promise<WriteResult> {
   const { dir, files } = options;
   const bad = files.find((f) => !isSafePath(f.path));
   if (bad) throw new Error(`an emitter produced the path ${JSON.stringify(bad.path)}, which is not a generated file's`);
-  const budget = new OutputBudget(files);
+  const budget = new OutputBudget();
   makeOutputDir(dir);
   const release = acquireLock(dir, options.lockTimeoutMs);
   try {
@@ -105,12 +105,27 @@ export async function writeOutput(options: WriteOptions): Promise<WriteResult> {
     try {
       const thread = stagingThread();
       const pending: Promise<StagedOutput>[] = [];
-      for (const f of files) {
+      // streamed files (a task graph) first: the staging thread works on them while the others are serialised here
+      const order = files.map((_, i) => i).sort((a, b) => Number(files[b].streamed) - Number(files[a].streamed));
+      let refused: unknown;
+      for (const i of order) {
+        const f = files[i];
         const request = { stage, path: f.path, current: join(dir, f.path), known: old.files[f.path] };
-        pending.push(thread.stage(request, budget.counted(f)));
-        if (budget.exceeded) break;
+        try {
+          pending[i] = thread.stage(request, budget.counted(f));
+        } catch (e) {
+          refused = e;
+        }
+        if (budget.exceeded || refused !== undefined) break;
       }
-      const results = await settleAll(pending);
+      // nothing may still write into the stage when it is removed
+      const settled = settleAll(order.flatMap((i) => pending[i] ?? []));
+      if (refused !== undefined) {
+        await settled.catch(() => undefined);
+        throw refused;
+      }
+      await settled;
+      const results = await Promise.all(pending);
       const hashes = new Map<string, string>();
       const written: string[] = [];
       const unchanged: string[] = [];
@@ -190,21 +205,20 @@ function makeOutputDir(dir: string): void {
 }
 
 /**
- * The limit on the bytes of one compile's output (JD068). The files held as text are counted before anything is
- * written; a streamed one (a task graph) is counted as it is produced, and one piece past the limit stops the
- * compile before its commit, so the output directory stays as it was and the stage never holds more than the limit.
+ * The limit on the bytes of one compile's output (JD068). A file held as text is counted before it is staged; a
+ * streamed one (a task graph) is counted as it is produced, and one piece past the limit stops the compile before
+ * its commit, so the output directory stays as it was and the stage never holds more than the limit.
  */
 class OutputBudget {
   private bytes = 0;
   exceeded = false;
 
-  constructor(files: readonly OutputFile[]) {
-    for (const f of files) if (!f.streamed) this.add(Buffer.byteLength(f.content, "utf8"));
-  }
-
-  /** `file`, producing its bytes through this count. */
+  /** `file`, producing its bytes through this count (a text file is counted as it is handed over). */
   counted(file: OutputFile): OutputFile {
-    if (!file.streamed) return file;
+    if (!file.streamed) {
+      this.add(Buffer.byteLength(file.content, "utf8"));
+      return file;
+    }
     return {
       path: file.path,
       streamed: true,

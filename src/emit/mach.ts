@@ -32,10 +32,9 @@ interface MachEntry {
 export const emitMach: Emitter = ({ tree, branch, report }) =>
   branch.platforms.map((platform) => {
     const jobs = jobsOn(branch, platform.name);
-    return textFile(
-      `mach/${branch.branch.name}/${platform.name}.json`,
-      toJson(machSuites(tree, platform.name, jobs, report)),
-    );
+    // checked now (its diagnostics decide the compile), serialised when written
+    const suites = machSuites(tree, platform.name, jobs, report);
+    return textFile(`mach/${branch.branch.name}/${platform.name}.json`, () => toJson(suites));
   });
 
 /** What the mach target refuses (JD044), without rendering. */

@@ -44,8 +44,24 @@ export interface OutputFile {
   writeTo(sink: ByteSink, spliced?: SplicedSink): void;
 }
 
-export function textFile(path: string, content: string): OutputFile {
-  return { path, content, streamed: false, writeTo: (sink) => sink(Buffer.from(content, "utf8")) };
+/**
+ * A file held as one string; given a function, the string is made on first use (once): the write stages the task
+ * graph first, so the staging thread works on it while the main thread serialises the other targets.
+ */
+export function textFile(path: string, content: string | (() => string)): OutputFile {
+  let text = typeof content === "string" ? content : undefined;
+  const textOf = () => {
+    text ??= (content as () => string)();
+    return text;
+  };
+  return {
+    path,
+    streamed: false,
+    get content() {
+      return textOf();
+    },
+    writeTo: (sink) => sink(Buffer.from(textOf(), "utf8")),
+  };
 }
 
 export function streamedFile(path: string, produce: (out: ByteWriter) => void): OutputFile {

@@ -9,12 +9,16 @@ import { textFile } from "./output-file.js";
 import { BANNER, jsonText, withBanner } from "./serialize.js";
 import type { OutputFile } from "./types.js";
 
-/** `<base>.json` and its Python twin `<base>.py`, holding the same value. */
+/** `<base>.json` and its Python twin `<base>.py`, holding the same value (serialised when first read). */
 export function jsonWithPythonTwin(base: string, value: Record<string, unknown>): OutputFile[] {
-  const sorted = withBanner(value);
+  let sorted: unknown;
+  const sortedValue = () => {
+    sorted ??= withBanner(value);
+    return sorted;
+  };
   return [
-    textFile(`${base}.json`, jsonText(sorted)),
-    textFile(`${base}.py`, `# ${BANNER}\nconfig = ${pythonLiteral(sorted)}\n`),
+    textFile(`${base}.json`, () => jsonText(sortedValue())),
+    textFile(`${base}.py`, () => `# ${BANNER}\nconfig = ${pythonLiteral(sortedValue())}\n`),
   ];
 }
 
