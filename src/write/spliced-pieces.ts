@@ -7,6 +7,8 @@
 import { fstatSync, readSync } from "node:fs";
 import { type CopySource, PIECE } from "../emit/output-file.js";
 
+/** Pieces at least this large are handed on without being assembled. */
+const DIRECT = 64 << 10;
 /** Bytes of the source read at once: neighbouring ranges are then one read. */
 const WINDOW = 8 << 20;
 
@@ -41,7 +43,8 @@ export class SplicedPieces {
   }
 
   private append(bytes: Uint8Array): void {
-    if (!this.used && bytes.length >= PIECE) {
+    // a large piece with nothing pending goes on as it is (a rendered piece, a text): no copy
+    if (!this.used && bytes.length >= DIRECT) {
       this.push(bytes);
       return;
     }
