@@ -59,10 +59,23 @@ export async function runTask(
   deadlineSeconds = 300,
 ): Promise<TaskRun> {
   const payload = task.payload as Payload;
-  const taskDir = mkdtempSync(join(tmpdir(), "jobdef-task-"));
-  return "image" in payload
-    ? runDockerWorker(payload, image, machine, taskDir, deadlineSeconds)
-    : runGenericWorker(payload, image, machine, taskDir, deadlineSeconds);
+  const worker: Worker = {
+    payload,
+    image,
+    machine,
+    taskDir: mkdtempSync(join(tmpdir(), "jobdef-task-")),
+    deadline: deadlineSeconds,
+  };
+  return "image" in payload ? runDockerWorker(worker) : runGenericWorker(worker);
+}
+
+/** One task on one worker: its payload, the image and machine it runs on, its task dir and deadline (seconds). */
+interface Worker {
+  readonly payload: Payload;
+  readonly image: Image;
+  readonly machine: Machine;
+  readonly taskDir: string;
+  readonly deadline: number;
 }
 
 function taskEnv(image: Image, payload: Payload, home: string): Record<string, string> {
@@ -70,13 +83,7 @@ function taskEnv(image: Image, payload: Payload, home: string): Record<string, s
   return { HOME: home, PATH: path, ...image.env, ...((payload.env as Record<string, string>) ?? {}) };
 }
 
-async function runDockerWorker(
-  payload: Payload,
-  image: Image,
-  machine: Machine,
-  taskDir: string,
-  deadline: number,
-): Promise<TaskRun> {
+async function runDockerWorker({ payload, image, machine, taskDir, deadline }: Worker): Promise<TaskRun> {
   const caches = Object.entries((payload.cache as Record<string, string>) ?? {}).map(([name, mountPoint]) => {
     const dir = join(taskDir, "caches", name);
     mkdirSync(dir, { recursive: true });
@@ -101,13 +108,7 @@ async function runDockerWorker(
   return { worker: "docker-worker", taskDir, ...run, artifacts, local };
 }
 
-async function runGenericWorker(
-  payload: Payload,
-  image: Image,
-  machine: Machine,
-  taskDir: string,
-  deadline: number,
-): Promise<TaskRun> {
+async function runGenericWorker({ payload, image, machine, taskDir, deadline }: Worker): Promise<TaskRun> {
   for (const mount of (payload.mounts as Record<string, unknown>[]) ?? []) {
     if (typeof mount.cacheName === "string") {
       const dir = join(taskDir, ".caches", mount.cacheName); // generic-worker keeps caches between tasks
