@@ -14,7 +14,8 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { emittedJobs } from "./helpers/emitted-jobs.js";
 import { emittedRun, normalisedHarness, referenceRun, runKey } from "./helpers/every-job.js";
-import { type MachineJob, machineUnavailable, runOnMachine } from "./helpers/machine-2015.js";
+import { type MachineJob, type MachineResult, machineUnavailable, runOnMachine } from "./helpers/machine-2015.js";
+import { machineDigest, RECORD_PATH, readReferenceRecord, writeReferenceRecord } from "./helpers/reference-record.js";
 import { REPO } from "./helpers/tree.js";
 
 /** The README table's rows: a pattern over `<scheduler> <branch> <label>` (`*` any text) and the reason. */
@@ -33,10 +34,11 @@ function deliberateDifferences(): { pattern: RegExp; row: string }[] {
 }
 
 /**
- * Every job is a whole mozharness run (and its 2015 reference another): about half a CPU-second each, so the full
- * run takes longer than the rest of `npm test`. It runs when JOBDEF_EVERY_JOB=1 (`npm run test:every-job`).
+ * Every emitted job runs live; the 2015 references come from test/recorded/ when it holds a run of their exact
+ * inputs on this machine digest, and run live otherwise. JOBDEF_EVERY_JOB=record runs every reference live and
+ * writes the record (`npm run test:every-job:record`).
  */
-const SKIP = process.env.JOBDEF_EVERY_JOB === "1" ? false : "set JOBDEF_EVERY_JOB=1 (npm run test:every-job) to run it";
+const RECORD = process.env.JOBDEF_EVERY_JOB === "record";
 /**
  * JOBDEF_EVERY_JOB_ONLY=<regex>: only the jobs whose `<scheduler> <branch> <label>` it matches (a new suite's jobs,
  * say), and only the table rows that match one of them.
@@ -45,31 +47,38 @@ const ONLY = process.env.JOBDEF_EVERY_JOB_ONLY ? new RegExp(process.env.JOBDEF_E
 const jobId = (job: { scheduler: string; branch: string; label: string }) =>
   `${job.scheduler} ${job.branch} ${job.label}`;
 
-test("every emitted mozharness job reaches its harness on the 2015 machine, with the 2015 configs' command", {
-  skip: SKIP,
-}, async (t) => {
+test("every emitted mozharness job reaches its harness on the 2015 machine, with the 2015 configs' command", async (t) => {
   const why = machineUnavailable();
   assert.ok(!why, `the simulated 2015 machine needs: ${why}`);
   const jobs = emittedJobs().filter((job) => !ONLY || ONLY.test(jobId(job)));
   assert.ok(jobs.length > 0, ONLY ? `no emitted mozharness job matches ${ONLY}` : "no emitted mozharness job");
+  const digest = machineDigest();
+  const recorded = RECORD ? new Map<string, MachineResult>() : readReferenceRecord(digest);
   const runs = new Map<string, MachineJob>();
-  const add = (run: MachineJob): string => {
+  const references = new Set<string>();
+  const add = (run: MachineJob, reference: boolean): string => {
     const key = runKey(run);
-    if (!runs.has(key)) runs.set(key, { ...run, id: key });
+    if (reference) references.add(key);
+    if (!runs.has(key) && !(reference && recorded.has(key))) runs.set(key, { ...run, id: key });
     return key;
   };
   const planned = jobs.map((job) => {
     const reference = referenceRun(job);
     return {
       job,
-      emitted: add(emittedRun(job)),
-      reference: typeof reference === "string" ? reference : add(reference),
+      emitted: add(emittedRun(job), false),
+      reference: typeof reference === "string" ? { missing: reference } : add(reference, true),
     };
   });
   const started = Date.now();
-  const results = await runOnMachine([...runs.values()], { parallel: availableParallelism() + 1 });
+  const live = await runOnMachine([...runs.values()], { parallel: availableParallelism() + 1 });
   const seconds = (Date.now() - started) / 1000;
-  const cpu = [...results.values()].reduce((n, r) => n + (r.cpu_seconds ?? 0), 0);
+  const cpu = [...live.values()].reduce((n, r) => n + (r.cpu_seconds ?? 0), 0);
+  const results = new Map([...recorded, ...live]);
+  if (RECORD) {
+    const written = writeReferenceRecord(digest, new Map([...references].map((k) => [k, results.get(k)!])));
+    t.diagnostic(`recorded ${written} references in ${RECORD_PATH}`);
+  }
 
   const notRunnable: string[] = [];
   const differing: { id: string; detail: string }[] = [];
@@ -80,9 +89,10 @@ test("every emitted mozharness job reaches its harness on the 2015 machine, with
       notRunnable.push(`${id}: ${mine.error}\n${mine.log_tail}`);
       continue;
     }
-    const ref = results.get(reference);
+    const ref = typeof reference === "string" ? results.get(reference) : undefined;
     if (!ref?.ok) {
-      differing.push({ id, detail: `the 2015 configs' run: ${ref ? `${ref.error}\n${ref.log_tail}` : reference}` });
+      const why = ref ? `${ref.error}\n${ref.log_tail}` : (reference as { missing: string }).missing;
+      differing.push({ id, detail: `the 2015 configs' run: ${why}` });
       continue;
     }
     const a = normalisedHarness(mine, job.scheduler);
@@ -94,7 +104,8 @@ test("every emitted mozharness job reaches its harness on the 2015 machine, with
   const identical = runnable - differing.length;
   t.diagnostic(
     `runnable ${runnable}/${jobs.length}, identical ${identical}/${runnable} ` +
-      `(${runs.size} machine runs for ${jobs.length} jobs and their 2015 references, ${seconds.toFixed(0)} s, ${cpu.toFixed(0)} CPU-s)`,
+      `(${jobs.length} jobs: ${runs.size} machine runs, ${seconds.toFixed(0)} s, ${cpu.toFixed(0)} CPU-s; ` +
+      `${[...references].filter((k) => !runs.has(k)).length} of ${references.size} 2015 references from the record)`,
   );
   assert.deepEqual(notRunnable, [], "jobs that do not reach their harness as emitted");
 

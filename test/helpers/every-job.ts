@@ -115,8 +115,13 @@ function emittedInTree(job: EmittedJob, generated: string): { path: string; text
   return { path: value.in_tree_config, text: text(`${generated}/${inTreeConfigFile(job.branch, job.platform)}.py`) };
 }
 
-function buildprops(job: EmittedJob): MachineJob["buildprops"] {
-  return job.scheduler === "buildbot" ? { properties: { branch: job.branch, buildername: job.label } } : undefined;
+/**
+ * buildbot's buildprops.json for a job; a reference's names the branch only (no builder ran it, and no 2015 harness
+ * command depends on the builder's name), so the references of one suite and chunk are one run.
+ */
+function buildprops(job: EmittedJob, builder = true): MachineJob["buildprops"] {
+  if (job.scheduler !== "buildbot") return undefined;
+  return { properties: builder ? { branch: job.branch, buildername: job.label } : { branch: job.branch } };
 }
 
 /** The machine job of an emitted job: its argv, config files and in-tree config as emitted. */
@@ -156,7 +161,7 @@ export function referenceRun(job: EmittedJob, generated = "generated"): MachineJ
     script: job.script,
     argv,
     testsZip: { [ref.inTreePath]: inTree },
-    buildprops: buildprops(job),
+    buildprops: buildprops(job, false),
   };
 }
 
@@ -172,11 +177,10 @@ export function runKey(job: MachineJob): string {
  * (a temporary directory per run) become placeholders.
  */
 export function normalisedHarness(r: MachineResult, layout: keyof typeof WORK_DIRS): string[] | null {
-  if (!r.harness) return null;
-  return r.harness.map((a) =>
-    a
-      .split(WORK_DIRS[layout])
-      .join("<work>")
-      .replace(/\/tmp\/machine-2015-[^/]+\/job-\d+\/build/g, "<build>"),
-  );
+  return r.harness ? withoutBuildDir(r.harness).map((a) => a.split(WORK_DIRS[layout]).join("<work>")) : null;
+}
+
+/** The arguments with the fake build's directory (a temporary directory per run) as `<build>`. */
+export function withoutBuildDir(argv: readonly string[]): string[] {
+  return argv.map((a) => a.replace(/\/tmp\/machine-2015-[^/]+\/job-\d+\/build/g, "<build>"));
 }
