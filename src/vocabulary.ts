@@ -14,6 +14,7 @@ import type { EmitInput, Emitter } from "./emit/types.js";
 import { type Branch, buildTypesIn, type Platform, type Tree } from "./model.js";
 import { OS_FAMILIES } from "./schema-source.js";
 import { SchemaSet } from "./schemas.js";
+import { type DefaultTargetName, TARGET_NAMES } from "./target-names.js";
 
 /** Where a value is resolved: a platform of a branch, and for a job its build type, suite and harness. */
 export interface JobPlace {
@@ -126,7 +127,7 @@ const ATTRIBUTES: readonly AttributeDecl[] = [
   },
 ];
 
-const TARGETS: Readonly<Record<string, TargetDecl>> = {
+const TARGETS: Readonly<Record<DefaultTargetName, TargetDecl>> = {
   mozharness: {
     description: "per branch and platform, the config dict a mozharness script reads with --cfg (JSON and Python)",
     emit: emitMozharness,
@@ -209,4 +210,7 @@ export class Vocabulary {
 }
 
 /** jobdef's own vocabulary: what the CLI compiles with. */
-export const DEFAULT_VOCABULARY = new Vocabulary(ATTRIBUTES, TARGETS);
+export const DEFAULT_VOCABULARY = new Vocabulary(
+  ATTRIBUTES,
+  Object.fromEntries(TARGET_NAMES.map((name) => [name, TARGETS[name]])),
+);

@@ -4,7 +4,7 @@ import { error, fail } from "../diagnostics.js";
 import type { BranchJobs } from "../expand.js";
 import type { ManifestSource } from "../manifest.js";
 import type { TargetName } from "../model.js";
-import { DEFAULT_VOCABULARY } from "../vocabulary.js";
+import { TARGET_NAMES } from "../target-names.js";
 import { outputPlaceProblem } from "../write/output-tree.js";
 import {
   type CommonOptions,
@@ -49,7 +49,7 @@ export function register(program: Command): void {
     .option("--branch <name>", "only this branch (repeatable; needs --out); the rest of the output stays", collect, [])
     .option(
       "--target <target>",
-      `only this target (repeatable; ${DEFAULT_VOCABULARY.targetNames.join(", ")}; needs --out); the rest stays`,
+      `only this target (repeatable; ${TARGET_NAMES.join(", ")}; needs --out); the rest stays`,
       collect,
       [],
     )
@@ -69,7 +69,7 @@ export function register(program: Command): void {
     )
     .action(async (o: CompileOptions) => {
       if (o.quiet && o.verbose) throw new UsageError("--quiet and --verbose exclude each other");
-      const targets = DEFAULT_VOCABULARY.targetNames;
+      const targets: readonly string[] = TARGET_NAMES;
       const unknown = o.target.filter((t) => !targets.includes(t));
       if (unknown.length) throw new UsageError(`--target ${unknown[0]}: not a target; targets: ${targets.join(", ")}`);
       refusePartialIntoCheckedIn(o);
