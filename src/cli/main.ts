@@ -3,19 +3,20 @@ import { Command, CommanderError } from "commander";
 import { EXIT, ExitError, UsageError } from "./errors.js";
 import { escapeLines, escapeText } from "./escape.js";
 
-const COMMANDS = [
-  "validate",
-  "list",
-  "matrix",
-  "html-report",
-  "explain",
-  "try",
-  "compile",
-  "check",
-  "diff",
-  "import",
-  "parity",
-] as const;
+/** Each command and the module that registers it, in the order the program's help lists them. */
+const COMMANDS: Readonly<Record<string, string>> = {
+  validate: "validate",
+  list: "list",
+  matrix: "matrix",
+  report: "html-report",
+  explain: "explain",
+  try: "try",
+  compile: "compile",
+  check: "check",
+  diff: "diff",
+  import: "import",
+  parity: "parity",
+};
 
 export async function main(argv: string[]): Promise<void> {
   // `jobdef list | head` closes stdout early: that is the reader's choice, not an error.
@@ -35,11 +36,20 @@ export async function main(argv: string[]): Promise<void> {
   const debug = argv.includes("--debug");
   try {
     // Command modules are thin; each imports the library inside its action, so `--help` loads no yaml or ajv.
-    for (const c of COMMANDS) (await import(`./${c}.js`)).register(program);
+    for (const m of commandModules(argv)) (await import(`./${m}.js`)).register(program);
     await program.parseAsync(argv);
   } catch (e) {
     process.exitCode = exitCodeOf(e, debug);
   }
+}
+
+/**
+ * The modules to register: only the named command's when the first argument names one (its parsing, errors and help
+ * read no other command), else every command's, for the program's help and its unknown-command errors.
+ */
+function commandModules(argv: readonly string[]): string[] {
+  const named = argv[2];
+  return named !== undefined && Object.hasOwn(COMMANDS, named) ? [COMMANDS[named]] : Object.values(COMMANDS);
 }
 
 function exitCodeOf(e: unknown, debug: boolean): number {
