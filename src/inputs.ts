@@ -4,18 +4,25 @@
  * without compiling, that nothing it would read has changed.
  */
 import { createHash } from "node:crypto";
-import { lstatSync, readFileSync } from "node:fs";
+import { type BigIntStats, lstatSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CONFIG_DIRS, DEFAULTS_FILE } from "./config-dirs.js";
 import { boundedEntries, unreadConfigEntry, unreadTopEntries } from "./config-entries.js";
 import { LIMITS } from "./limits.js";
 
+/** Hashes of input files known from an earlier run, by the stat taken before reading (`src/cache/input-record.ts`). */
+export interface KnownInputs {
+  hashOf(path: string, stat: BigIntStats): string | undefined;
+  /** `path` was read, of `stat` taken before, and hashed to `hash`. */
+  read(path: string, stat: BigIntStats, hash: string): void;
+}
+
 /**
  * Root-relative path (`configs/suites/x.yml`) → sha256 hex, in path order; undefined for a tree whose reading is
  * more than reading bytes (a symbolic link anywhere in configs/, an unreadable entry): such a tree is never proven up
- * to date this way, only compiled.
+ * to date this way, only compiled. A file `known` knows by its stat is not read.
  */
-export function hashInputs(root: string): Record<string, string> | undefined {
+export function hashInputs(root: string, known?: KnownInputs): Record<string, string> | undefined {
   const hashes: Record<string, string> = {};
   // over a limit of load's (JD066, JD004, JD069), nothing more is read: compiling reports it
   const budget = { files: LIMITS.configFiles, bytes: LIMITS.configBytes };
@@ -27,7 +34,7 @@ export function hashInputs(root: string): Record<string, string> | undefined {
     budget.files -= top.length;
     if (
       lstatSync(join(root, DEFAULTS_FILE), { throwIfNoEntry: false }) &&
-      !hashFile(root, DEFAULTS_FILE, hashes, budget)
+      !hashFile(root, DEFAULTS_FILE, { hashes, budget, known })
     )
       return undefined;
     for (const [, dir] of CONFIG_DIRS) {
@@ -40,7 +47,7 @@ export function hashInputs(root: string): Record<string, string> | undefined {
       budget.files -= entries.length;
       for (const entry of entries) {
         if (entry.endsWith(".yml")) {
-          if (!hashFile(root, `configs/${dir}/${entry}`, hashes, budget)) return undefined;
+          if (!hashFile(root, `configs/${dir}/${entry}`, { hashes, budget, known })) return undefined;
         } else if (unreadConfigEntry(join(abs, entry), `configs/${dir}/${entry}`, dir, entry)) return undefined;
       }
     }
@@ -54,13 +61,25 @@ function plainDirectory(path: string): boolean {
   return lstatSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
 }
 
+interface Hashing {
+  readonly hashes: Record<string, string>;
+  readonly budget: { bytes: number };
+  readonly known: KnownInputs | undefined;
+}
+
 /** Adds the hash of a regular file within the limits; false for anything else (a link, a directory named *.yml). */
-function hashFile(root: string, path: string, into: Record<string, string>, budget: { bytes: number }): boolean {
+function hashFile(root: string, path: string, { hashes, budget, known }: Hashing): boolean {
   const abs = join(root, path);
-  const stat = lstatSync(abs);
-  if (!stat.isFile() || stat.size > LIMITS.fileBytes || stat.size > budget.bytes) return false;
-  budget.bytes -= stat.size;
-  into[path] = createHash("sha256").update(readFileSync(abs)).digest("hex");
+  const stat = lstatSync(abs, { bigint: true });
+  const size = Number(stat.size);
+  if (!stat.isFile() || size > LIMITS.fileBytes || size > budget.bytes) return false;
+  budget.bytes -= size;
+  let hash = known?.hashOf(path, stat);
+  if (hash === undefined) {
+    hash = createHash("sha256").update(readFileSync(abs)).digest("hex");
+    known?.read(path, stat, hash);
+  }
+  hashes[path] = hash;
   return true;
 }
 

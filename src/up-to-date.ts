@@ -1,12 +1,14 @@
 /**
  * Proving a generated directory up to date without compiling: its manifest says what it was compiled from (jobdef's
  * version and the hash of every input file, `ManifestSource`), the inputs on disk hash the same, and every output
- * file on disk hashes as the manifest lists (known from this machine's cache record when a file's stat is unchanged),
- * with no file missing or extra. Anything unusual is "not proven" with a reason, and the caller compiles.
+ * file on disk hashes as the manifest lists, with no file missing or extra. A file whose stat is the one this
+ * machine's cache recorded (of the inputs, of the output) is not read: its hash is the recorded one. Anything unusual
+ * is "not proven" with a reason, and the caller compiles.
  */
 import { createHash } from "node:crypto";
 import { type BigIntStats, existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { InputRecord } from "./cache/input-record.js";
 import { hashOnDisk, type OutputRecord, readOutputRecord, writeOutputRecord } from "./cache/output-record.js";
 import { readRecord, writeRecord } from "./cache/store.js";
 import { DEFAULTS_FILE } from "./config-dirs.js";
@@ -39,7 +41,9 @@ export async function proveUpToDate(root: string, options: ProofOptions): Promis
   const notes: string[] = [];
   const no = (reason: string) => ({ proof: { proven: false as const, reason }, notes });
   if (cacheDir === undefined) return no("--no-cache");
-  const inputs = hashInputs(root);
+  const known = new InputRecord(cacheDir, root);
+  const inputs = hashInputs(root, known);
+  notes.push(...known.notes);
   if (!inputs) return no("the inputs include links or unreadable entries");
   const dir = options.out ?? (await outputDirOf(root, inputs, cacheDir));
   if (dir === undefined) return no("configs/defaults.yml does not say where the output is");
@@ -88,6 +92,8 @@ export async function proveUpToDate(root: string, options: ProofOptions): Promis
   const manifestHash = sha256(bytes);
   if (readAny || record?.manifest !== manifestHash)
     writeOutputRecord(cacheDir, dir, codeIdentity(), manifestHash, manifest.files, seen);
+  // only a proven run writes to the cache: a run that compiles instead leaves it as a failed compile would
+  known.save();
   return { proof: { proven: true, dir, manifest, files: listed.length + 1 }, notes };
 }
 

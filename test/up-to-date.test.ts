@@ -8,6 +8,7 @@ import { appendFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from
 import { join } from "node:path";
 import { test } from "node:test";
 import { writeOutputRecord } from "../src/cache/output-record.js";
+import { writeRecord } from "../src/cache/store.js";
 import { parseManifest } from "../src/manifest.js";
 import { runCli, writeTree } from "./helpers/tree.js";
 
@@ -103,6 +104,30 @@ test("an output file edited keeping its size, or an extra file, is found", () =>
   const extra = check(root);
   assert.equal(extra.code, 1);
   assert.match(extra.stdout, /^extra {3}generated\/mach\/stray\.json$/m);
+  rmSync(root, { recursive: true, force: true });
+});
+
+test("an input is read only when its stat changed: the record's hash stands for the stat it saw", () => {
+  const root = compiled();
+  assert.match(check(root).stderr, PROVEN_CHECK);
+  const cache = join(root, ".jobdef-cache");
+  const [name] = readdirSync(cache).filter((f) => f.startsWith("inputs-"));
+  assert.ok(name, "the proof records the inputs' stats");
+  const record = JSON.parse(readFileSync(join(cache, name), "utf8").split("\n")[1]);
+  const suite = "configs/suites/plain.yml";
+  assert.ok(record.files[suite], "an input last changed before the proof is recorded");
+  // a hash the record gives for an unchanged stat is taken as it is: a wrong one makes the proof fail
+  record.files[suite][4] = "0".repeat(64);
+  writeRecord(cache, name, record);
+  const lied = check(root);
+  assert.equal(lied.code, 0, lied.stderr);
+  assert.match(lied.stderr, COLD_CHECK, "not proven: the record's hash differs from the manifest's");
+  // an edit keeping the size changes the stat: the file is read again
+  const text = readFileSync(join(root, suite), "utf8");
+  writeFileSync(join(root, suite), text.replace("chunks: 2", "chunks: 3"));
+  const edited = check(root);
+  assert.equal(edited.code, 1, edited.stderr);
+  assert.match(edited.stdout, /^stale {3}generated\/manifest\.json$/m);
   rmSync(root, { recursive: true, force: true });
 });
 

@@ -10,6 +10,7 @@
 import { createHash } from "node:crypto";
 import { type BigIntStats, closeSync, openSync, readSync, statSync } from "node:fs";
 import { resolve } from "node:path";
+import { type FileEntry, fileEntry, isFileEntry, sameStat, settledBefore } from "./file-stats.js";
 import { hasRecordHead, type Read, readRecord, recordName, waitForClockPast, writeRecord } from "./store.js";
 
 export interface OutputRecord {
@@ -23,8 +24,6 @@ export interface OutputRecord {
   readonly files: Readonly<Record<string, FileEntry>>;
 }
 
-type FileEntry = readonly [number, string, string, number, string];
-
 function isOutputRecord(v: unknown): v is OutputRecord {
   const r = v as OutputRecord;
   return (
@@ -33,7 +32,7 @@ function isOutputRecord(v: unknown): v is OutputRecord {
     typeof r.manifest === "string" &&
     typeof r.files === "object" &&
     r.files !== null &&
-    Object.values(r.files).every((e) => Array.isArray(e) && e.length === 5)
+    Object.values(r.files).every(isFileEntry)
   );
 }
 
@@ -67,8 +66,7 @@ export function writeOutputRecord(
   writeRecord(cacheDir, recordName("outputs", resolve(dir)), (fsNow: bigint): OutputRecord => {
     const entries: Record<string, FileEntry> = {};
     for (const [path, hash, stat] of stats) {
-      if (stat && stat.mtimeNs < fsNow && stat.ctimeNs < fsNow)
-        entries[path] = [Number(stat.size), String(stat.mtimeNs), String(stat.ctimeNs), Number(stat.ino), hash];
+      if (stat && settledBefore(stat, fsNow)) entries[path] = fileEntry(stat, hash);
     }
     return { kind: "outputs", dir: resolve(dir), code, manifest, files: entries };
   });
@@ -89,10 +87,6 @@ export function hashOnDisk(
   const stat = statSync(path, { bigint: true });
   if (entry && sameStat(stat, entry)) return { hash: entry[4], read: false, stat };
   return { hash: hashFileBytes(path), read: true, stat };
-}
-
-function sameStat(s: BigIntStats, e: FileEntry): boolean {
-  return Number(s.size) === e[0] && String(s.mtimeNs) === e[1] && String(s.ctimeNs) === e[2] && Number(s.ino) === e[3];
 }
 
 const CHUNK = 1 << 20;

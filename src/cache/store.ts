@@ -150,19 +150,32 @@ export function writeRecord(dir: string, name: string, value: unknown | ((fsNowN
  * change.
  */
 export function waitForClockPast(dir: string, times: readonly bigint[]): boolean {
-  const probe = join(dir, `.tick-${process.pid}-${randomBytes(4).toString("hex")}`);
   const deadline = performance.now() + 50;
   try {
     mkdirSync(dir, { recursive: true });
-    for (;;) {
-      writeFileSync(probe, "");
-      const now = statSync(probe, { bigint: true }).mtimeNs;
-      if (times.every((t) => now > t)) return true;
-      if (performance.now() > deadline) return false;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
-    }
   } catch {
     return false;
+  }
+  for (;;) {
+    const now = fileSystemNow(dir);
+    if (now === undefined) return false;
+    if (times.every((t) => now > t)) return true;
+    if (performance.now() > deadline) return false;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+  }
+}
+
+/**
+ * The file system's clock: the modification time (ns) of a file created now in the existing directory `dir`;
+ * undefined on any error.
+ */
+export function fileSystemNow(dir: string): bigint | undefined {
+  const probe = join(dir, `.tick-${process.pid}-${randomBytes(4).toString("hex")}`);
+  try {
+    writeFileSync(probe, "");
+    return statSync(probe, { bigint: true }).mtimeNs;
+  } catch {
+    return undefined;
   } finally {
     rmSync(probe, { force: true });
   }
