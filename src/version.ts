@@ -18,7 +18,7 @@ let identity: string | undefined;
 
 /**
  * The version with a hash of the path, size and modification time of every file of the running code (the directory
- * of this module: src/, dist/src/ or, bundled, dist/) and of schemas/. Cheap (stats only, no reading); a rebuild
+ * of this module: src/, dist/src/ or, bundled, dist/; declarations left out) and of schemas/. Cheap (stats only, no reading); a rebuild
  * changes it, which costs one compile, never a wrong shortcut.
  */
 export function codeIdentity(): string {
@@ -33,8 +33,8 @@ function statTree(dir: string, hash: ReturnType<typeof createHash>): void {
   for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const path = join(dir, e.name);
     if (e.isDirectory()) statTree(path, hash);
-    // V8's code caches change on every build's warm-up, not with the code
-    else if (!e.name.endsWith(".cache")) {
+    // V8's code caches change on every build's warm-up, not with the code; declarations (.d.ts) are never run
+    else if (!e.name.endsWith(".cache") && !e.name.endsWith(".d.ts")) {
       const s = statSync(path);
       hash.update(`${path}\0${s.size}\0${s.mtimeMs}\n`);
     }
