@@ -109,10 +109,10 @@ test("an output file edited keeping its size, or an extra file, is found", () =>
 
 test("an input is read only when its stat changed: the record's hash stands for the stat it saw", () => {
   const root = compiled();
-  assert.match(check(root).stderr, PROVEN_CHECK);
   const cache = join(root, ".jobdef-cache");
   const [name] = readdirSync(cache).filter((f) => f.startsWith("inputs-"));
-  assert.ok(name, "the proof records the inputs' stats");
+  assert.ok(name, "a whole compile records the inputs' stats");
+  assert.match(check(root).stderr, PROVEN_CHECK);
   const record = JSON.parse(readFileSync(join(cache, name), "utf8").split("\n")[1]);
   const suite = "configs/suites/plain.yml";
   assert.ok(record.files[suite], "an input last changed before the proof is recorded");

@@ -1,7 +1,9 @@
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
+import type { InputRecord } from "../cache/input-record.js";
 import { error, fail } from "../diagnostics.js";
 import type { BranchJobs } from "../expand.js";
+import type { KnownInputs } from "../inputs.js";
 import type { ManifestSource } from "../manifest.js";
 import type { TargetName } from "../model.js";
 import { TARGET_NAMES } from "../target-names.js";
@@ -116,8 +118,9 @@ export async function compileOnce(o: CompileOptions, options: { mayProve: boolea
   const { compile } = await import("../compile.js");
   const { writeOutput } = await import("../write.js");
   const overrides = unwrap((await import("../set-overrides.js")).parseSetOverrides(o.set), o);
+  const inputRecord = whole && cacheDir !== undefined ? await inputRecordOf(cacheDir, root) : undefined;
   // hashed before reading: a file edited meanwhile then records its old hash, and the next run compiles again
-  const source = whole ? await sourceOf(root) : undefined;
+  const source = whole ? await sourceOf(root, inputRecord) : undefined;
   const { GraphPieces } = await import("../cache/graph-pieces.js");
   const { UnitStore } = await import("../cache/unit-store.js");
   const pieces = cacheDir === undefined ? undefined : new GraphPieces(cacheDir, overrides);
@@ -163,7 +166,9 @@ export async function compileOnce(o: CompileOptions, options: { mayProve: boolea
         parsed?.save();
         units?.save();
         pieces?.save();
-        if (source) rememberOutput(cacheDir, root, c.tree.settings.generatedDir, dir, manifestText, manifest, true);
+        if (!source) return;
+        inputRecord?.save();
+        rememberOutput(cacheDir, root, c.tree.settings.generatedDir, dir, manifestText, manifest, true);
       },
     }),
   ).finally(() => pieces?.close());
@@ -209,9 +214,17 @@ export function printRun(o: CompileOptions, run: CompileRun, start: number, extr
 }
 
 /** What a whole compile of `root` reads, for the manifest (none for a tree `hashInputs` declines). */
-async function sourceOf(root: string): Promise<ManifestSource | undefined> {
-  const inputs = (await import("../inputs.js")).hashInputs(root);
+async function sourceOf(root: string, known: KnownInputs | undefined): Promise<ManifestSource | undefined> {
+  const inputs = (await import("../inputs.js")).hashInputs(root, known);
   return inputs && { jobdef: (await import("../version.js")).JOBDEF_VERSION, inputs };
+}
+
+/** The record of the inputs' stats, saved with the output so that the next run's proof need not read them. */
+async function inputRecordOf(cacheDir: string, root: string): Promise<InputRecord> {
+  const { InputRecord } = await import("../cache/input-record.js");
+  const record = new InputRecord(cacheDir, root);
+  reportNotes(record.notes);
+  return record;
 }
 
 /** A no-op compile: the output proven current from hashes, nothing compiled or written. */
