@@ -4,8 +4,9 @@
  * `check` of the up-to-date tree, a compile after one suite file was edited, and after one platform file was
  * edited. Each is a child process of the CLI, as users run it, and each is compared with the cold compile of the
  * same run. The edits change a description, which reaches the output (task metadata), so output is rewritten.
- * Beside the suite edit, the floor under it: node writing and hashing the task graph file alone (SPEC §3: one file
- * per branch, which the edited suite's tasks on every platform make differ from its first megabytes on).
+ * Beside the no-op compile, the floor under it: node starting and exiting. Beside the suite edit, the floor under
+ * it: node writing and hashing the task graph file alone (SPEC §3: one file per branch, which the edited suite's
+ * tasks on every platform make differ from its first megabytes on).
  */
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -18,6 +19,8 @@ export interface IncrementalRows {
   readonly jobs: number;
   readonly cold: Sample[];
   readonly noop: Sample[];
+  /** Node starting and exiting (`node -e 0`): what a no-op compile cannot go below. */
+  readonly startFloor: Sample[];
   readonly check: Sample[];
   readonly suite: Sample[];
   readonly platform: Sample[];
@@ -48,6 +51,7 @@ export function benchIncremental(
     jobs: g.jobsPerBranch,
     cold: [],
     noop: [],
+    startFloor: [],
     check: [],
     suite: [],
     platform: [],
@@ -66,6 +70,7 @@ export function benchIncremental(
     sample(rows.cold, () => runNode(compile("--no-cache")));
     // the cache's first run: the output is current, but this jobdef has no record of it yet (untimed)
     runNode(compile(...withCache));
+    sample(rows.startFloor, () => runNode(["-e", "0"]));
     sample(rows.noop, () => runNode(compile(...withCache)));
     sample(rows.check, () => runNode([jobdef, "check", "--root", root, "--out", out, ...withCache]));
     editDescription(suiteFile, run);
@@ -110,6 +115,8 @@ export function incrementalTable(r: IncrementalRows): string {
     "|---|---:|---:|---:|---:|---:|---|",
     line("cold compile (`--no-cache`, empty output)", r.cold, "no slower than before", () => undefined),
     line("compile, nothing changed", r.noop, "≤ 150 ms", (ms) => ms <= 150),
+    line("floor: node starts and exits (`node -e 0`)", r.startFloor, "", () => undefined),
+    `| … no-op compile over that floor | +${fmtMs(wall(r.noop) - wall(r.startFloor))} | | +${fmtMs(cpu(r.noop) - cpu(r.startFloor))} | | | — |`,
     line("`check` of the up-to-date tree", r.check, "≤ 300 ms", (ms) => ms <= 300),
     line("compile after one suite file edited", r.suite, "≤ 200 ms", (ms) => ms <= 200),
     line(
