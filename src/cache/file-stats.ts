@@ -11,7 +11,15 @@ import type { BigIntStats } from "node:fs";
 export type FileEntry = readonly [number, string, string, number, string];
 
 export function isFileEntry(v: unknown): v is FileEntry {
-  return Array.isArray(v) && v.length === 5;
+  return (
+    Array.isArray(v) &&
+    v.length === 5 &&
+    typeof v[0] === "number" &&
+    typeof v[1] === "string" &&
+    typeof v[2] === "string" &&
+    typeof v[3] === "number" &&
+    typeof v[4] === "string"
+  );
 }
 
 export function fileEntry(stat: BigIntStats, hash: string): FileEntry {
