@@ -6,7 +6,7 @@
  * is "not proven" with a reason, and the caller compiles.
  */
 import { createHash } from "node:crypto";
-import { type BigIntStats, existsSync, readFileSync } from "node:fs";
+import { type BigIntStats, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputRecord } from "./cache/input-record.js";
 import { hashOnDisk, type OutputRecord, readOutputRecord, writeOutputRecord } from "./cache/output-record.js";
@@ -47,7 +47,8 @@ export async function proveUpToDate(root: string, options: ProofOptions): Promis
   if (!inputs) return no("the inputs include links or unreadable entries");
   const dir = options.out ?? (await outputDirOf(root, inputs, cacheDir));
   if (dir === undefined) return no("configs/defaults.yml does not say where the output is");
-  if (existsSync(join(dir, `${INTERNAL_PREFIX}commit`))) return no("an interrupted compile is to be finished");
+  const traces = compileTraces(dir);
+  if (traces.length > 0) return no(`${traces.join(", ")} in the output: a compile is running or was interrupted`);
   let bytes: Buffer;
   let manifest: Manifest;
   try {
@@ -95,6 +96,19 @@ export async function proveUpToDate(root: string, options: ProofOptions): Promis
   // only a proven run writes to the cache: a run that compiles instead leaves it as a failed compile would
   known.save();
   return { proof: { proven: true, dir, manifest, files: listed.length + 1 }, notes };
+}
+
+/**
+ * jobdef's own entries in the output (a lock, a stage, a commit journal, a damaged journal set aside): a compile is
+ * running, or one died and left them. Only a compile, under the lock, may finish or clean them; none of them is a
+ * state the hashes can vouch for.
+ */
+function compileTraces(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((name) => name.startsWith(INTERNAL_PREFIX));
+  } catch {
+    return [];
+  }
 }
 
 /**

@@ -4,7 +4,7 @@
  * (an input, an output, the cache or jobdef's code changed), it compiles, and the answer is the cold one.
  */
 import assert from "node:assert/strict";
-import { appendFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { writeOutputRecord } from "../src/cache/output-record.js";
@@ -145,6 +145,32 @@ test("a no-op compile writes nothing; after an edit it compiles", () => {
   assert.match(edited.stderr, /[1-9]\d* written/);
   assert.match(check(root).stderr, PROVEN_CHECK);
   assert.match(check(root, "--no-cache").stderr, COLD_CHECK);
+  rmSync(root, { recursive: true, force: true });
+});
+
+test("a dead compile's lock or stage in the output is never proven over: compile and check clean it, then proofs resume", () => {
+  const root = compiled();
+  const out = join(root, "generated");
+  const traces = () => readdirSync(out).filter((n) => n.startsWith(".jobdef-"));
+  const plantTraces = () => {
+    // pid 2^31-1 is above any kernel's pid_max: its owner is certainly dead
+    writeFileSync(join(out, ".jobdef-lock"), "2147483647\n");
+    mkdirSync(join(out, ".jobdef-tmp-2147483647-left"));
+    writeFileSync(join(out, ".jobdef-tmp-2147483647-left", "half.json"), "{");
+  };
+  plantTraces();
+  const recompile = runCli(["compile", "--root", root], { cwd: root });
+  assert.equal(recompile.code, 0, recompile.stderr);
+  assert.match(recompile.stderr, /; jobs: /, "compiled, not proven");
+  assert.deepEqual(traces(), [], "the compile broke the dead lock and removed the stage");
+  plantTraces();
+  const c = check(root);
+  assert.equal(c.code, 0, c.stderr);
+  assert.doesNotMatch(c.stderr, PROVEN_CHECK);
+  assert.match(c.stderr, /finished an interrupted compile first/);
+  assert.deepEqual(traces(), []);
+  assert.match(runCli(["compile", "--root", root], { cwd: root }).stderr, PROVEN_COMPILE);
+  assert.match(check(root).stderr, PROVEN_CHECK);
   rmSync(root, { recursive: true, force: true });
 });
 
