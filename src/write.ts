@@ -30,6 +30,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import type { FileEntry } from "./cache/file-stats.js";
 import type { OutputFile } from "./emit/output-file.js";
 import { LIMITS } from "./limits.js";
 import {
@@ -72,6 +73,11 @@ export interface WriteOptions {
    * stat); undefined: read it.
    */
   readonly knownHash?: (path: string) => string | undefined;
+  /**
+   * The cache's entry of the file at a path of the directory (its stat and hash when recorded), whatever its stat
+   * now: a file that still has it and the old manifest's hash is compared with the new bytes without being hashed.
+   */
+  readonly recordedEntry?: (path: string) => FileEntry | undefined;
 }
 
 export interface WriteResult {
@@ -110,7 +116,10 @@ export async function writeOutput(options: WriteOptions): Promise<WriteResult> {
       let refused: unknown;
       for (const i of order) {
         const f = files[i];
-        const request = { stage, path: f.path, current: join(dir, f.path), known: old.files[f.path] };
+        const known = old.files[f.path];
+        const entry = options.recordedEntry?.(f.path);
+        const recorded = entry && entry[4] === known ? entry : undefined;
+        const request = { stage, path: f.path, current: join(dir, f.path), known, recorded };
         try {
           pending[i] = thread.stage(request, budget.counted(f));
         } catch (e) {

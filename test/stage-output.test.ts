@@ -1,13 +1,25 @@
 /** Staging streams: the staged copy is the new content exactly, written only where the old file differs. */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import fc from "fast-check";
-import { type OutputFile, streamedFile, textFile } from "../src/emit/output-file.js";
+import { type FileEntry, fileEntry } from "../src/cache/file-stats.js";
+import { type CopySource, type OutputFile, streamedFile, textFile } from "../src/emit/output-file.js";
 import { sha256 } from "../src/manifest.js";
 import { stagedPath } from "../src/write/journal.js";
+import { SplicedPieces } from "../src/write/spliced-pieces.js";
 import { OutputStager, type StageRequest } from "../src/write/stage-output.js";
 
 /** Stages `file` with the stager the staging thread runs, here on this thread. */
@@ -113,4 +125,104 @@ test("ByteWriter: text, byte and ASCII pieces of any size, mixed, come out whole
     }),
     { numRuns: 100 },
   );
+});
+
+/** The cache's entry of `path` as it is now: its stat and the hash `hash`. */
+function entryOf(path: string, hash: string): FileEntry {
+  return fileEntry(statSync(path, { bigint: true }), hash);
+}
+
+test("OutputStager with the replaced file's recorded hash: the same answer, an unchanged file hashed from the record", () => {
+  const root = mkdtempSync(join(tmpdir(), "jobdef-stage-recorded-"));
+  const current = join(root, "current");
+  const olds = [
+    big,
+    `X${big.slice(1)}`,
+    `${big.slice(0, 700_000)}Y${big.slice(700_001)}`,
+    `${big}more`,
+    big.slice(0, 9),
+  ];
+  for (const [i, old] of olds.entries()) {
+    const stage = join(root, `stage-${i}`);
+    mkdirSync(stage);
+    writeFileSync(current, old);
+    const recorded = entryOf(current, sha256(old));
+    const r = stageOutput(
+      { stage, path: "g.json", current, known: sha256(old), recorded },
+      pieces("g.json", big, 5000),
+    );
+    assert.equal(r.hash, sha256(big), `old file ${i}`);
+    assert.equal(r.staged, old !== big, `old file ${i}`);
+    if (r.staged) assert.equal(readFileSync(stagedPath(stage, "g.json"), "utf8"), big, `old file ${i}`);
+  }
+  // an unchanged file's hash is the record's, not computed again (the record is trusted for the stat it names)
+  writeFileSync(current, big);
+  const forged = [...entryOf(current, sha256(big)).slice(0, 4), "f".repeat(64)] as unknown as FileEntry;
+  const stage = join(root, "stage-forged");
+  mkdirSync(stage);
+  const request = { stage, path: "g.json", current, known: forged[4], recorded: forged };
+  assert.equal(stageOutput(request, pieces("g.json", big, 5000)).hash, forged[4]);
+  // a record of another stat is not used
+  const stale = [0, "1", "1", 1, "f".repeat(64)] as const;
+  const other = { stage, path: "h.json", current, known: stale[4], recorded: stale };
+  assert.equal(stageOutput(other, pieces("h.json", big, 5000)).hash, sha256(big));
+  rmSync(root, { recursive: true, force: true });
+});
+
+test("ranges of the replaced file at their own offsets are taken unread; any difference around them is staged whole", () => {
+  const root = mkdtempSync(join(tmpdir(), "jobdef-stage-in-place-"));
+  const current = join(root, "current");
+  /** A segment of the new file: a range of the old file, or bytes (equal to the old ones there, or not). */
+  const segment = fc.record({
+    length: fc.integer({ min: 0, max: 300_000 }),
+    kind: fc.constantFrom("range", "range elsewhere", "same bytes", "other bytes"),
+  });
+  let run = 0;
+  fc.assert(
+    fc.property(fc.array(segment, { minLength: 1, maxLength: 8 }), fc.boolean(), (segments, recordKnown) => {
+      const old = Buffer.from(big.repeat(2));
+      writeFileSync(current, old);
+      const stat = statSync(current, { bigint: true });
+      const fd = openSync(current, "r");
+      const stage = join(root, `stage-${run++}`);
+      mkdirSync(stage);
+      try {
+        const source: CopySource = {
+          fd,
+          stat: [Number(stat.size), String(stat.mtimeNs), String(stat.ctimeNs), Number(stat.ino)],
+        };
+        const recorded = recordKnown ? entryOf(current, sha256(old)) : undefined;
+        const stager = new OutputStager({ stage, path: "g.json", current, known: sha256(old), recorded });
+        const spliced = new SplicedPieces((bytes) => stager.push(bytes), stager);
+        const expected: Buffer[] = [];
+        let at = 0;
+        for (const { length, kind } of segments) {
+          const n = Math.min(length, old.length - at);
+          if (kind === "range") spliced.add(new Uint8Array(0), [0, at, n], source);
+          if (kind === "range elsewhere") spliced.add(new Uint8Array(0), [0, 17, n], source);
+          if (kind === "same bytes") spliced.add(old.subarray(at, at + n));
+          if (kind === "other bytes") spliced.add(Buffer.alloc(n, "#"));
+          expected.push(
+            kind === "range elsewhere"
+              ? old.subarray(17, 17 + n)
+              : kind === "other bytes"
+                ? Buffer.alloc(n, "#")
+                : old.subarray(at, at + n),
+          );
+          at += n;
+        }
+        spliced.end();
+        const r = stager.end();
+        const bytes = Buffer.concat(expected);
+        assert.equal(r.hash, sha256(bytes));
+        assert.equal(r.staged, !bytes.equals(old));
+        if (r.staged) assert.ok(readFileSync(stagedPath(stage, "g.json")).equals(bytes));
+      } finally {
+        closeSync(fd);
+        rmSync(stage, { recursive: true, force: true });
+      }
+    }),
+    { numRuns: 60 },
+  );
+  rmSync(root, { recursive: true, force: true });
 });

@@ -150,7 +150,7 @@ export async function compileOnce(o: CompileOptions, options: { mayProve: boolea
   pieces?.bind(dir);
   const writeStart = performance.now();
   const { rememberOutput } = await import("../up-to-date.js");
-  const knownHash = cacheDir === undefined ? undefined : await knownHashes(cacheDir, dir);
+  const { knownHash, recordedEntry } = cacheDir === undefined ? {} : await recordedFiles(cacheDir, dir);
   const r = await inOutputDir(dir, o, () =>
     writeOutput({
       dir,
@@ -161,6 +161,7 @@ export async function compileOnce(o: CompileOptions, options: { mayProve: boolea
       source,
       force: o.force,
       knownHash,
+      recordedEntry,
       // under the lock: no other compile replaces the files while the cache records them
       onWritten: ({ manifest, manifestText }) => {
         parsed?.save();
@@ -185,13 +186,14 @@ export function refuseOutputPlace(root: string, dir: string, o: CommonOptions & 
   if (problem) unwrap(fail([error("JD063", `cannot use ${dir} as the generated directory: ${problem}`)]), o);
 }
 
-/** The hashes the cache's record knows of the files in `dir`, from their unchanged stats. */
-async function knownHashes(cacheDir: string, dir: string): Promise<(path: string) => string | undefined> {
+/** What the cache's record knows of the files in `dir`: each entry, and the hash when the stat is unchanged. */
+async function recordedFiles(cacheDir: string, dir: string) {
   const { readOutputRecord, recordedHash } = await import("../cache/output-record.js");
   const read = readOutputRecord(cacheDir, dir);
-  if (!read.found) return () => undefined;
-  const files = read.value.files;
-  return (path) => (Object.hasOwn(files, path) ? recordedHash(join(dir, path), files[path]) : undefined);
+  const files = read.found ? read.value.files : {};
+  const recordedEntry = (path: string) => (Object.hasOwn(files, path) ? files[path] : undefined);
+  const knownHash = (path: string) => recordedHash(join(dir, path), recordedEntry(path));
+  return { knownHash, recordedEntry };
 }
 
 /** The status line of a run (and with --verbose, every file). */

@@ -2,7 +2,8 @@
  * On the staging thread: a file's pieces with the ranges spliced into them read from their source (the last output,
  * open on the main thread, whose descriptor this thread shares), assembled into pieces of up to 1 MiB for the stager.
  * The source must still have, once its ranges were read, the stat it had when the copy was decided: anything else
- * (a hand edit of the old output meanwhile) fails the write, which then leaves the output as it was.
+ * (a hand edit of the old output meanwhile) fails the write, which then leaves the output as it was. A range that
+ * is the replaced file's own bytes at their own offset, while the file is proven equal so far, is not read at all.
  */
 import { fstatSync, readSync } from "node:fs";
 import { type CopySource, PIECE } from "../emit/output-file.js";
@@ -12,6 +13,13 @@ const DIRECT = 64 << 10;
 /** Bytes of the source read at once: neighbouring ranges are then one read. */
 const WINDOW = 8 << 20;
 
+/** A stager that can take bytes known equal to the file it replaces without reading them (stage-output.ts). */
+export interface InPlaceSink {
+  /** Whether a range of `fd` at `offset`, copied after `pending` more bytes, is known equal there. */
+  takesInPlace(fd: number, offset: number, pending?: number): boolean;
+  pushInPlace(length: number): void;
+}
+
 export class SplicedPieces {
   /** The piece being assembled (allocated when first needed: most files are one text). */
   private piece: Buffer | undefined;
@@ -20,7 +28,10 @@ export class SplicedPieces {
   /** Each source read, by descriptor. */
   private readonly sources = new Map<number, CopySource>();
 
-  constructor(private readonly push: (bytes: Uint8Array) => void) {}
+  constructor(
+    private readonly push: (bytes: Uint8Array) => void,
+    private readonly inPlace?: InPlaceSink,
+  ) {}
 
   /** Adds `bytes` with `ranges` ([at, offset, length] triples) of `source` spliced in. */
   add(bytes: Uint8Array, ranges: readonly number[] = [], source?: CopySource): void {
@@ -35,11 +46,16 @@ export class SplicedPieces {
 
   /** Hands on what is left and checks every source read still has its stat. */
   end(): void {
-    if (this.used) this.push(this.piece!.subarray(0, this.used));
-    this.used = 0;
+    this.handOn();
     this.window.buffer = Buffer.alloc(0);
     this.window.fd = -1;
     for (const source of this.sources.values()) if (!sameStat(source)) throw changed();
+  }
+
+  /** Hands on the piece being assembled. */
+  private handOn(): void {
+    if (this.used) this.push(this.piece!.subarray(0, this.used));
+    this.used = 0;
   }
 
   private append(bytes: Uint8Array): void {
@@ -63,6 +79,14 @@ export class SplicedPieces {
 
   private appendRange(source: CopySource, offset: number, length: number): void {
     this.sources.set(source.fd, source);
+    // the bytes pending may yet show a difference: they go first, then the question is asked again
+    if (this.inPlace?.takesInPlace(source.fd, offset, this.used)) {
+      this.handOn();
+      if (this.inPlace.takesInPlace(source.fd, offset)) {
+        this.inPlace.pushInPlace(length);
+        return;
+      }
+    }
     for (let at = offset; at < offset + length; ) {
       const available = this.readAt(source, at);
       const n = Math.min(available.length, offset + length - at);

@@ -5,6 +5,7 @@
  */
 import { closeSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readSync } from "node:fs";
 import { dirname } from "node:path";
+import type { FileEntry } from "../cache/file-stats.js";
 import { PIECE } from "../emit/output-file.js";
 import { Digest } from "./file-comparison.js";
 import { stagedPath, writeAll } from "./journal.js";
@@ -28,6 +29,8 @@ export interface StageRequest {
   readonly path: string;
   readonly current: string;
   readonly known: string | undefined;
+  /** The cache's entry of `current` (its stat and hash), when it records the hash `known`. */
+  readonly recorded?: FileEntry;
 }
 
 /**
@@ -40,10 +43,32 @@ export class OutputStager {
   private fd: number | undefined;
   /** Bytes written since the last flush. */
   private unsynced = 0;
+  /** Whether each descriptor ranges came from is open on the file being replaced. */
+  private readonly replacedFiles = new Map<number, boolean>();
 
   constructor(private readonly request: StageRequest) {
     this.target = stagedPath(request.stage, request.path);
-    this.digest = new Digest(request.current);
+    this.digest = new Digest(request.current, request.recorded);
+  }
+
+  /**
+   * Whether a range of the open file `fd` copied to offset `offset` of this file, after `pending` bytes not pushed
+   * yet, is known equal without reading: `fd` is the file being replaced, the range sits where it was in it, and the
+   * file is proven equal so far.
+   */
+  takesInPlace(fd: number, offset: number, pending = 0): boolean {
+    if (offset !== this.digest.length + pending || this.fd !== undefined || !this.digest.skipping) return false;
+    let replaced = this.replacedFiles.get(fd);
+    if (replaced === undefined) {
+      replaced = this.digest.compares(fd);
+      this.replacedFiles.set(fd, replaced);
+    }
+    return replaced;
+  }
+
+  /** Takes in `length` bytes that are the replaced file's own at this offset (see `takesInPlace`). */
+  pushInPlace(length: number): void {
+    this.digest.pushSame(length);
   }
 
   push(bytes: Uint8Array): void {

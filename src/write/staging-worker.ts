@@ -54,7 +54,7 @@ function push(id: number, feed: (pieces: SplicedPieces) => void): void {
   if (!(stager instanceof OutputStager)) return;
   let pieces = assembled.get(id);
   if (!pieces) {
-    pieces = new SplicedPieces((bytes) => stager.push(bytes));
+    pieces = new SplicedPieces((bytes) => stager.push(bytes), stager);
     assembled.set(id, pieces);
   }
   const error = attempt(() => feed(pieces));
