@@ -60,7 +60,8 @@ export function loadValidTree(root: string, options: LoadOptions = {}): Result<T
   const loaded = timed(options, "load", () => loadTree(root, options.parsed));
   if (!loaded.ok) return loaded;
   // 2. schemas, then semantic rules
-  const valid = timed(options, "validate", () => validateTree(loaded.value, options.vocabulary ?? DEFAULT_VOCABULARY));
+  const vocabulary = options.vocabulary ?? DEFAULT_VOCABULARY;
+  const valid = timed(options, "validate", () => validateTree(loaded.value, vocabulary, options.parsed));
   if (!loaded.warnings.length) return valid;
   return valid.ok
     ? ok(valid.value, sortDiagnostics([...loaded.warnings, ...valid.warnings]))

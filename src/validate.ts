@@ -17,11 +17,28 @@ import {
 import { Patterns } from "./names.js";
 import { SEMANTIC_RULES } from "./rules.js";
 import type { SourceFile } from "./source.js";
-import type { Vocabulary } from "./vocabulary.js";
+import { DEFAULT_VOCABULARY, type Vocabulary } from "./vocabulary.js";
 
-export function validateTree(loaded: LoadedTree, vocabulary: Vocabulary): Result<Tree> {
+/** Files that passed their own checks in earlier runs (the CLI's cache: src/cache/parsed-files.ts). */
+export interface CheckedFiles {
+  passed(file: SourceFile): boolean;
+  pass(file: SourceFile): void;
+}
+
+/**
+ * `checked`: files that passed their own checks before, which read only the file and jobdef's own vocabulary, are not
+ * checked again (with another vocabulary, it is not used).
+ */
+export function validateTree(loaded: LoadedTree, vocabulary: Vocabulary, checked?: CheckedFiles): Result<Tree> {
   const diagnostics: Diagnostic[] = [];
+  const known = vocabulary === DEFAULT_VOCABULARY ? checked : undefined;
   const check = (file: SourceFile, kind: "defaults" | "harness" | "platform" | "branch" | "suite") => {
+    if (known?.passed(file)) return;
+    const before = diagnostics.length;
+    checkFile(file, kind);
+    if (diagnostics.length === before) known?.pass(file);
+  };
+  const checkFile = (file: SourceFile, kind: "defaults" | "harness" | "platform" | "branch" | "suite") => {
     const validate = vocabulary.schemas.fileValidator(kind);
     if (!validate(file.value)) diagnostics.push(...ajvDiagnostics(validate.errors ?? [], file));
     const value = file.value as Record<string, unknown>;

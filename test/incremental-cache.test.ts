@@ -158,6 +158,32 @@ test("a diagnostic inside a file read back from the cache has the position a col
   }
 });
 
+test("a file that passed its own checks is not checked again while its text is the same; an edit is checked", async () => {
+  const root = writeTree(SUITES);
+  const notChecked = (debug: string) => Number(/(\d+) not checked again/.exec(debug)?.[1]);
+  try {
+    const first = await compileCached(root);
+    assert.equal(notChecked(first.debug), 0);
+    const files = readdirSync(join(root, "configs"), { recursive: true }).filter((f) => String(f).endsWith(".yml"));
+    setDescription(root, "edited");
+    assert.equal(notChecked((await compileCached(root)).debug), files.length - 1, "all but plain.yml");
+    // an edit that breaks the suite's own schema is checked, whatever was recorded of the file before
+    const plain = join(root, "configs/suites/plain.yml");
+    writeFileSync(plain, readFileSync(plain, "utf8").replace("chunks: 4", "chunks: four"));
+    const broken = await diagnostics(root, true);
+    assert.match(broken, /plain\.yml:\d+:\d+/);
+    assert.equal(broken, await diagnostics(root, false));
+    // and a clean file put back as it was passes without being checked (its text was recorded as passing)
+    setDescription(root, "edited");
+    writeFileSync(plain, readFileSync(plain, "utf8").replace("chunks: four", "chunks: 4"));
+    const back = await compileCached(root);
+    assert.equal(notChecked(back.debug), files.length);
+    assert.deepEqual(back.files, await cold(root));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 /** The lines of the units record of suite `plain` (header, body, then one line per addition). */
 function plainUnitsRecord(root: string): { path: string; lines: string[] } {
   const cache = join(root, ".jobdef-cache");

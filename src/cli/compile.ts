@@ -141,7 +141,7 @@ export async function compileOnce(o: CompileOptions, options: { mayProve: boolea
   if (units && parsed && o.debug) {
     const { reused, expanded } = units.counts();
     process.stderr.write(
-      `jobdef: files: ${parsed.reused} read back; units: ${reused} read back, ${expanded} expanded\n`,
+      `jobdef: files: ${parsed.reused} read back, ${parsed.passedBefore} not checked again; units: ${reused} read back, ${expanded} expanded\n`,
     );
   }
   const c = unwrap(compiled, o);
