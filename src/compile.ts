@@ -1,5 +1,6 @@
 /** The pipeline, in plain sight: load → validate → expand → emit. The library never prints, writes or exits. */
 import type { ParsedFiles } from "./cache/parsed-files.js";
+import type { PlatformFiles } from "./cache/platform-files.js";
 import type { UnitStore } from "./cache/unit-store.js";
 import { type Diagnostic, fail, ok, type Result, sortDiagnostics } from "./diagnostics.js";
 import type { OutputFile, OutputPieces } from "./emit/types.js";
@@ -36,6 +37,8 @@ export interface CompileOptions {
   readonly units?: UnitStore;
   /** Values of config files parsed by earlier runs (the CLI's cache). */
   readonly parsed?: ParsedFiles;
+  /** Per-platform files of earlier runs (the CLI's cache). */
+  readonly platformFiles?: PlatformFiles;
 }
 
 type LoadOptions = Pick<CompileOptions, "onStage" | "vocabulary" | "parsed">;
@@ -109,6 +112,10 @@ function unknownBranches(tree: Tree, names: readonly string[] = []): Result<neve
   return fail(unknown.map((b) => unknownName("branch", b, [...tree.branches.keys()].sort())));
 }
 
+function pick<T, K extends keyof T>(o: T, ...keys: K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
+}
+
 function unknownName(what: "branch" | "target", name: string, known: readonly string[]): Diagnostic {
   const message = `unknown ${what} "${name}"${didYouMean(name, known)}; ${what === "branch" ? "branches" : "targets"}: ${known.join(", ")}`;
   return { code: "JD020", severity: "error", message } as Diagnostic;
@@ -137,7 +144,7 @@ export function compile(options: CompileOptions): Result<Compiled> {
   const files = timed(options, "emit", () =>
     expanded.value.flatMap((branch) =>
       emitters.flatMap((emit) =>
-        emit({ tree: tree.value, branch, report, reference: options.reference, pieces: options.pieces }),
+        emit({ tree: tree.value, branch, report, ...pick(options, "reference", "pieces", "platformFiles") }),
       ),
     ),
   );

@@ -23,24 +23,42 @@ function addFile(hash: Hash, file: SourceFile): void {
 /** Where a unit is: a suite on a platform and build type (of the branch the keys are made for). */
 export type UnitPlace = Pick<Job, "platform" | "buildType" | "suite">;
 
+/** The keys of one branch's pieces: each job's unit, and each platform's own part. */
+interface BranchKeys {
+  readonly unit: (job: UnitPlace) => string;
+  readonly platform: (platform: string) => string;
+}
+
 /** Key functions already made, per tree, --set layers and branch: expansion and the task graph ask for the same. */
-const made = new WeakMap<Tree, WeakMap<readonly Layer[], Map<Branch, (job: UnitPlace) => string>>>();
+const made = new WeakMap<Tree, WeakMap<readonly Layer[], Map<Branch, BranchKeys>>>();
+
+function branchKeys(tree: Tree, branch: Branch, overrides: readonly Layer[]): BranchKeys {
+  const byOverrides = made.get(tree) ?? new WeakMap();
+  made.set(tree, byOverrides);
+  const byBranch = byOverrides.get(overrides) ?? new Map();
+  byOverrides.set(overrides, byBranch);
+  const keys = byBranch.get(branch) ?? makeBranchKeys(tree, branch, overrides);
+  byBranch.set(branch, keys);
+  return keys;
+}
 
 /**
  * The key of each job's unit, computed once per unit, for jobs of `branch` in `tree` compiled with `overrides`
  * (one function per tree, overrides and branch, shared by its callers).
  */
 export function unitKeys(tree: Tree, branch: Branch, overrides: readonly Layer[]): (job: UnitPlace) => string {
-  const byOverrides = made.get(tree) ?? new WeakMap();
-  made.set(tree, byOverrides);
-  const byBranch = byOverrides.get(overrides) ?? new Map();
-  byOverrides.set(overrides, byBranch);
-  const keys = byBranch.get(branch) ?? makeUnitKeys(tree, branch, overrides);
-  byBranch.set(branch, keys);
-  return keys;
+  return branchKeys(tree, branch, overrides).unit;
 }
 
-function makeUnitKeys(tree: Tree, branch: Branch, overrides: readonly Layer[]): (job: UnitPlace) => string {
+/**
+ * The key of what a platform's settings on `branch` are made of, jobs aside: the files every unit key covers but the
+ * suite (defaults, harnesses, the branch, --set, jobdef's code) and the platform's own file and name.
+ */
+export function platformKeys(tree: Tree, branch: Branch, overrides: readonly Layer[]): (platform: string) => string {
+  return branchKeys(tree, branch, overrides).platform;
+}
+
+function makeBranchKeys(tree: Tree, branch: Branch, overrides: readonly Layer[]): BranchKeys {
   const base = createHash("sha256").update(`${KEY_FORMAT}\0${codeIdentity()}\0${branch.name}\0`);
   addFile(base, tree.defaults.file);
   for (const name of [...tree.harnesses.keys()].sort(byCodePoint)) addFile(base, tree.harnesses.get(name)!.file);
@@ -51,7 +69,7 @@ function makeUnitKeys(tree: Tree, branch: Branch, overrides: readonly Layer[]): 
   }
   const common = base.digest("hex");
   const keys = new Map<string, string>();
-  return (job) => {
+  const unit = (job: UnitPlace) => {
     const unit = `${job.platform}\0${job.buildType}\0${job.suite}`;
     let key = keys.get(unit);
     if (key === undefined) {
@@ -62,4 +80,9 @@ function makeUnitKeys(tree: Tree, branch: Branch, overrides: readonly Layer[]): 
     }
     return key;
   };
+  const platform = (name: string) => {
+    const file = tree.platforms.get(name)!.file.digest;
+    return createHash("sha256").update(`${common}\0platform\0${file}\0${name}`).digest("hex").slice(0, 32);
+  };
+  return { unit, platform };
 }

@@ -127,6 +127,8 @@ export async function compileOnce(o: CompileOptions, options: { mayProve: boolea
   const units = cacheDir === undefined ? undefined : new UnitStore(cacheDir, root, overrides);
   const { ParsedFiles } = await import("../cache/parsed-files.js");
   const parsed = cacheDir === undefined ? undefined : new ParsedFiles(cacheDir, root);
+  const { PlatformFiles } = await import("../cache/platform-files.js");
+  const platformFiles = cacheDir === undefined ? undefined : new PlatformFiles(cacheDir, root, overrides);
   const compiled = compile({
     root,
     branches: o.branch,
@@ -136,12 +138,13 @@ export async function compileOnce(o: CompileOptions, options: { mayProve: boolea
     pieces,
     units,
     parsed,
+    platformFiles,
   });
-  reportNotes([...(parsed?.notes ?? []), ...(units?.notes ?? [])]);
+  reportNotes([...(parsed?.notes ?? []), ...(units?.notes ?? []), ...(platformFiles?.notes ?? [])]);
   if (units && parsed && o.debug) {
     const { reused, expanded } = units.counts();
     process.stderr.write(
-      `jobdef: files: ${parsed.reused} read back, ${parsed.passedBefore} not checked again; units: ${reused} read back, ${expanded} expanded\n`,
+      `jobdef: files: ${parsed.reused} read back, ${parsed.passedBefore} not checked again; units: ${reused} read back, ${expanded} expanded; platforms' files: ${platformFiles?.reused} reused, ${platformFiles?.made} made\n`,
     );
   }
   const c = unwrap(compiled, o);
@@ -167,6 +170,7 @@ export async function compileOnce(o: CompileOptions, options: { mayProve: boolea
         parsed?.save();
         units?.save();
         pieces?.save();
+        platformFiles?.save();
         if (!source) return;
         inputRecord?.save();
         rememberOutput(cacheDir, root, c.tree.settings.generatedDir, dir, manifestText, manifest, true);

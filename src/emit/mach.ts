@@ -13,6 +13,7 @@ import { deepEqual } from "../merge.js";
 import type { Tree } from "../model.js";
 import { byCodePoint } from "../values.js";
 import { textFile } from "./output-file.js";
+import { perPlatform } from "./per-platform.js";
 import { toJson } from "./serialize.js";
 import { taskRegex } from "./task-regex.js";
 import type { EmitInput, Emitter } from "./types.js";
@@ -29,12 +30,14 @@ interface MachEntry {
 }
 
 /** Emits `mach/<branch>/<platform>.json` for every platform the branch runs. */
-export const emitMach: Emitter = ({ tree, branch, report }) =>
-  branch.platforms.map((platform) => {
-    const jobs = jobsOn(branch, platform.name);
-    // checked now (its diagnostics decide the compile), serialised when written
-    const suites = machSuites(tree, platform.name, jobs, report);
-    return textFile(`mach/${branch.branch.name}/${platform.name}.json`, () => toJson(suites));
+export const emitMach: Emitter = (input) =>
+  input.branch.platforms.flatMap((platform) => {
+    const path = `mach/${input.branch.branch.name}/${platform.name}.json`;
+    return perPlatform(input, "mach", platform.name, [path], (report) => {
+      // checked now (its diagnostics decide the compile), serialised when written
+      const suites = machSuites(input.tree, platform.name, jobsOn(input.branch, platform.name), report);
+      return [textFile(path, () => toJson(suites))];
+    });
   });
 
 /** What the mach target refuses (JD044), without rendering. */

@@ -18,6 +18,7 @@ import {
   testSuiteDefinitionName,
   usesTestSuiteDefinitions,
 } from "./mozharness-args.js";
+import { perPlatform } from "./per-platform.js";
 import { jsonWithPythonTwin } from "./python.js";
 import type { EmitInput, Emitter } from "./types.js";
 
@@ -31,13 +32,16 @@ type SuiteEntry = string[] | { options: string[]; env: Record<string, string> };
  * tests zip at the main config's `in_tree_config` (`config/mozharness/linux_config.py`), where 2015 mozharness reads
  * the harnesses' options (`suite_definitions`) after unpacking the tests.
  */
-export const emitMozharness: Emitter = ({ tree, branch, report }) =>
-  branch.platforms.flatMap((platform) => {
-    const { main, inTree } = mozharnessConfigs(tree, branch, platform, report);
-    return [
-      ...jsonWithPythonTwin(mozharnessConfigFile(branch.branch.name, platform.name), main),
-      ...jsonWithPythonTwin(inTreeConfigFile(branch.branch.name, platform.name), inTree),
-    ];
+export const emitMozharness: Emitter = (input) =>
+  input.branch.platforms.flatMap((platform) => {
+    const [main, inTree] = [mozharnessConfigFile, inTreeConfigFile].map((f) =>
+      f(input.branch.branch.name, platform.name),
+    );
+    const paths = [`${main}.json`, `${main}.py`, `${inTree}.json`, `${inTree}.py`];
+    return perPlatform(input, "mozharness", platform.name, paths, (report) => {
+      const configs = mozharnessConfigs(input.tree, input.branch, platform, report);
+      return [...jsonWithPythonTwin(main!, configs.main), ...jsonWithPythonTwin(inTree!, configs.inTree)];
+    });
   });
 
 /** What the mozharness target refuses (JD042), without rendering. */

@@ -1,6 +1,7 @@
 /** What every emitter receives and returns. */
 
 import type { FilePieces } from "../cache/graph-pieces.js";
+import type { PlatformFiles } from "../cache/platform-files.js";
 import type { Diagnostic } from "../diagnostics.js";
 import type { BranchJobs, Job } from "../expand.js";
 import type { Branch, Tree } from "../model.js";
@@ -18,6 +19,8 @@ export interface EmitInput {
   readonly reference?: boolean;
   /** Serialised pieces of the last output, reused where their unit is unchanged (the CLI's cache). */
   readonly pieces?: OutputPieces;
+  /** Per-platform files of the last compile, reused where what they are made of is unchanged (the CLI's cache). */
+  readonly platformFiles?: PlatformFiles;
 }
 
 /** Where a big output file's pieces come from: see src/cache/graph-pieces.ts. */
