@@ -184,28 +184,28 @@ test("a file that passed its own checks is not checked again while its text is t
   }
 });
 
-test("a platform edit makes that platform's mach and mozharness files again, the others are reused", async () => {
+test("a platform edit makes that platform's mach and mozharness files and buildbot section again, the others are reused", async () => {
   const root = writeTree(SUITES);
   const platformFiles = (debug: string) =>
     /platforms' files: (\d+) reused, (\d+) made/.exec(debug)?.slice(1).map(Number);
   try {
-    // two platforms, two targets made per platform
-    assert.deepEqual(platformFiles((await compileCached(root)).debug), [0, 4]);
+    // two platforms; per platform, the mach and mozharness files and the section of the buildbot file
+    assert.deepEqual(platformFiles((await compileCached(root)).debug), [0, 6]);
     const platform = join(root, "configs/platforms/win32.yml");
     writeFileSync(platform, readFileSync(platform, "utf8").replace("worker-type: win7-32", "worker-type: win7-x"));
     const afterPlatform = await compileCached(root);
-    assert.deepEqual(platformFiles(afterPlatform.debug), [2, 2]);
+    assert.deepEqual(platformFiles(afterPlatform.debug), [3, 3]);
     assert.deepEqual(afterPlatform.files, await cold(root));
     // plain runs on both platforms
     setDescription(root, "edited");
-    assert.deepEqual(platformFiles((await compileCached(root)).debug), [0, 4]);
+    assert.deepEqual(platformFiles((await compileCached(root)).debug), [0, 6]);
     // a damaged record is ignored with a note: everything is made, and the output is still the cold one
     const cache = join(root, ".jobdef-cache");
     const record = join(cache, readdirSync(cache).find((n) => n.startsWith("platform-files-"))!);
     writeFileSync(record, readFileSync(record, "utf8").replace("mach", "mAch"));
     setDescription(root, "edited again");
     const damaged = await compileCached(root);
-    assert.deepEqual(platformFiles(damaged.debug), [0, 4]);
+    assert.deepEqual(platformFiles(damaged.debug), [0, 6]);
     assert.match(damaged.debug, /ignored the cache record .*platform-files-.*checksum/);
     assert.deepEqual(damaged.files, await cold(root));
   } finally {

@@ -6,7 +6,9 @@ import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import fc from "fast-check";
 import { compile } from "../src/compile.js";
+import { branchJson, branchPython, sectionJson, sectionPython } from "../src/emit/buildbot-text.js";
 import { jsonWithPythonTwin } from "../src/emit/python.js";
+import { setOwn } from "../src/values.js";
 import { FIXTURE } from "./fixtures/golden-harness/golden.js";
 import { REPO } from "./helpers/tree.js";
 import { TwinChecker } from "./python/twin-checker.js";
@@ -141,4 +143,35 @@ test("a twin's strings never become code: one literal assignment whatever they h
   assert.equal(py.content.match(/^config = /gm)?.length, 1);
   assert.doesNotMatch(py.content, /^x = 1/m);
   await assertRoundTrip("code", { a: '"]; import os #', b: '\\"\n}\nx = 1\n' });
+});
+
+test("property: buildbot texts assembled from platform sections are the bytes of the whole value's twins", () => {
+  const name = fc.oneof(nastyString, fc.constantFrom("0", "2", "10", "01", "4294967294", "4294967295", "__proto__"));
+  const sections = fc.uniqueArray(fc.tuple(name, fc.dictionary(nastyString, value, { maxKeys: 4 })), {
+    selector: ([n]) => n,
+    maxLength: 6,
+  });
+  fc.assert(
+    fc.property(nastyString, nastyString, sections, (branch, repository, list) => {
+      const platforms: Record<string, unknown> = {};
+      for (const [n, v] of list) setOwn(platforms, n, v);
+      const [json, py] = jsonWithPythonTwin("b", { branch, repository, platforms });
+      const head = { branch, repository };
+      assert.equal(
+        branchJson(
+          head,
+          list.map(([n, v]) => [n, sectionJson(v)]),
+        ),
+        json.content,
+      );
+      assert.equal(
+        branchPython(
+          head,
+          list.map(([n, v]) => [n, sectionPython(v)]),
+        ),
+        py.content,
+      );
+    }),
+    { numRuns: 300 },
+  );
 });

@@ -1,6 +1,7 @@
 /**
  * Per-platform output files between runs: the texts a target writes for one platform of a branch (the mach config,
- * the mozharness configs and their Python twins), under the key of what they are made of. A platform's files are made
+ * the mozharness configs and their Python twins, the platform's section of the buildbot config), under the key of
+ * what they are made of. A platform's files are made
  * from its settings (defaults, harnesses, the branch, --set, the platform file: `platformKeys`) and its jobs, which
  * the keys of their units determine (piece-keys.ts: two units with one key make the same jobs), so the key is the
  * sha256 of the target, the platform's key and the sorted keys of the units its jobs come from. After a platform

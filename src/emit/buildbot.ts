@@ -12,18 +12,46 @@ import { chunkedNameKey } from "../job-clashes.js";
 import type { Platform, Tree } from "../model.js";
 import { runsOn } from "../schedulers.js";
 import { definedEntries } from "../values.js";
+import { branchJson, branchPython, sectionJson, sectionPython } from "./buildbot-text.js";
 import { isChunked, mozharnessConfigFiles, mozharnessInvocation, usesTestSuiteDefinitions } from "./mozharness-args.js";
-import { jsonWithPythonTwin } from "./python.js";
+import { textFile } from "./output-file.js";
+import { perPlatform } from "./per-platform.js";
 import type { EmitInput, OutputFile } from "./types.js";
 
 type SuiteEntry = [string, Record<string, unknown>];
 
-/** Emits the branch's buildbot suite lists, as JSON and as a Python twin. */
-export function emitBuildbot({ tree, branch, report }: EmitInput): OutputFile[] {
-  const value = buildbotConfig(tree, branch);
-  checkBuildbot({ tree, branch, report });
-  const name = branch.branch.name;
-  return jsonWithPythonTwin(`buildbot/${name}`, value);
+/**
+ * Emits the branch's buildbot suite lists, as JSON and as a Python twin, assembled from each platform's section
+ * (kept between runs where the platform's settings and jobs are unchanged: per-platform.ts).
+ */
+export function emitBuildbot(input: EmitInput): OutputFile[] {
+  const { tree, branch } = input;
+  checkBuildbot(input);
+  const base = `buildbot/${branch.branch.name}`;
+  const head = { branch: branch.branch.name, repository: branch.branch.spec.repository };
+  const sections = branch.platforms.map((platform) => {
+    const names = [`${base}.json#${platform.name}`, `${base}.py#${platform.name}`];
+    const [json, py] = perPlatform(input, "buildbot", platform.name, names, () => {
+      let value: Record<string, unknown> | undefined;
+      const section = () => (value ??= platformConfig(tree, branch, platform));
+      return [textFile(names[0]!, () => sectionJson(section())), textFile(names[1]!, () => sectionPython(section()))];
+    });
+    return { name: platform.name, json: json!, py: py! };
+  });
+  return [
+    textFile(`${base}.json`, () =>
+      branchJson(
+        head,
+        sections.map((p) => [p.name, p.json.content]),
+      ),
+    ),
+    textFile(`${base}.py`, () =>
+      branchPython(
+        head,
+        sections.map((p) => [p.name, p.py.content]),
+      ),
+    ),
+  ];
 }
 
 /** What the buildbot target refuses (JD045), without rendering. */

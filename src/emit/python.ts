@@ -24,11 +24,12 @@ export function jsonWithPythonTwin(base: string, value: Record<string, unknown>)
 
 /**
  * A JSON value as a Python literal of the same value, laid out as `JSON.stringify(value, null, 2)` lays it out.
- * Values JSON leaves out are left out the same way (`undefined` in a mapping; a non-finite number is None).
+ * Values JSON leaves out are left out the same way (`undefined` in a mapping; a non-finite number is None). `depth`:
+ * the literal's place in a larger one (its inner lines indented to sit there).
  */
-export function pythonLiteral(value: unknown): string {
+export function pythonLiteral(value: unknown, depth = 0): string {
   const writer = new LiteralWriter();
-  writer.value(value, 0);
+  writer.value(value, depth);
   return writer.text();
 }
 
