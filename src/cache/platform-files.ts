@@ -10,7 +10,7 @@
  */
 import { createHash } from "node:crypto";
 import { resolve } from "node:path";
-import type { Job } from "../expand.js";
+import { type Job, sameSuite } from "../expand/jobs.js";
 import type { Branch, Layer, Tree } from "../model.js";
 import { byCodePoint } from "../values.js";
 import { DEFAULT_VOCABULARY } from "../vocabulary.js";
@@ -46,6 +46,7 @@ export interface PlatformFilesEntry {
 export class PlatformFiles {
   private readonly branches = new Map<string, KeptEntries<KeptFiles>>();
   private readonly toKeep: { record: KeptEntries<KeptFiles>; key: string; files: readonly MadeFile[] }[] = [];
+  private readonly units = new WeakMap<readonly Job[], string>();
   readonly notes: string[] = [];
   /** How many platforms' files were reused and how many made (for --debug). */
   reused = 0;
@@ -66,10 +67,9 @@ export class PlatformFiles {
     jobs: readonly Job[],
   ): PlatformFilesEntry | undefined {
     if (tree.vocabulary !== DEFAULT_VOCABULARY) return undefined;
-    const unitKey = unitKeys(tree, branch, this.overrides);
-    const units = [...new Set(jobs.map(unitKey))].sort(byCodePoint);
+    const units = this.unitsOf(tree, branch, jobs);
     const key = createHash("sha256")
-      .update(`${KEY_FORMAT}\0${target}\0${platformKeys(tree, branch, this.overrides)(platform)}\0${units.join("\0")}`)
+      .update(`${KEY_FORMAT}\0${target}\0${platformKeys(tree, branch, this.overrides)(platform)}\0${units}`)
       .digest("hex");
     const record = this.record(branch.name);
     return {
@@ -92,6 +92,21 @@ export class PlatformFiles {
         files.map((f) => [f.path, f.content] as const),
       );
     for (const record of this.branches.values()) record.save();
+  }
+
+  /** The sorted keys of the units `jobs` come from, joined (asked once per platform by every target). */
+  private unitsOf(tree: Tree, branch: Branch, jobs: readonly Job[]): string {
+    let units = this.units.get(jobs);
+    if (units === undefined) {
+      const unitKey = unitKeys(tree, branch, this.overrides);
+      const keys = new Set<string>();
+      // the chunks of a unit follow each other: one key each
+      for (let i = 0; i < jobs.length; i++)
+        if (i === 0 || !sameSuite(jobs[i]!, jobs[i - 1]!)) keys.add(unitKey(jobs[i]!));
+      units = [...keys].sort(byCodePoint).join("\0");
+      this.units.set(jobs, units);
+    }
+    return units;
   }
 
   private record(branch: string): KeptEntries<KeptFiles> {
