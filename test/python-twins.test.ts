@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import fc from "fast-check";
 import { compile } from "../src/compile.js";
-import { branchJson, branchPython, sectionJson, sectionPython } from "../src/emit/buildbot-text.js";
+import { type Form, sectionText, writeBranchConfig } from "../src/emit/buildbot-text.js";
+import { streamedFile } from "../src/emit/output-file.js";
 import { jsonWithPythonTwin } from "../src/emit/python.js";
 import { setOwn } from "../src/values.js";
 import { FIXTURE } from "./fixtures/golden-harness/golden.js";
@@ -145,7 +146,7 @@ test("a twin's strings never become code: one literal assignment whatever they h
   await assertRoundTrip("code", { a: '"]; import os #', b: '\\"\n}\nx = 1\n' });
 });
 
-test("property: buildbot texts assembled from platform sections are the bytes of the whole value's twins", () => {
+test("property: buildbot texts written section by section are the bytes of the whole value's twins", () => {
   const name = fc.oneof(nastyString, fc.constantFrom("0", "2", "10", "01", "4294967294", "4294967295", "__proto__"));
   const sections = fc.uniqueArray(fc.tuple(name, fc.dictionary(nastyString, value, { maxKeys: 4 })), {
     selector: ([n]) => n,
@@ -156,21 +157,11 @@ test("property: buildbot texts assembled from platform sections are the bytes of
       const platforms: Record<string, unknown> = {};
       for (const [n, v] of list) setOwn(platforms, n, v);
       const [json, py] = jsonWithPythonTwin("b", { branch, repository, platforms });
-      const head = { branch, repository };
-      assert.equal(
-        branchJson(
-          head,
-          list.map(([n, v]) => [n, sectionJson(v)]),
-        ),
-        json.content,
-      );
-      assert.equal(
-        branchPython(
-          head,
-          list.map(([n, v]) => [n, sectionPython(v)]),
-        ),
-        py.content,
-      );
+      const sections = list.map(([name, v]) => ({ name, key: undefined, text: (form: Form) => sectionText(form, v) }));
+      const text = (form: Form) =>
+        streamedFile("b", (out) => writeBranchConfig(out, form, { branch, repository }, sections)).content;
+      assert.equal(text("json"), json.content);
+      assert.equal(text("python"), py.content);
     }),
     { numRuns: 300 },
   );

@@ -1,8 +1,9 @@
 /**
- * Serialised pieces of a big output file (a branch's task graph), kept where they already are: in the file the last
- * compile wrote. A record beside it lists each entry's label, its unit's key (piece-keys.ts) and its byte range in the
- * file, with the file's stat taken after it was written. The next compile copies the bytes of every entry whose unit
- * key is unchanged from that file instead of serialising it again, and renders the rest.
+ * Serialised pieces of a big output file (a branch's task graph; its buildbot config, by platform), kept where they
+ * already are: in the file the last compile wrote. A record beside it lists each entry's label, the key of what it is
+ * made of (a unit's: piece-keys.ts; a platform's: platform-files.ts) and its byte range in the file, with the file's
+ * stat taken after it was written. The next compile copies the bytes of every entry whose key is unchanged from that
+ * file instead of serialising it again, and renders the rest.
  *
  * The record is trusted only while the file is the one it describes: same size, modification and change time and
  * inode (a rename or an edit changes them). Its stat is taken only once the file system's clock has moved past the

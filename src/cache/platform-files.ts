@@ -1,7 +1,7 @@
 /**
  * Per-platform output files between runs: the texts a target writes for one platform of a branch (the mach config,
- * the mozharness configs and their Python twins, the platform's section of the buildbot config), under the key of
- * what they are made of. A platform's files are made
+ * the mozharness configs and their Python twins), under the key of what they are made of (`keyOf`, which also keys
+ * a platform's section of the buildbot config, copied from the last output: emit/buildbot-text.ts). A platform's files are made
  * from its settings (defaults, harnesses, the branch, --set, the platform file: `platformKeys`) and its jobs, which
  * the keys of their units determine (piece-keys.ts: two units with one key make the same jobs), so the key is the
  * sha256 of the target, the platform's key and the sorted keys of the units its jobs come from. After a platform
@@ -66,11 +66,8 @@ export class PlatformFiles {
     platform: string,
     jobs: readonly Job[],
   ): PlatformFilesEntry | undefined {
-    if (tree.vocabulary !== DEFAULT_VOCABULARY) return undefined;
-    const units = this.unitsOf(tree, branch, jobs);
-    const key = createHash("sha256")
-      .update(`${KEY_FORMAT}\0${target}\0${platformKeys(tree, branch, this.overrides)(platform)}\0${units}`)
-      .digest("hex");
+    const key = this.keyOf(target, tree, branch, platform, jobs);
+    if (key === undefined) return undefined;
     const record = this.record(branch.name);
     return {
       kept: (paths) => {
@@ -82,6 +79,18 @@ export class PlatformFiles {
       },
       keep: (files) => this.toKeep.push({ record, key, files }),
     };
+  }
+
+  /**
+   * The key of what `target` makes for `platform` of `branch`, whose jobs there are `jobs` (also of a platform's
+   * section of a larger file, copied by the pieces of the last output); none for another vocabulary.
+   */
+  keyOf(target: string, tree: Tree, branch: Branch, platform: string, jobs: readonly Job[]): string | undefined {
+    if (tree.vocabulary !== DEFAULT_VOCABULARY) return undefined;
+    const units = this.unitsOf(tree, branch, jobs);
+    return createHash("sha256")
+      .update(`${KEY_FORMAT}\0${target}\0${platformKeys(tree, branch, this.overrides)(platform)}\0${units}`)
+      .digest("hex");
   }
 
   /** After a successful write: keeps the files made in this run, and drops what no run asked for. */

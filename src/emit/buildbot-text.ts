@@ -1,23 +1,24 @@
 /**
- * The texts of a branch's buildbot config, JSON and its Python twin, assembled from each platform's section: the same
- * bytes `jsonWithPythonTwin` writes for the whole value (sorted keys, an indent of 2, the banner first), so that a
- * platform's section can be kept between runs (per-platform.ts) and a platform edit serialises one section only.
+ * The texts of a branch's buildbot config, JSON and its Python twin, written section by section: the same bytes
+ * `jsonWithPythonTwin` writes for the whole value (sorted keys, an indent of 2, the banner first). With the pieces of
+ * the last output (src/cache/graph-pieces.ts), a platform's section whose key is unchanged is copied from the old file
+ * instead of being made and serialised, so a platform edit serialises one section only.
  */
-
+import type { FilePieces } from "../cache/graph-pieces.js";
+import type { ByteWriter } from "./output-file.js";
 import { pyString, pythonLiteral } from "./python.js";
 import { BANNER, canonical } from "./serialize.js";
+
+export type Form = "json" | "python";
 
 /** Where a section sits in the branch's value: `platforms.<name>`, two levels down. */
 const SECTION_DEPTH = 2;
 
-/** A platform's section as JSON, indented to sit at its place in the branch's file. */
-export function sectionJson(section: Record<string, unknown>): string {
-  return JSON.stringify(canonical(section), null, 2).replaceAll("\n", `\n${"  ".repeat(SECTION_DEPTH)}`);
-}
-
-/** A platform's section as a Python literal, indented likewise. */
-export function sectionPython(section: Record<string, unknown>): string {
-  return pythonLiteral(canonical(section), SECTION_DEPTH);
+/** A platform's section as JSON or as a Python literal, indented to sit at its place in the branch's file. */
+export function sectionText(form: Form, section: Record<string, unknown>): string {
+  const sorted = canonical(section);
+  if (form === "python") return pythonLiteral(sorted, SECTION_DEPTH);
+  return JSON.stringify(sorted, null, 2).replaceAll("\n", `\n${"  ".repeat(SECTION_DEPTH)}`);
 }
 
 export interface BranchHead {
@@ -25,23 +26,36 @@ export interface BranchHead {
   readonly repository: string;
 }
 
-/** A platform's name and the text of its section (JSON, or Python). */
-export type Section = readonly [name: string, text: string];
-
-export function branchJson({ branch, repository }: BranchHead, sections: readonly Section[]): string {
-  const platforms = mapping(sections, JSON.stringify);
-  return `{\n  "$generated": ${JSON.stringify(BANNER)},\n  "branch": ${JSON.stringify(branch)},\n  "platforms": ${platforms},\n  "repository": ${JSON.stringify(repository)}\n}\n`;
+export interface Section {
+  readonly name: string;
+  /** The key of what the section is made of (src/cache/platform-files.ts); undefined: nothing is copied. */
+  readonly key: string | undefined;
+  readonly text: (form: Form) => string;
 }
 
-export function branchPython({ branch, repository }: BranchHead, sections: readonly Section[]): string {
-  const platforms = mapping(sections, pyString);
-  return `# ${BANNER}\nconfig = {\n  "$generated": ${pyString(BANNER)},\n  "branch": ${pyString(branch)},\n  "platforms": ${platforms},\n  "repository": ${pyString(repository)}\n}\n`;
-}
-
-/** The `platforms` mapping at depth 1, its keys in the order a sorted object enumerates them (canonical's). */
-function mapping(sections: readonly Section[], key: (name: string) => string): string {
-  if (!sections.length) return "{}";
-  const text = new Map(sections);
-  const order = Object.keys(canonical(Object.fromEntries(sections)) as Record<string, unknown>);
-  return `{\n${order.map((name) => `    ${key(name)}: ${text.get(name)}`).join(",\n")}\n  }`;
+export function writeBranchConfig(
+  out: ByteWriter,
+  form: Form,
+  head: BranchHead,
+  sections: readonly Section[],
+  pieces?: FilePieces,
+): void {
+  const str = form === "json" ? JSON.stringify : pyString;
+  pieces?.restart();
+  out.write(form === "json" ? "{\n" : `# ${BANNER}\nconfig = {\n`);
+  out.write(`  "$generated": ${str(BANNER)},\n  "branch": ${str(head.branch)},\n  "platforms": `);
+  const byName = new Map(sections.map((s) => [s.name, s]));
+  // the order in which a sorted object enumerates its keys (canonical's), array indices first
+  const order = Object.keys(canonical(Object.fromEntries(sections.map((s) => [s.name, 0]))) as object);
+  out.write(order.length ? "{\n" : "{}");
+  order.forEach((name, i) => {
+    const section = byName.get(name)!;
+    out.write(`${i ? ",\n" : ""}    ${str(name)}: `);
+    const start = out.position;
+    const key = pieces && section.key;
+    if (!key || !pieces.copy(name, key, out)) out.write(section.text(form));
+    if (key) pieces.note(name, key, start, out.position - start);
+  });
+  if (order.length) out.write("\n  }");
+  out.write(`,\n  "repository": ${str(head.repository)}\n}\n`);
 }

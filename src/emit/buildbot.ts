@@ -12,46 +12,40 @@ import { chunkedNameKey } from "../job-clashes.js";
 import type { Platform, Tree } from "../model.js";
 import { runsOn } from "../schedulers.js";
 import { definedEntries } from "../values.js";
-import { branchJson, branchPython, sectionJson, sectionPython } from "./buildbot-text.js";
+import { type Form, type Section, sectionText, writeBranchConfig } from "./buildbot-text.js";
 import { isChunked, mozharnessConfigFiles, mozharnessInvocation, usesTestSuiteDefinitions } from "./mozharness-args.js";
-import { textFile } from "./output-file.js";
-import { perPlatform } from "./per-platform.js";
+import { streamedFile } from "./output-file.js";
 import type { EmitInput, OutputFile } from "./types.js";
 
 type SuiteEntry = [string, Record<string, unknown>];
 
 /**
- * Emits the branch's buildbot suite lists, as JSON and as a Python twin, assembled from each platform's section
- * (kept between runs where the platform's settings and jobs are unchanged: per-platform.ts).
+ * Emits the branch's buildbot suite lists, as JSON and as a Python twin, written section by section (a platform's
+ * section copied from the last output where what it is made of is unchanged: buildbot-text.ts).
  */
 export function emitBuildbot(input: EmitInput): OutputFile[] {
   const { tree, branch } = input;
   checkBuildbot(input);
   const base = `buildbot/${branch.branch.name}`;
   const head = { branch: branch.branch.name, repository: branch.branch.spec.repository };
-  const sections = branch.platforms.map((platform) => {
-    const names = [`${base}.json#${platform.name}`, `${base}.py#${platform.name}`];
-    const [json, py] = perPlatform(input, "buildbot", platform.name, names, () => {
-      let value: Record<string, unknown> | undefined;
-      const section = () => (value ??= platformConfig(tree, branch, platform));
-      return [textFile(names[0]!, () => sectionJson(section())), textFile(names[1]!, () => sectionPython(section()))];
-    });
-    return { name: platform.name, json: json!, py: py! };
+  const sections = branch.platforms.map((platform): Section => {
+    let value: Record<string, unknown> | undefined;
+    const jobs = jobsOn(branch, platform.name);
+    return {
+      name: platform.name,
+      key: input.platformFiles?.keyOf("buildbot", tree, branch.branch, platform.name, jobs),
+      text: (form) => {
+        value ??= platformConfig(tree, branch, platform);
+        return sectionText(form, value);
+      },
+    };
   });
-  return [
-    textFile(`${base}.json`, () =>
-      branchJson(
-        head,
-        sections.map((p) => [p.name, p.json.content]),
-      ),
-    ),
-    textFile(`${base}.py`, () =>
-      branchPython(
-        head,
-        sections.map((p) => [p.name, p.py.content]),
-      ),
-    ),
-  ];
+  const file = (path: string, form: Form) =>
+    streamedFile(path, (out) => {
+      const pieces = input.reference ? undefined : input.pieces?.of(path, tree, branch.branch)?.file;
+      writeBranchConfig(out, form, head, sections, pieces);
+    });
+  return [file(`${base}.json`, "json"), file(`${base}.py`, "python")];
 }
 
 /** What the buildbot target refuses (JD045), without rendering. */
