@@ -39,11 +39,10 @@ import {
   MANIFEST_NAME,
   type Manifest,
   type ManifestSource,
-  nextManifest,
   parseManifest,
   type Slice,
-  serializeManifest,
 } from "./manifest.js";
+import { nextManifest, serializeManifest } from "./next-manifest.js";
 import { applyJournal, commitJournal, createStage, finishStage, removeStages } from "./write/journal.js";
 import { acquireLock, removeLockLeftovers } from "./write/lock.js";
 import { OutputDirError, OutputTooLargeError } from "./write/output-error.js";
