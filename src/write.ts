@@ -110,8 +110,9 @@ export async function writeOutput(options: WriteOptions): Promise<WriteResult> {
     try {
       const thread = stagingThread();
       const pending: Promise<StagedOutput>[] = [];
-      // streamed files (a task graph) first: the staging thread works on them while the others are serialised here
-      const order = files.map((_, i) => i).sort((a, b) => Number(files[b].streamed) - Number(files[a].streamed));
+      // a task graph first: the staging thread works on it while the others are produced here
+      const first = (f: OutputFile) => Number(f.stagedFirst ?? false);
+      const order = files.map((_, i) => i).sort((a, b) => first(files[b]) - first(files[a]));
       let refused: unknown;
       for (const i of order) {
         const f = files[i];

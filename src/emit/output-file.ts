@@ -38,6 +38,11 @@ export interface OutputFile {
   /** A producer (its `content` is built on each access), not one string. */
   readonly streamed: boolean;
   /**
+   * Staged before the other files (a task graph, the largest by far): the staging thread, whose writing and flushing
+   * of it is the longest part of a compile, then works on it while the main thread produces the rest.
+   */
+  readonly stagedFirst?: boolean;
+  /**
    * Writes the UTF-8 bytes to `sink`, in order, in one or more pieces; with `spliced`, every piece goes there instead,
    * with the ranges it copies from an open file left for that sink to read.
    */
@@ -64,7 +69,7 @@ export function textFile(path: string, content: string | (() => string)): Output
   };
 }
 
-export function streamedFile(path: string, produce: (out: ByteWriter) => void): OutputFile {
+export function streamedFile(path: string, produce: (out: ByteWriter) => void, stagedFirst = false): OutputFile {
   const writeTo = (sink: ByteSink, spliced?: SplicedSink) => {
     const out = new ByteWriter(sink, spliced);
     produce(out);
@@ -73,6 +78,7 @@ export function streamedFile(path: string, produce: (out: ByteWriter) => void): 
   return {
     path,
     streamed: true,
+    stagedFirst,
     get content() {
       const pieces: Buffer[] = [];
       writeTo((b) => pieces.push(Buffer.from(b)));

@@ -55,12 +55,16 @@ export function emitTaskcluster({ tree, branch, reference, pieces }: EmitInput):
   const entries = branch.jobs.filter((j) => runsOn(j, "taskcluster")).map((job): [string, Job] => [job.label, job]);
   const path = `taskcluster/${branch.branch.name}.json`;
   return [
-    streamedFile(path, (out) => {
-      const graph = { tree, branch, lines: new CommandLines() };
-      if (reference) return writeJsonEntries(out, entries, referenceRenderer(graph));
-      const cached = pieces?.of(path, tree, branch.branch);
-      writeJsonEntries(out, entries, cached ? piecesRenderer(cached, entryRenderer(graph)) : entryRenderer(graph));
-    }),
+    streamedFile(
+      path,
+      (out) => {
+        const graph = { tree, branch, lines: new CommandLines() };
+        if (reference) return writeJsonEntries(out, entries, referenceRenderer(graph));
+        const cached = pieces?.of(path, tree, branch.branch);
+        writeJsonEntries(out, entries, cached ? piecesRenderer(cached, entryRenderer(graph)) : entryRenderer(graph));
+      },
+      true,
+    ),
   ];
 }
 
