@@ -69,7 +69,16 @@ function makeBranchKeys(tree: Tree, branch: Branch, overrides: readonly Layer[])
   }
   const common = base.digest("hex");
   const keys = new Map<string, string>();
+  // the last place asked about: the chunks of a unit come one after another
+  let last: { place: UnitPlace; key: string } | undefined;
   const unit = (job: UnitPlace) => {
+    if (
+      last &&
+      job.platform === last.place.platform &&
+      job.buildType === last.place.buildType &&
+      job.suite === last.place.suite
+    )
+      return last.key;
     const unit = `${job.platform}\0${job.buildType}\0${job.suite}`;
     let key = keys.get(unit);
     if (key === undefined) {
@@ -78,6 +87,7 @@ function makeBranchKeys(tree: Tree, branch: Branch, overrides: readonly Layer[])
       key = createHash("sha256").update(`${common}\0${platform}\0${suite}\0${unit}`).digest("hex").slice(0, 32);
       keys.set(unit, key);
     }
+    last = { place: job, key };
     return key;
   };
   const platform = (name: string) => {
