@@ -226,3 +226,45 @@ test("ranges of the replaced file at their own offsets are taken unread; any dif
   );
   rmSync(root, { recursive: true, force: true });
 });
+
+test("ByteWriter: a gap written between two ranges folds into one range only when it is that gap between neighbours", () => {
+  const root = mkdtempSync(join(tmpdir(), "jobdef-gap-"));
+  const path = join(root, "old");
+  writeFileSync(path, "AAAA,\nBBBB,\nCCCC;\nDDDD");
+  const stat = statSync(path, { bigint: true });
+  const fd = openSync(path, "r");
+  try {
+    const source: CopySource = {
+      fd,
+      stat: [Number(stat.size), String(stat.mtimeNs), String(stat.ctimeNs), Number(stat.ino)],
+    };
+    const pieces: { ranges: readonly number[]; bytes: Buffer }[] = [];
+    const out: Buffer[] = [];
+    const file = streamedFile("x", (w) => {
+      w.copyRange(source, 0, 4);
+      w.writeAscii(",\n");
+      assert.equal(w.copyRangeAfterGap(source, ",\n", 6, 4), true, "neighbours with the gap between them");
+      w.writeAscii(",\n");
+      assert.equal(w.copyRangeAfterGap(source, ",\n", 18, 4), false, "not neighbours in the source");
+      w.copyRange(source, 18, 4);
+      w.writeAscii(";\n");
+      assert.equal(w.copyRangeAfterGap(source, ",\n", 22, 0), false, "another gap");
+      w.writeAscii("xx");
+      assert.equal(w.position, 20);
+    });
+    file.writeTo(
+      () => assert.fail("every piece goes to the spliced sink"),
+      (piece) => {
+        pieces.push({ ranges: [...piece.ranges], bytes: Buffer.from(piece.bytes) });
+        const spliced = new SplicedPieces((b) => out.push(Buffer.from(b)));
+        spliced.add(piece.bytes, piece.ranges, piece.source);
+        spliced.end();
+      },
+    );
+    assert.equal(Buffer.concat(out).toString(), "AAAA,\nBBBB,\nDDDD;\nxx");
+    assert.deepEqual(pieces[0]?.ranges, [0, 0, 10, 2, 18, 4]);
+  } finally {
+    closeSync(fd);
+    rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -158,13 +158,18 @@ export class FilePieces {
   /**
    * Writes the old bytes of `label` when its unit's key is still `key`; false when they must be rendered. A writer
    * that takes ranges gets the range, read on the staging thread, which checks the file still has the stat then.
+   * `separator`: what the producer writes between two entries, and nothing else (a JSON mapping's `,\n`).
    */
-  copy(label: string, key: string, out: ByteWriter): boolean {
+  copy(label: string, key: string, out: ByteWriter, separator?: string): boolean {
     this.open();
     const old = this.old?.get(label);
     if (!old || this.oldKeys[old[0]] !== key) return false;
-    if (out.takesRanges) out.copyRange(this.source!, old[1], old[2]);
-    else {
+    // Two entries `separator.length` bytes apart in the old file were neighbours, with `separator` between them:
+    // this code wrote it (the record's code identity) and nothing else between two entries, so it need not be read.
+    if (out.takesRanges) {
+      if (separator === undefined || !out.copyRangeAfterGap(this.source!, separator, old[1], old[2]))
+        out.copyRange(this.source!, old[1], old[2]);
+    } else {
       const bytes = this.read(old[1], old[2]);
       if (!bytes) return false;
       out.writeBytes(bytes);

@@ -134,6 +134,25 @@ export class ByteWriter {
     this.rangeBytes += length;
   }
 
+  /**
+   * Appends `length` bytes at `offset` of `source` as `copyRange` does, taking the `gap` just written after the last
+   * range into that range: for a caller that knows the source holds those very bytes between the two (its last range
+   * ends `gap.length` bytes before `offset`). False, with nothing appended, unless this piece ends with that range and
+   * exactly `gap`: the spliced sink then reads one range, not two around a gap it would compare with the source.
+   */
+  copyRangeAfterGap(source: CopySource, gap: string, offset: number, length: number): boolean {
+    const r = this.ranges;
+    const last = r.length - 3;
+    if (!this.spliced || this.source !== source || last < 0) return false;
+    const at = r[last];
+    if (this.used - at !== gap.length || r[last + 1] + r[last + 2] + gap.length !== offset) return false;
+    for (let i = 0; i < gap.length; i++) if (this.buffer[at + i] !== gap.charCodeAt(i)) return false;
+    this.used = at;
+    r[last + 2] += gap.length + length;
+    this.rangeBytes += gap.length + length;
+    return true;
+  }
+
   /** Appends `text`, which must not end inside a surrogate pair (a piece of JSON text never does). */
   write(text: string): void {
     // a UTF-16 code unit is at most 3 UTF-8 bytes

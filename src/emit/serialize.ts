@@ -48,6 +48,9 @@ export function canonical(value: unknown): unknown {
  */
 const sortedLarge = new WeakMap<object, unknown>();
 
+/** What `writeJsonEntries` writes between two entries, and nothing else. */
+export const ENTRY_SEPARATOR = ",\n";
+
 /**
  * Writes the same text as `toJson(Object.fromEntries(items))`, one entry at a time, so a large output (a task graph)
  * never has all its values, or all its text, in memory at once: `render` is called per key, in the output's key
@@ -66,7 +69,7 @@ export function writeJsonEntries<T>(
   const order = objectKeyOrder([...byKey.keys()]);
   out.write("{\n");
   order.forEach((k, i) => {
-    if (i) out.writeAscii(",\n");
+    if (i) out.writeAscii(ENTRY_SEPARATOR);
     const item = byKey.get(k)!;
     if (item === BANNER_ITEM) writeParts(out, entryParts(k, BANNER));
     else render(k, item as T, out);

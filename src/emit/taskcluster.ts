@@ -16,7 +16,7 @@ import {
   usesTestSuiteDefinitions,
 } from "./mozharness-args.js";
 import { type ByteWriter, streamedFile } from "./output-file.js";
-import { canonical, type EntryParts, entryParts, writeJsonEntries, writeParts } from "./serialize.js";
+import { canonical, ENTRY_SEPARATOR, type EntryParts, entryParts, writeJsonEntries, writeParts } from "./serialize.js";
 import {
   type Arg,
   genericChunkEnv,
@@ -79,7 +79,7 @@ function piecesRenderer({ file, keyOf }: UnitPieces, render: Renderer): Renderer
   return (label, job, out) => {
     const key = keyOf(job);
     const start = out.position;
-    if (!file.copy(label, key, out)) render(label, job, out);
+    if (!file.copy(label, key, out, ENTRY_SEPARATOR)) render(label, job, out);
     file.note(label, key, start, out.position - start);
   };
 }
