@@ -64,7 +64,9 @@ export function loadValidTree(root: string, options: LoadOptions = {}): Result<T
   if (!loaded.ok) return loaded;
   // 2. schemas, then semantic rules
   const vocabulary = options.vocabulary ?? DEFAULT_VOCABULARY;
-  const valid = timed(options, "validate", () => validateTree(loaded.value, vocabulary, options.parsed));
+  // a file's own checks read jobdef's vocabulary, which the cache's code identity covers; another one's it does not
+  const checked = vocabulary === DEFAULT_VOCABULARY ? options.parsed : undefined;
+  const valid = timed(options, "validate", () => validateTree(loaded.value, vocabulary, checked));
   if (!loaded.warnings.length) return valid;
   return valid.ok
     ? ok(valid.value, sortDiagnostics([...loaded.warnings, ...valid.warnings]))
@@ -112,10 +114,6 @@ function unknownBranches(tree: Tree, names: readonly string[] = []): Result<neve
   return fail(unknown.map((b) => unknownName("branch", b, [...tree.branches.keys()].sort())));
 }
 
-function pick<T, K extends keyof T>(o: T, ...keys: K[]): Pick<T, K> {
-  return Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
-}
-
 function unknownName(what: "branch" | "target", name: string, known: readonly string[]): Diagnostic {
   const message = `unknown ${what} "${name}"${didYouMean(name, known)}; ${what === "branch" ? "branches" : "targets"}: ${known.join(", ")}`;
   return { code: "JD020", severity: "error", message } as Diagnostic;
@@ -144,7 +142,14 @@ export function compile(options: CompileOptions): Result<Compiled> {
   const files = timed(options, "emit", () =>
     expanded.value.flatMap((branch) =>
       emitters.flatMap((emit) =>
-        emit({ tree: tree.value, branch, report, ...pick(options, "reference", "pieces", "platformFiles") }),
+        emit({
+          tree: tree.value,
+          branch,
+          report,
+          reference: options.reference,
+          pieces: options.pieces,
+          platformFiles: options.platformFiles,
+        }),
       ),
     ),
   );

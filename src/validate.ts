@@ -17,7 +17,7 @@ import {
 import { Patterns } from "./names.js";
 import { SEMANTIC_RULES } from "./rules.js";
 import type { SourceFile } from "./source.js";
-import { DEFAULT_VOCABULARY, type Vocabulary } from "./vocabulary.js";
+import type { Vocabulary } from "./vocabulary.js";
 
 /** Files that passed their own checks in earlier runs (the CLI's cache: src/cache/parsed-files.ts). */
 export interface CheckedFiles {
@@ -25,25 +25,18 @@ export interface CheckedFiles {
   pass(file: SourceFile): void;
 }
 
-/**
- * `checked`: files that passed their own checks before, which read only the file and jobdef's own vocabulary, are not
- * checked again (with another vocabulary, it is not used).
- */
+/** `checked`: files that passed their own checks before (which read only the file and `vocabulary`) are skipped. */
 export function validateTree(loaded: LoadedTree, vocabulary: Vocabulary, checked?: CheckedFiles): Result<Tree> {
   const diagnostics: Diagnostic[] = [];
-  const known = vocabulary === DEFAULT_VOCABULARY ? checked : undefined;
   const check = (file: SourceFile, kind: "defaults" | "harness" | "platform" | "branch" | "suite") => {
-    if (known?.passed(file)) return;
+    if (checked?.passed(file)) return;
     const before = diagnostics.length;
-    checkFile(file, kind);
-    if (diagnostics.length === before) known?.pass(file);
-  };
-  const checkFile = (file: SourceFile, kind: "defaults" | "harness" | "platform" | "branch" | "suite") => {
     const validate = vocabulary.schemas.fileValidator(kind);
     if (!validate(file.value)) diagnostics.push(...ajvDiagnostics(validate.errors ?? [], file));
     const value = file.value as Record<string, unknown>;
     if (kind === "suite") checkJobLayer(value, file, [], diagnostics, vocabulary);
     else if (value.job !== undefined) checkJobLayer(value.job, file, ["job"], diagnostics, vocabulary);
+    if (diagnostics.length === before) checked?.pass(file);
   };
   check(loaded.defaults, "defaults");
   for (const f of loaded.harnesses.values()) check(f, "harness");

@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import fc from "fast-check";
-import { type FileEntry, fileEntry } from "../src/cache/file-stats.js";
+import { type FileEntry, fileEntry, statOf } from "../src/cache/file-stats.js";
 import { type CopySource, type OutputFile, streamedFile, textFile } from "../src/emit/output-file.js";
 import { sha256 } from "../src/manifest.js";
 import { stagedPath } from "../src/write/journal.js";
@@ -187,10 +187,7 @@ test("ranges of the replaced file at their own offsets are taken unread; any dif
       const stage = join(root, `stage-${run++}`);
       mkdirSync(stage);
       try {
-        const source: CopySource = {
-          fd,
-          stat: [Number(stat.size), String(stat.mtimeNs), String(stat.ctimeNs), Number(stat.ino)],
-        };
+        const source: CopySource = { fd, stat: statOf(stat) };
         const recorded = recordKnown ? entryOf(current, sha256(old)) : undefined;
         const stager = new OutputStager({ stage, path: "g.json", current, known: sha256(old), recorded });
         const spliced = new SplicedPieces((bytes) => stager.push(bytes), stager);
@@ -227,30 +224,28 @@ test("ranges of the replaced file at their own offsets are taken unread; any dif
   rmSync(root, { recursive: true, force: true });
 });
 
-test("ByteWriter: a gap written between two ranges folds into one range only when it is that gap between neighbours", () => {
+test("ByteWriter: neighbouring ranges are one, across a gap only when it is exactly that gap between neighbours", () => {
   const root = mkdtempSync(join(tmpdir(), "jobdef-gap-"));
   const path = join(root, "old");
   writeFileSync(path, "AAAA,\nBBBB,\nCCCC;\nDDDD");
   const stat = statSync(path, { bigint: true });
   const fd = openSync(path, "r");
   try {
-    const source: CopySource = {
-      fd,
-      stat: [Number(stat.size), String(stat.mtimeNs), String(stat.ctimeNs), Number(stat.ino)],
-    };
+    const source: CopySource = { fd, stat: statOf(stat) };
     const pieces: { ranges: readonly number[]; bytes: Buffer }[] = [];
     const out: Buffer[] = [];
     const file = streamedFile("x", (w) => {
-      w.copyRange(source, 0, 4);
+      w.copyRange(source, 0, 2);
+      w.copyRange(source, 2, 2); // contiguous: one range
       w.writeAscii(",\n");
-      assert.equal(w.copyRangeAfterGap(source, ",\n", 6, 4), true, "neighbours with the gap between them");
+      w.copyRange(source, 6, 4, ",\n"); // neighbours with the gap between them: still one
       w.writeAscii(",\n");
-      assert.equal(w.copyRangeAfterGap(source, ",\n", 18, 4), false, "not neighbours in the source");
-      w.copyRange(source, 18, 4);
+      w.copyRange(source, 18, 4, ",\n"); // not neighbours in the source
+      w.copyRange(source, 12, 4); // nothing between, but not contiguous in the source
       w.writeAscii(";\n");
-      assert.equal(w.copyRangeAfterGap(source, ",\n", 22, 0), false, "another gap");
+      w.copyRange(source, 18, 4, ",\n"); // neighbours, but another gap was written
       w.writeAscii("xx");
-      assert.equal(w.position, 20);
+      assert.equal(w.position, 28);
     });
     file.writeTo(
       () => assert.fail("every piece goes to the spliced sink"),
@@ -261,8 +256,8 @@ test("ByteWriter: a gap written between two ranges folds into one range only whe
         spliced.end();
       },
     );
-    assert.equal(Buffer.concat(out).toString(), "AAAA,\nBBBB,\nDDDD;\nxx");
-    assert.deepEqual(pieces[0]?.ranges, [0, 0, 10, 2, 18, 4]);
+    assert.equal(Buffer.concat(out).toString(), "AAAA,\nBBBB,\nDDDDCCCC;\nDDDDxx");
+    assert.deepEqual(pieces[0]?.ranges, [0, 0, 10, 2, 18, 4, 2, 12, 4, 4, 18, 4]);
   } finally {
     closeSync(fd);
     rmSync(root, { recursive: true, force: true });

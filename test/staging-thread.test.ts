@@ -5,6 +5,7 @@ import { closeSync, fstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, r
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { statOf } from "../src/cache/file-stats.js";
 import { type CopySource, streamedFile, textFile } from "../src/emit/output-file.js";
 import { sha256 } from "../src/manifest.js";
 import { stagedPath } from "../src/write/journal.js";
@@ -83,8 +84,7 @@ test("staging thread: a producer that throws rejects with its error once the thr
 /** The source's descriptor and stat, as the graph pieces cache hands them to a writer (src/cache/graph-pieces.ts). */
 function copySource(path: string): CopySource {
   const fd = openSync(path, "r");
-  const s = fstatSync(fd, { bigint: true });
-  return { fd, stat: [Number(s.size), String(s.mtimeNs), String(s.ctimeNs), Number(s.ino)] };
+  return { fd, stat: statOf(fstatSync(fd, { bigint: true })) };
 }
 
 /** A file of text pieces and ranges of `source` (each [offset, length]), as the staging thread would take it. */

@@ -7,8 +7,11 @@
  */
 import type { BigIntStats } from "node:fs";
 
+/** [size, mtimeNs, ctimeNs, ino]: what tells a file's content changed without reading it. */
+export type FileStat = readonly [number, string, string, number];
+
 /** [size, mtimeNs, ctimeNs, ino, sha256]. */
-export type FileEntry = readonly [number, string, string, number, string];
+export type FileEntry = readonly [...FileStat, string];
 
 export function isFileEntry(v: unknown): v is FileEntry {
   return (
@@ -22,11 +25,16 @@ export function isFileEntry(v: unknown): v is FileEntry {
   );
 }
 
-export function fileEntry(stat: BigIntStats, hash: string): FileEntry {
-  return [Number(stat.size), String(stat.mtimeNs), String(stat.ctimeNs), Number(stat.ino), hash];
+export function statOf(stat: BigIntStats): FileStat {
+  return [Number(stat.size), String(stat.mtimeNs), String(stat.ctimeNs), Number(stat.ino)];
 }
 
-export function sameStat(s: BigIntStats, e: FileEntry): boolean {
+export function fileEntry(stat: BigIntStats, hash: string): FileEntry {
+  return [...statOf(stat), hash];
+}
+
+/** Whether `s` is the stat `e` names (a FileStat, or a FileEntry's first four fields). */
+export function sameStat(s: BigIntStats, e: FileStat | FileEntry): boolean {
   return Number(s.size) === e[0] && String(s.mtimeNs) === e[1] && String(s.ctimeNs) === e[2] && Number(s.ino) === e[3];
 }
 

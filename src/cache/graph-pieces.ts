@@ -19,6 +19,7 @@ import type { UnitPieces } from "../emit/types.js";
 import type { Branch, Layer, Tree } from "../model.js";
 import { codeIdentity } from "../version.js";
 import { DEFAULT_VOCABULARY } from "../vocabulary.js";
+import { type FileStat, sameStat, statOf } from "./file-stats.js";
 import { unitKeys } from "./piece-keys.js";
 import { hasRecordHead, readRecord, recordName, waitForClockPast, writeRecord } from "./store.js";
 
@@ -30,7 +31,7 @@ interface PiecesRecord {
   readonly file: string;
   readonly code: string;
   /** [size, mtimeNs, ctimeNs, ino] of the file once written. */
-  readonly stat: readonly [number, string, string, number];
+  readonly stat: FileStat;
   readonly keys: readonly string[];
   readonly entries: readonly Entry[];
 }
@@ -60,14 +61,6 @@ function isPiecesRecord(v: unknown): v is PiecesRecord {
         e[2] + e[3] <= r.stat[0],
     )
   );
-}
-
-function statOf(s: BigIntStats): PiecesRecord["stat"] {
-  return [Number(s.size), String(s.mtimeNs), String(s.ctimeNs), Number(s.ino)];
-}
-
-function sameStat(a: PiecesRecord["stat"], b: PiecesRecord["stat"]): boolean {
-  return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
 }
 
 /** The pieces cache of one compile's output directory: one `FilePieces` per big file produced. */
@@ -166,10 +159,8 @@ export class FilePieces {
     if (!old || this.oldKeys[old[0]] !== key) return false;
     // Two entries `separator.length` bytes apart in the old file were neighbours, with `separator` between them:
     // this code wrote it (the record's code identity) and nothing else between two entries, so it need not be read.
-    if (out.takesRanges) {
-      if (separator === undefined || !out.copyRangeAfterGap(this.source!, separator, old[1], old[2]))
-        out.copyRange(this.source!, old[1], old[2]);
-    } else {
+    if (out.takesRanges) out.copyRange(this.source!, old[1], old[2], separator);
+    else {
       const bytes = this.read(old[1], old[2]);
       if (!bytes) return false;
       out.writeBytes(bytes);
@@ -202,7 +193,7 @@ export class FilePieces {
     try {
       fd = openSync(this.file, "r");
       // the stat of the open file: what is read below is this file, whatever happens to the path
-      if (!sameStat(statOf(fstatSync(fd, { bigint: true })), record.stat)) {
+      if (!sameStat(fstatSync(fd, { bigint: true }), record.stat)) {
         closeSync(fd);
         return;
       }

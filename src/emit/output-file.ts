@@ -4,14 +4,16 @@
  * memory. Writing, checking and hashing all stream (write/file-comparison.ts); only `content` builds the whole text,
  * for callers that parse it.
  */
+import type { FileStat } from "../cache/file-stats.js";
+
 /** Receives bytes; a piece is valid only during the call (the producer reuses its buffer). */
 export type ByteSink = (bytes: Uint8Array) => void;
 
 /** An open file whose bytes a producer copies: its descriptor and its stat when the copy was decided. */
 export interface CopySource {
   readonly fd: number;
-  /** [size, mtimeNs, ctimeNs, ino]: the file must still have it once its bytes were read. */
-  readonly stat: readonly [number, string, string, number];
+  /** The file must still have this stat once its bytes were read. */
+  readonly stat: FileStat;
 }
 
 /**
@@ -122,34 +124,34 @@ export class ByteWriter {
     return this.spliced !== undefined;
   }
 
-  /** Appends `length` bytes at `offset` of `source`, read by the spliced sink (only when `takesRanges`). */
-  copyRange(source: CopySource, offset: number, length: number): void {
+  /**
+   * Appends `length` bytes at `offset` of `source`, read by the spliced sink (only when `takesRanges`). Neighbouring
+   * ranges are one: the last range ends where this one starts, or `gap` before it when exactly `gap` was written
+   * since, for a caller that knows the source holds those bytes between the two (the sink then neither reads nor
+   * compares the gap on its own).
+   */
+  copyRange(source: CopySource, offset: number, length: number, gap = ""): void {
     if (!this.spliced) throw new Error("copyRange needs a spliced sink");
     if ((this.source && this.source !== source) || this.ranges.length >= MAX_RANGES * 3) this.flush();
     this.source = source;
     const r = this.ranges;
     const last = r.length - 3;
-    if (last >= 0 && r[last] === this.used && r[last + 1] + r[last + 2] === offset) r[last + 2] += length;
-    else r.push(this.used, offset, length);
-    this.rangeBytes += length;
+    const since = last < 0 ? -1 : this.used - r[last];
+    const between = since === 0 || (since === gap.length && this.holds(r[last], gap));
+    if (between && r[last + 1] + r[last + 2] + since === offset) {
+      // the gap's bytes move from the buffer into the range
+      this.used -= since;
+      r[last + 2] += since + length;
+      this.rangeBytes += since + length;
+    } else {
+      r.push(this.used, offset, length);
+      this.rangeBytes += length;
+    }
   }
 
-  /**
-   * Appends `length` bytes at `offset` of `source` as `copyRange` does, taking the `gap` just written after the last
-   * range into that range: for a caller that knows the source holds those very bytes between the two (its last range
-   * ends `gap.length` bytes before `offset`). False, with nothing appended, unless this piece ends with that range and
-   * exactly `gap`: the spliced sink then reads one range, not two around a gap it would compare with the source.
-   */
-  copyRangeAfterGap(source: CopySource, gap: string, offset: number, length: number): boolean {
-    const r = this.ranges;
-    const last = r.length - 3;
-    if (!this.spliced || this.source !== source || last < 0) return false;
-    const at = r[last];
-    if (this.used - at !== gap.length || r[last + 1] + r[last + 2] + gap.length !== offset) return false;
-    for (let i = 0; i < gap.length; i++) if (this.buffer[at + i] !== gap.charCodeAt(i)) return false;
-    this.used = at;
-    r[last + 2] += gap.length + length;
-    this.rangeBytes += gap.length + length;
+  /** Whether the buffer holds the ASCII `text` from `at` on. */
+  private holds(at: number, text: string): boolean {
+    for (let i = 0; i < text.length; i++) if (this.buffer[at + i] !== text.charCodeAt(i)) return false;
     return true;
   }
 

@@ -1,7 +1,7 @@
 /** Streaming an output file through its hash and a comparison with the file on disk (for write and check). */
 import { createHash } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { type FileEntry, sameStat } from "../cache/file-stats.js";
+import { type FileEntry, type FileStat, sameStat, statOf } from "../cache/file-stats.js";
 import { type OutputFile, PIECE } from "../emit/output-file.js";
 
 /**
@@ -99,15 +99,15 @@ export class FileComparison {
   /** Where in the file the next byte compared is. */
   private position = 0;
   private readonly buffer = Buffer.allocUnsafe(PIECE);
-  /** The open file's stat when it was opened (no hash). */
-  private openedStat: FileEntry = [-1, "", "", -1, ""];
+  /** The open file's stat when it was opened. */
+  private openedStat: FileStat = [-1, "", "", -1];
 
   constructor(path: string) {
     try {
       this.fd = openSync(path, "r");
       const stat = fstatSync(this.fd, { bigint: true });
       if (!stat.isFile()) this.equal = false;
-      this.openedStat = [Number(stat.size), String(stat.mtimeNs), String(stat.ctimeNs), Number(stat.ino), ""];
+      this.openedStat = statOf(stat);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== "ENOENT" && code !== "ENOTDIR" && code !== "EISDIR") throw e;

@@ -6,6 +6,7 @@
  * is the replaced file's own bytes at their own offset, while the file is proven equal so far, is not read at all.
  */
 import { fstatSync, readSync } from "node:fs";
+import { sameStat } from "../cache/file-stats.js";
 import { type CopySource, PIECE } from "../emit/output-file.js";
 
 /** Pieces at least this large are handed on without being assembled. */
@@ -49,7 +50,7 @@ export class SplicedPieces {
     this.handOn();
     this.window.buffer = Buffer.alloc(0);
     this.window.fd = -1;
-    for (const source of this.sources.values()) if (!sameStat(source)) throw changed();
+    for (const source of this.sources.values()) if (!stillSame(source)) throw changed();
   }
 
   /** Hands on the piece being assembled. */
@@ -109,14 +110,8 @@ export class SplicedPieces {
   }
 }
 
-function sameStat({ fd, stat }: CopySource): boolean {
-  const s = fstatSync(fd, { bigint: true });
-  return (
-    Number(s.size) === stat[0] &&
-    String(s.mtimeNs) === stat[1] &&
-    String(s.ctimeNs) === stat[2] &&
-    Number(s.ino) === stat[3]
-  );
+function stillSame({ fd, stat }: CopySource): boolean {
+  return sameStat(fstatSync(fd, { bigint: true }), stat);
 }
 
 function changed(): Error {

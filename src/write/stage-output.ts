@@ -57,7 +57,8 @@ export class OutputStager {
    * file is proven equal so far.
    */
   takesInPlace(fd: number, offset: number, pending = 0): boolean {
-    if (offset !== this.digest.length + pending || this.fd !== undefined || !this.digest.skipping) return false;
+    // skipping: the bytes so far equal the replaced file's, so nothing is staged yet either
+    if (offset !== this.digest.length + pending || !this.digest.skipping) return false;
     let replaced = this.replacedFiles.get(fd);
     if (replaced === undefined) {
       replaced = this.digest.compares(fd);
